@@ -1,0 +1,163 @@
+// Reads flags and environment once, validates everything, reports every problem at once.
+import path from 'node:path';
+import { IANAZone } from 'luxon';
+import { ConfigError } from './errors.js';
+
+export type DbTarget =
+  | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string }
+  | { kind: 'sqlite'; file: string; url: string };
+
+export interface RedisTarget { url: string; host: string; port: number; db: number; username?: string; password?: string; tls: boolean }
+
+export type LogFormat = 'pretty' | 'json';
+
+export interface Config {
+  source: DbTarget;
+  warehouse: DbTarget;
+  redis: RedisTarget;
+  /** IANA zone in which the replica's naive DATETIME/DATE columns are written. */
+  sourceTz: string;
+  logFormat: LogFormat;
+  logLevel: string;
+  verbose: boolean;
+  dataDir: string;
+}
+
+/** The global flags every sub-command accepts; each overrides its environment variable. */
+export interface GlobalFlags {
+  source?: string;
+  warehouse?: string;
+  redis?: string;
+  sourceTz?: string;
+  logFormat?: string;
+  logLevel?: string;
+  verbose?: boolean;
+}
+
+export const DEFAULT_DATA_DIR = './data';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_SOURCE_TZ = 'Asia/Shanghai';
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
+
+/** Replaces the password of any URL-like text with `***`. Safe to call on any string. */
+export function maskSecrets(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@');
+}
+
+/** How a target is shown in logs and messages: its URL with the password masked. */
+export function describeTarget(target: DbTarget | RedisTarget): string {
+  return maskSecrets(target.url);
+}
+
+/** Parses a database URL (`mysql://user:pass@host:port/db`, `sqlite:./file.db`); returns a problem text on error. */
+export function parseDbUrl(raw: string, label: string): DbTarget | string {
+  const value = raw.trim();
+  const shown = maskSecrets(value);
+  if (value.startsWith('sqlite:')) {
+    let file = value.slice('sqlite:'.length);
+    if (file.startsWith('//')) file = file.slice(2);
+    if (file === '') return `${label}: "${shown}" names no file; expected sqlite:./data/warehouse.db or sqlite:/abs/path.db`;
+    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file), url: value };
+  }
+  if (/^(mysql|mariadb):\/\//i.test(value)) {
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      return `${label}: "${shown}" is not a valid URL; expected mysql://user:password@host:3306/database`;
+    }
+    const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    const port = u.port === '' ? 3306 : Number(u.port);
+    const problems: string[] = [];
+    if (!u.hostname) problems.push('a host');
+    if (!database) problems.push('a database name after the host (…:3306/hub_src)');
+    else if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) problems.push(`a database name of letters, digits, _ or $ (got "${database}")`);
+    if (problems.length > 0) return `${label}: "${shown}" needs ${problems.join(' and ')}`;
+    return {
+      kind: 'mysql',
+      host: u.hostname,
+      port,
+      user: decodeURIComponent(u.username || 'root'),
+      password: decodeURIComponent(u.password),
+      database,
+      url: value,
+    };
+  }
+  return `${label}: "${shown}" is not a supported URL; expected mysql://user:password@host:3306/database or sqlite:./path.db`;
+}
+
+export function parseRedisUrl(raw: string, label: string): RedisTarget | string {
+  const value = raw.trim();
+  const shown = maskSecrets(value);
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return `${label}: "${shown}" is not a valid URL; expected redis://host:6379 or redis://:password@host:6379/0`;
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
+    return `${label}: "${shown}" must start with redis:// or rediss://`;
+  }
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) return `${label}: "${shown}" has database "${u.pathname.slice(1)}"; expected a number such as /0`;
+  return {
+    url: value,
+    host: u.hostname || '127.0.0.1',
+    port: u.port === '' ? 6379 : Number(u.port),
+    db,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    tls: u.protocol === 'rediss:',
+  };
+}
+
+/**
+ * Builds the configuration from flags, then environment variables, then the embedded default.
+ * Throws one ConfigError listing every problem.
+ */
+export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const dataDir = path.resolve(env.HUB_DATA_DIR || DEFAULT_DATA_DIR);
+  const pick = (flag: string | undefined, flagName: string, envName: string, fallback: string) =>
+    flag !== undefined ? { value: flag, label: `--${flagName}` } : env[envName] ? { value: env[envName]!, label: envName } : { value: fallback, label: `default ${flagName}` };
+
+  const src = pick(flags.source, 'source', 'HUB_SOURCE_URL', `sqlite:${path.join(dataDir, 'source.db')}`);
+  const wh = pick(flags.warehouse, 'warehouse', 'HUB_WAREHOUSE_URL', `sqlite:${path.join(dataDir, 'warehouse.db')}`);
+  const rd = pick(flags.redis, 'redis', 'HUB_REDIS_URL', DEFAULT_REDIS_URL);
+  const tz = pick(flags.sourceTz, 'source-tz', 'HUB_SOURCE_TZ', DEFAULT_SOURCE_TZ);
+
+  const source = parseDbUrl(src.value, src.label);
+  if (typeof source === 'string') problems.push(source);
+  const warehouse = parseDbUrl(wh.value, wh.label);
+  if (typeof warehouse === 'string') problems.push(warehouse);
+  const redis = parseRedisUrl(rd.value, rd.label);
+  if (typeof redis === 'string') problems.push(redis);
+  if (!IANAZone.isValidZone(tz.value.trim())) {
+    problems.push(`${tz.label}: "${tz.value}" is not a known IANA time zone; expected a name such as Asia/Shanghai or UTC`);
+  }
+  const logFormat = flags.logFormat ?? env.HUB_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json');
+  if (logFormat !== 'pretty' && logFormat !== 'json') problems.push(`--log-format: "${logFormat}" is not one of pretty, json`);
+  const logLevel = flags.logLevel ?? env.HUB_LOG_LEVEL ?? (flags.verbose ? 'debug' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+
+  if (typeof source !== 'string' && typeof warehouse !== 'string' && sameDatabase(source, warehouse)) {
+    problems.push(`${wh.label}: the warehouse must not be the source database (${describeTarget(source)}); hub-etl never writes to a source`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    source: source as DbTarget,
+    warehouse: warehouse as DbTarget,
+    redis: redis as RedisTarget,
+    sourceTz: tz.value.trim(),
+    logFormat: logFormat as LogFormat,
+    logLevel,
+    verbose: flags.verbose ?? false,
+    dataDir,
+  };
+}
+
+function sameDatabase(a: DbTarget, b: DbTarget): boolean {
+  if (a.kind === 'sqlite' && b.kind === 'sqlite') return a.file !== ':memory:' && a.file === b.file;
+  if (a.kind === 'mysql' && b.kind === 'mysql') return a.host === b.host && a.port === b.port && a.database === b.database;
+  return false;
+}

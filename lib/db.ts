@@ -1,0 +1,153 @@
+// Connection helpers for the two database families: exact 64-bit integers and decimals on both.
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { describeTarget, type DbTarget } from './config.js';
+import { describe, isRetriable, HubError } from './errors.js';
+
+export type Dialect = 'mysql' | 'sqlite';
+
+export interface Db {
+  knex: Knex;
+  dialect: Dialect;
+  target: DbTarget;
+  /** The target as safe to print (password masked). */
+  label: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Create the MySQL database (or the SQLite file's folder) when missing. */
+  create?: boolean;
+  /** Open for reading only: SQLite read-only handle, MySQL read-only session. */
+  readOnly?: boolean;
+  poolMax?: number;
+}
+
+/** Thrown when a database cannot be reached or opened; says which one, never with its password. */
+export class ConnectError extends HubError {}
+
+/**
+ * Opens a knex handle. MySQL: BIGINT and DECIMAL come back as exact strings, DATETIME as text.
+ * SQLite: integers come back as BigInt (64-bit exact).
+ */
+export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<Db> {
+  const label = describeTarget(target);
+  let knex: Knex;
+  if (target.kind === 'mysql') {
+    if (opts.create) await createMysqlDatabase(target, label);
+    knex = knexFactory({
+      client: 'mysql2',
+      connection: {
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        password: target.password,
+        database: target.database,
+        charset: 'utf8mb4',
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        dateStrings: true,
+        decimalNumbers: false,
+        timezone: 'Z',
+        multipleStatements: false,
+      },
+      pool: {
+        min: 0,
+        max: opts.poolMax ?? 4,
+        afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void }, done: (err: unknown, conn: unknown) => void) => {
+          // Session time zone UTC so NOW() and implicit conversions never shift values;
+          // a read-only session makes "hub-etl never writes to a source" a server-enforced fact.
+          const sql = opts.readOnly ? "set session time_zone = '+00:00', session transaction read only" : "set session time_zone = '+00:00'";
+          conn.query(sql, (err) => done(err, conn));
+        },
+      },
+    });
+  } else {
+    if (target.file !== ':memory:') {
+      if (opts.create) fs.mkdirSync(path.dirname(target.file), { recursive: true });
+      else if (!fs.existsSync(target.file)) {
+        throw new ConnectError(`cannot open ${label}: the file does not exist (run "hub-etl generate" or check the URL)`);
+      }
+    }
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: target.file, options: { readonly: Boolean(opts.readOnly), safeIntegers: true } },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { pragma: (s: string) => unknown }, done: (err: unknown, conn: unknown) => void) => {
+          try {
+            conn.pragma('busy_timeout = 10000');
+            if (!opts.readOnly) {
+              conn.pragma('journal_mode = WAL');
+              conn.pragma('synchronous = NORMAL');
+            }
+            done(null, conn);
+          } catch (err) {
+            done(err, conn);
+          }
+        },
+      },
+    });
+  }
+  try {
+    await knex.raw('select 1');
+  } catch (err) {
+    await knex.destroy().catch(() => undefined);
+    throw new ConnectError(`cannot connect to ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
+  }
+  return { knex, dialect: target.kind, target, label, close: () => knex.destroy() };
+}
+
+async function createMysqlDatabase(target: Extract<DbTarget, { kind: 'mysql' }>, label: string): Promise<void> {
+  const admin = knexFactory({
+    client: 'mysql2',
+    connection: { host: target.host, port: target.port, user: target.user, password: target.password, charset: 'utf8mb4' },
+    pool: { min: 0, max: 1 },
+  });
+  try {
+    await admin.raw(`create database if not exists \`${target.database}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+  } catch (err) {
+    throw new ConnectError(`cannot create database on ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Rows of a raw query, whatever the driver's result shape. */
+export async function rawRows<T = Record<string, unknown>>(db: Db | Knex.Transaction, dialect: Dialect, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+  const k = 'knex' in db ? db.knex : db;
+  const res = await k.raw(sql, bindings as Knex.RawBinding[]);
+  return (dialect === 'mysql' ? res[0] : res) as T[];
+}
+
+/** Names of the tables in the database whose names start with a prefix. */
+export async function listTables(db: Db, prefix: string): Promise<string[]> {
+  const rows =
+    db.dialect === 'mysql'
+      ? await rawRows<{ name: string }>(db, 'mysql', 'select table_name as name from information_schema.tables where table_schema = database() and table_name like ?', [`${prefix}%`])
+      : await rawRows<{ name: string }>(db, 'sqlite', "select name from sqlite_master where type = 'table' and name like ?", [`${prefix}%`]);
+  return rows.map((r) => r.name).sort();
+}
+
+/** Column names of a table, lower-cased, in table order. */
+export async function listColumns(db: Db, table: string): Promise<string[]> {
+  const rows =
+    db.dialect === 'mysql'
+      ? await rawRows<{ name: string }>(db, 'mysql', 'select column_name as name from information_schema.columns where table_schema = database() and table_name = ? order by ordinal_position', [table])
+      : await rawRows<{ name: string }>(db, 'sqlite', 'select name from pragma_table_info(?)', [table]);
+  return rows.map((r) => r.name);
+}
+
+/** A 64-bit integer from either driver (BigInt from SQLite, string from MySQL) as a decimal string. */
+export function idText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new Error(`lossy integer ${v} reached idText`);
+    return String(v);
+  }
+  return String(v);
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Makes MariaDB (127.0.0.1:3306, root, empty password) and Redis (127.0.0.1:6379) answer:
+# installs them with apt-get when missing, starts them when they are not answering, waits until they do.
+set -euo pipefail
+
+log() { printf 'services: %s\n' "$*" >&2; }
+
+need_apt=()
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v mariadb >/dev/null 2>&1 || command -v mysql >/dev/null 2>&1 || need_apt+=(mariadb-client)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+mysql_cli() { if command -v mariadb >/dev/null 2>&1; then mariadb "$@"; else mysql "$@"; fi; }
+mariadb_up() { mysql_cli -h 127.0.0.1 -P 3306 -u root -e 'select 1' >/dev/null 2>&1; }
+redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+
+if ! mariadb_up; then
+  log "starting MariaDB"
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+  if [ ! -d /var/lib/mysql/mysql ]; then
+    mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null 2>&1 || mysql_install_db --user=mysql >/dev/null 2>&1 || true
+  fi
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+fi
+if ! redis_up; then
+  log "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+fi
+
+for _ in $(seq 1 60); do
+  if mariadb_up && redis_up; then break; fi
+  sleep 1
+done
+if ! mariadb_up; then
+  # A fresh install may leave root on unix_socket auth only; allow the empty-password TCP login tests use.
+  mysql_cli -u root -e "alter user 'root'@'localhost' identified via mysql_native_password using password(''); flush privileges;" >/dev/null 2>&1 || true
+fi
+mariadb_up || { log "MariaDB is not answering on 127.0.0.1:3306 as root"; exit 1; }
+redis_up || { log "Redis is not answering on 127.0.0.1:6379"; exit 1; }
+log "MariaDB and Redis are answering"

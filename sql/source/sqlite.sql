@@ -1,0 +1,130 @@
+-- The eight 1688 Cloud Hub replica tables, SQLite flavour (the embedded default); same names and declared types.
+-- Input: none. Output: empty ali1688_* tables, as printed in the Cloud Hub Developer's Guide
+-- (see ../shared/docs/source-shapes.md section 1), plus an index on every modify-time column.
+-- Grain: one row per category / product / order / order line / refund / invoice / logistics order / route.
+-- For demos, tests and benchmarks only: in production the replica already has these tables and
+-- hub-etl never writes to them. {{refund_order_col}} and {{invoice_order_col}} are the printed
+-- spellings (order_ld, order_Id) unless the generator is asked for order_id.
+
+create table if not exists ali1688_category (
+  id integer not null primary key,
+  create_datetime varchar(64) not null,
+  modify_datetime varchar(64) not null,
+  category_id bigint not null,
+  category_name varchar(256) not null,
+  is_leaf char(1) not null,
+  attributes text not null,
+  category_level tinyint not null,
+  category1_id bigint null,
+  category2_id bigint null,
+  category3_id bigint null,
+  category1_name varchar(256) null,
+  category2_name varchar(256) null,
+  category3_name varchar(256) null,
+  user_category_id varchar(256) null,
+  user_category_name varchar(256) null
+);
+create index if not exists idx_category_modify on ali1688_category (modify_datetime);
+
+create table if not exists ali1688_product (
+  id integer not null primary key,
+  product_id bigint not null,
+  quality_level bigint null,
+  subject varchar(128) not null,
+  category_id bigint not null,
+  category_name varchar(256) not null,
+  product_cargo_number varchar(128) null,
+  sku_cargo_numbers varchar(4096) null,
+  status varchar(64) not null,
+  create_time datetime not null,
+  last_update_time datetime not null,
+  last_repost_time datetime null,
+  approved_time datetime null,
+  expire_time datetime null,
+  product_datas text null
+);
+create index if not exists idx_product_modify on ali1688_product (last_update_time);
+create index if not exists idx_product_product_id on ali1688_product (product_id);
+
+create table if not exists ali1688_order (
+  id integer not null primary key,
+  order_id varchar(64) not null,
+  outter_id varchar(128) null,
+  create_time datetime not null,
+  modify_time datetime not null,
+  pay_time datetime null,
+  all_delivered_time datetime null,
+  complete_time datetime null,
+  status varchar(64) not null,
+  seller_member_id varchar(128) not null,
+  buyer_member_id varchar(128) not null,
+  sum_product_payment varchar(32) null,
+  alipay_trade_id varchar(128) null,
+  order_datas text not null
+);
+create index if not exists idx_order_modify on ali1688_order (modify_time);
+create index if not exists idx_order_order_id on ali1688_order (order_id);
+
+create table if not exists ali1688_order_line (
+  id integer not null primary key,
+  sub_item_id bigint not null,
+  order_id bigint not null,
+  status varchar(32) not null,
+  quantity bigint not null,
+  unit varchar(32) null,
+  product_id bigint not null,
+  product_cargo_number varchar(128) null,
+  cargo_number varchar(128) null,
+  sku_id bigint null,
+  refund_id varchar(256) null,
+  refund_id_for_as varchar(256) null,
+  refund decimal(10,3) null,
+  order_line_data text not null
+);
+create index if not exists idx_order_line_order on ali1688_order_line (order_id);
+
+create table if not exists ali1688_order_refund (
+  id integer not null primary key,
+  refund_id varchar(256) not null,
+  status varchar(32) not null,
+  gmt_create datetime not null,
+  gmt_modified datetime not null,
+  gmt_apply datetime null,
+  gmt_completed datetime null,
+  {{refund_order_col}} bigint not null,
+  buyer_member_id varchar(128) not null,
+  refund_payment bigint null,
+  order_refund_data text null
+);
+create index if not exists idx_order_refund_modify on ali1688_order_refund (gmt_modified);
+
+create table if not exists ali1688_invoice (
+  id integer not null primary key,
+  {{invoice_order_col}} bigint not null,
+  invoice_type int not null,
+  local_invoice_id bigint not null,
+  invoice_data text not null
+);
+create index if not exists idx_invoice_order on ali1688_invoice ({{invoice_order_col}});
+
+create table if not exists ali1688_logistics_order (
+  id integer not null primary key,
+  logistic_id varchar(64) not null,
+  logistics_bill_no varchar(128) not null,
+  order_id varchar(64) not null,
+  gmt_create date not null,
+  gmt_modified date not null,
+  logistic_order_datas text not null
+);
+create index if not exists idx_logistics_order_modify on ali1688_logistics_order (gmt_modified);
+
+create table if not exists ali1688_logistics_route (
+  id integer not null primary key,
+  logistic_id varchar(64) not null,
+  logistics_bill_no varchar(128) not null,
+  order_id varchar(64) not null,
+  gmt_create date not null,
+  gmt_modified date not null,
+  logistic_route_datas text not null
+);
+create index if not exists idx_logistics_route_modify on ali1688_logistics_route (gmt_modified);

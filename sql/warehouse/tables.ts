@@ -1,0 +1,436 @@
+// The warehouse schema as data: every table, its grain, keys and columns with their meaning.
+// One definition drives the DDL for MySQL/MariaDB and SQLite, the upserts, the CSV headers and
+// docs/warehouse.md. Names promised to BI users are a contract: add columns, never rename or drop.
+
+/**
+ * Logical column types. Values travel in one canonical text form whatever the database:
+ * - id: 64-bit integer as a decimal string ("240517803316129437")
+ * - decimal: exact decimal string with exactly `scale` digits after the point ("12.30"); on SQLite
+ *   stored as TEXT (SQLite has no exact decimal), on MySQL as DECIMAL(p,s)
+ * - timestamp: UTC "YYYY-MM-DD HH:MM:SS.SSS"; date: "YYYY-MM-DD"
+ * - int: JS number (safe integer); bool: 0 or 1; text: string of at most `length` characters
+ */
+export type ColumnType =
+  | { kind: 'id' }
+  | { kind: 'int' }
+  | { kind: 'bool' }
+  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'text'; length: number }
+  | { kind: 'longtext' }
+  | { kind: 'timestamp' }
+  | { kind: 'date' };
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  /** What the column means, in a BI user's words. */
+  description: string;
+  /** Chinese column label for exports (header-lang zh). */
+  labelZh: string;
+}
+
+export interface Table {
+  name: string;
+  /** Grain, written into the table comment: "one row per order line". */
+  grain: string;
+  description: string;
+  columns: Column[];
+  primaryKey: string[];
+  /**
+   * For child tables loaded as a set per parent: the columns naming the parent. Rows of a parent
+   * that are not in the new set are deleted, so a line that disappears from the source disappears here.
+   */
+  parentKey?: string[];
+  indexes?: string[][];
+  /** Operations tables carry no lineage columns of their own. */
+  operational?: boolean;
+}
+
+export const ID: ColumnType = { kind: 'id' };
+export const INT: ColumnType = { kind: 'int' };
+export const BOOL: ColumnType = { kind: 'bool' };
+export const TS: ColumnType = { kind: 'timestamp' };
+export const DATE: ColumnType = { kind: 'date' };
+export const LONGTEXT: ColumnType = { kind: 'longtext' };
+/** Money in yuan, 2 decimals (fen exact). */
+export const MONEY: ColumnType = { kind: 'decimal', precision: 18, scale: 2 };
+/** Money in yuan with 3 decimals, as the replica's order_line.refund. */
+export const MONEY3: ColumnType = { kind: 'decimal', precision: 18, scale: 3 };
+/** Unit prices in yuan: 1688 lists prices below one fen for small parts. */
+export const PRICE: ColumnType = { kind: 'decimal', precision: 18, scale: 4 };
+/** Quantities: the API's quantity is decimal (quantityFactor). */
+export const QTY: ColumnType = { kind: 'decimal', precision: 18, scale: 4 };
+export const text = (length: number): ColumnType => ({ kind: 'text', length });
+
+type ColSpec = [name: string, type: ColumnType, nullable: boolean, description: string, labelZh: string];
+const cols = (specs: ColSpec[]): Column[] => specs.map(([name, type, nullable, description, labelZh]) => ({ name, type, nullable, description, labelZh }));
+
+/** Lineage columns every fact and dimension carries. */
+export const LINEAGE: Column[] = cols([
+  ['_source_version', text(32), false, 'Modify time of the source row this version came from (source time zone, as stored in the replica); a load never replaces a newer version with an older one', '来源版本'],
+  ['_run_id', ID, false, 'etl_run.run_id of the run that last wrote this row', '批次号'],
+  ['_loaded_at', TS, false, 'When hub-etl last wrote this row (UTC)', '装载时间'],
+]);
+
+export const FACTS_AND_DIMENSIONS: Table[] = [
+  {
+    name: 'fct_order',
+    grain: 'one row per order',
+    description: 'Orders received by the store, one row each, with their amounts in yuan and their life-cycle times in UTC.',
+    primaryKey: ['order_id'],
+    indexes: [['order_date'], ['modified_at'], ['buyer_member_id']],
+    columns: cols([
+      ['order_id', ID, false, 'Order ID (18–19 digits, exact)', '订单号'],
+      ['buyer_member_id', text(128), false, 'Buyer memberId (b2b-…)', '买家会员ID'],
+      ['seller_member_id', text(128), false, 'Seller memberId (b2b-…)', '卖家会员ID'],
+      ['status', text(64), false, 'Order status as 1688 names it: waitbuyerpay, waitsellersend, waitbuyerreceive, confirm_goods, success, cancel, …', '订单状态'],
+      ['total_amount', MONEY, true, 'Total the buyer pays, yuan: sum of line amounts plus shipping fee', '订单总额'],
+      ['sum_product_payment', MONEY, true, 'Goods value before discounts, yuan (price × quantity summed over lines)', '货品总价'],
+      ['shipping_fee', MONEY, true, 'Shipping fee charged, yuan', '运费'],
+      ['discount_amount', MONEY, true, 'Discount granted on the order, yuan (converted exactly from fen)', '折扣金额'],
+      ['refund_amount', MONEY, true, 'Amount refunded on the order so far, yuan', '退款金额'],
+      ['currency', text(3), false, 'ISO currency code (1688 says RMB; stored as CNY)', '币种'],
+      ['trade_type', text(16), true, 'Trade type code as 1688 sends it (digit string, e.g. 50060 = 担保交易)', '交易类型'],
+      ['alipay_trade_id', text(128), true, 'Alipay transaction ID; empty until paid (1688 writes UNCREATED)', '支付宝交易号'],
+      ['line_count', INT, false, 'Number of order lines in the order', '订单行数'],
+      ['created_at', TS, false, 'When the buyer placed the order (UTC)', '下单时间'],
+      ['paid_at', TS, true, 'When the order was paid (UTC)', '付款时间'],
+      ['shipped_at', TS, true, 'When all goods were shipped (UTC)', '发货时间'],
+      ['completed_at', TS, true, 'When the order completed (UTC)', '完成时间'],
+      ['modified_at', TS, false, 'Last change of the order at 1688 (UTC)', '修改时间'],
+      ['order_date', DATE, false, 'Calendar date the order was placed, in the store\'s time zone (HUB_SOURCE_TZ)', '下单日期'],
+      ['item_amount', MONEY, true, 'Sum of the lines\' paid amounts (itemAmount), yuan, from the order blob', '货品实付合计'],
+      ['coupon_fee', MONEY, true, 'Coupons applied, yuan (already included in total_amount)', '优惠券金额'],
+      ['refund_status', text(32), true, 'Refund status of the order (lowercase 1688 vocabulary), if any', '退款状态'],
+      ['outer_order_id', text(128), true, 'External order ID (outter_id)', '外部订单号'],
+      ['is_total_mismatch', BOOL, false, '1 when total_amount differs from item_amount + shipping_fee in the source data', '总额不一致'],
+    ]),
+  },
+  {
+    name: 'fct_order_line',
+    grain: 'one row per order line',
+    description: 'Order lines (sub-orders): the product and SKU sold, quantity, unit price and the amount actually paid after discounts.',
+    primaryKey: ['sub_item_id'],
+    parentKey: ['order_id'],
+    indexes: [['order_id'], ['order_date'], ['sku_id'], ['product_id']],
+    columns: cols([
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['sub_item_id', ID, false, 'Order line ID (subItemID)', '子订单号'],
+      ['product_id', ID, false, 'Product ID', '商品ID'],
+      ['sku_id', ID, true, 'SKU ID; empty for products without SKUs', 'SKU ID'],
+      ['spec_id', text(64), true, 'Spec ID of the SKU (specId)', '规格ID'],
+      ['product_cargo_number', text(128), true, 'Product item number (货号)', '商品货号'],
+      ['sku_cargo_number', text(128), true, 'SKU item number', 'SKU货号'],
+      ['product_name', text(512), true, 'Product title at the time of the order', '商品名称'],
+      ['sku_attributes', text(1024), true, 'SKU attributes as name:value pairs, e.g. 颜色:红色;规格:20V', 'SKU属性'],
+      ['quantity', QTY, false, 'Quantity ordered (may be fractional)', '数量'],
+      ['unit', text(32), true, 'Unit of sale (件, 个, 套, …)', '单位'],
+      ['unit_price', PRICE, true, 'Listed unit price, yuan, before discounts', '单价'],
+      ['line_amount', MONEY, false, 'Amount paid for the line after discounts, yuan (itemAmount)', '实付金额'],
+      ['refund_amount', MONEY3, true, 'Amount refunded on the line, yuan', '退款金额'],
+      ['line_status', text(64), true, 'Line status (order status vocabulary)', '子订单状态'],
+      ['refund_status', text(32), true, 'Refund status of the line, mapped to the lowercase vocabulary (waitselleragree, refundsuccess, refundclose, …)', '退款状态'],
+      ['refund_id', text(256), true, 'Refund opened before the order completed (TQ…)', '售中退款单号'],
+      ['refund_id_for_as', text(256), true, 'Refund opened after completion (after-sales)', '售后退款单号'],
+      ['order_date', DATE, false, 'Calendar date the order was placed, store time zone', '下单日期'],
+      ['gross_amount', MONEY, true, 'unit_price × quantity, yuan, rounded to the fen', '原价金额'],
+      ['discount_amount', MONEY, true, 'gross_amount − line_amount, yuan', '优惠金额'],
+      ['logistics_status', INT, true, 'Shipping state of the line: 1 not shipped, 2 shipped, 3 received, 4 returned, 5 partly shipped, 8 no logistics order', '物流状态'],
+      ['created_at', TS, true, 'When the line was created (UTC)', '创建时间'],
+      ['modified_at', TS, true, 'Last change of the line (UTC)', '修改时间'],
+    ]),
+  },
+  {
+    name: 'fct_payment_term',
+    grain: 'one row per payment phase of an order (installments included)',
+    description: 'Payment phases of orders (tradeTerms): one row for a plain order, several for installments and account-period orders.',
+    primaryKey: ['order_id', 'phase'],
+    parentKey: ['order_id'],
+    columns: cols([
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['phase', ID, false, 'Phase ID as 1688 numbers it (may exceed 2^53)', '付款阶段'],
+      ['amount', MONEY, true, 'Amount due in this phase, yuan (phasAmount)', '阶段金额'],
+      ['pay_status', text(8), true, 'Payment status code: 1 unpaid, 2 paid, 4 fully refunded, 6 seller received funds, 7 no external pay order, 8 cancelled before pay, 9 paying, 12 account-period pending', '支付状态'],
+      ['pay_way', text(8), true, 'Payment method code: 1 Alipay, 2 MYbank, 3 诚e赊, 4 bank transfer, 5 赊销宝, 6 e-bill, 7 account period, 8 merged, 9 none, 10 零售通, 12 declared, 13 pay platform', '支付方式'],
+      ['paid_at', TS, true, 'When the phase was paid (UTC)', '支付时间'],
+    ]),
+  },
+  {
+    name: 'fct_refund',
+    grain: 'one row per refund request',
+    description: 'Refund requests, before (in-sale) or after (after-sales) completion; amounts converted exactly from fen to yuan.',
+    primaryKey: ['refund_id'],
+    indexes: [['order_id'], ['modified_at']],
+    columns: cols([
+      ['refund_id', text(64), false, 'Refund ID (TQ…)', '退款单号'],
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['status', text(32), false, 'Refund status: waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose', '退款状态'],
+      ['is_after_sales', BOOL, false, '1 for an after-sales refund (opened after the order completed)', '是否售后'],
+      ['apply_amount', MONEY, true, 'Amount the buyer asked for, yuan', '申请金额'],
+      ['refund_amount', MONEY, true, 'Amount refunded, yuan', '退款金额'],
+      ['apply_carriage', MONEY, true, 'Shipping fee the buyer asked back, yuan', '申请运费'],
+      ['refund_carriage', MONEY, true, 'Shipping fee refunded, yuan', '退还运费'],
+      ['reason', text(512), true, 'Reason given by the buyer', '退款原因'],
+      ['goods_status', INT, true, 'Goods state: 1 not received, 2 received, 3 returned', '货物状态'],
+      ['buyer_member_id', text(128), false, 'Buyer memberId', '买家会员ID'],
+      ['applied_at', TS, true, 'When the buyer applied (UTC)', '申请时间'],
+      ['completed_at', TS, true, 'When the refund closed (UTC)', '完成时间'],
+      ['modified_at', TS, false, 'Last change of the refund (UTC)', '修改时间'],
+      ['created_at', TS, true, 'When the refund record was created (UTC)', '创建时间'],
+      ['is_only_refund', BOOL, true, '1 when money only is refunded (no goods returned)', '仅退款'],
+    ]),
+  },
+  {
+    name: 'fct_refund_line',
+    grain: 'one row per refunded order line of a refund',
+    description: 'Which order lines a refund covers, and the quantity refunded.',
+    primaryKey: ['refund_id', 'sub_item_id'],
+    parentKey: ['refund_id'],
+    indexes: [['order_id']],
+    columns: cols([
+      ['refund_id', text(64), false, 'Refund ID', '退款单号'],
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['sub_item_id', ID, false, 'Order line ID', '子订单号'],
+      ['quantity', QTY, true, 'Quantity refunded on the line', '退款数量'],
+    ]),
+  },
+  {
+    name: 'fct_invoice',
+    grain: 'one row per invoice',
+    description: 'Invoices requested on orders: plain or VAT, with the title and taxpayer ID printed on them.',
+    primaryKey: ['order_id', 'local_invoice_id'],
+    parentKey: ['order_id'],
+    columns: cols([
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['local_invoice_id', ID, false, 'Invoice number', '发票编号'],
+      ['invoice_type', text(8), false, 'plain, vat or unknown', '发票类型'],
+      ['invoice_title', text(256), true, 'Company name printed on the invoice', '发票抬头'],
+      ['taxpayer_id', text(64), true, 'Taxpayer identification number', '纳税人识别号'],
+      ['amount', MONEY, true, 'Invoice amount including tax, yuan (converted exactly from fen)', '发票金额'],
+      ['invoice_status', text(32), true, 'Invoice status (INIT, ISSUED, …) when 1688 sends it', '发票状态'],
+    ]),
+  },
+  {
+    name: 'fct_shipment',
+    grain: 'one row per logistics order',
+    description: 'Logistics orders (shipments) with carrier, tracking number and status.',
+    primaryKey: ['logistics_id'],
+    indexes: [['order_id'], ['modified_date']],
+    columns: cols([
+      ['logistics_id', text(64), false, 'Logistics order ID (BX…/LP…)', '物流单号'],
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['bill_no', text(128), true, 'Carrier tracking number', '运单号'],
+      ['carrier_name', text(128), true, 'Carrier name (顺丰速运, 中通快递, …)', '物流公司'],
+      ['carrier_code', text(64), true, 'Carrier ID as 1688 numbers it', '物流公司编码'],
+      ['status', text(16), true, 'WAITACCEPT, ACCEPT, TRANSPORT, SIGN, UNSIGN, NOGET, CANCEL', '物流状态'],
+      ['shipped_at', TS, true, 'When the goods were handed to the carrier (UTC)', '发货时间'],
+      ['modified_date', DATE, false, 'Day of the last change (the replica keeps the day only)', '修改日期'],
+      ['created_date', DATE, true, 'Day the logistics order was created', '创建日期'],
+    ]),
+  },
+  {
+    name: 'fct_shipment_line',
+    grain: 'one row per order line in a logistics order',
+    description: 'Which order lines travel in which shipment.',
+    primaryKey: ['logistics_id', 'sub_item_id'],
+    parentKey: ['logistics_id'],
+    indexes: [['order_id']],
+    columns: cols([
+      ['logistics_id', text(64), false, 'Logistics order ID', '物流单号'],
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['sub_item_id', ID, false, 'Order line ID', '子订单号'],
+      ['quantity', QTY, true, 'Quantity shipped, when given', '发货数量'],
+    ]),
+  },
+  {
+    name: 'fct_shipment_event',
+    grain: 'one row per tracking step of a logistics order',
+    description: 'Tracking history of shipments, in time order (event_seq 1 is the first step).',
+    primaryKey: ['logistics_id', 'event_seq'],
+    parentKey: ['logistics_id'],
+    columns: cols([
+      ['logistics_id', text(64), false, 'Logistics order ID', '物流单号'],
+      ['event_seq', INT, false, 'Position of the step in time order, from 1', '序号'],
+      ['event_at', TS, true, 'When the step happened (UTC)', '时间'],
+      ['remark', text(1024), true, 'What happened, as the carrier wrote it', '物流详情'],
+      ['order_id', ID, true, 'Order ID', '订单号'],
+      ['action', text(64), true, 'Step code when the carrier sends one (traceNodeList action)', '节点动作'],
+      ['area_code', text(32), true, 'Area code of the step, when given', '地区编码'],
+    ]),
+  },
+  {
+    name: 'dim_product',
+    grain: 'one row per product',
+    description: 'Products of the store (offers) with their status, category and price range.',
+    primaryKey: ['product_id'],
+    indexes: [['category_id'], ['modified_at']],
+    columns: cols([
+      ['product_id', ID, false, 'Product ID', '商品ID'],
+      ['subject', text(256), false, 'Product title', '商品标题'],
+      ['category_id', ID, false, 'Leaf category ID', '类目ID'],
+      ['status', text(64), false, 'Product status as stored by 1688 (published, auditing, expired, …)', '商品状态'],
+      ['is_deleted', BOOL, false, '1 when the product is deleted (status deleted, member deleted, TBD, …)', '是否删除'],
+      ['quality_level', INT, true, 'Listing quality 0–5, higher is better', '质量星级'],
+      ['product_cargo_number', text(128), true, 'Product item number (货号)', '商品货号'],
+      ['unit', text(32), true, 'Unit of sale', '单位'],
+      ['min_order_quantity', INT, true, 'Minimum order quantity', '起订量'],
+      ['price_min', PRICE, true, 'Lowest unit price over SKUs and volume tiers, yuan', '最低价'],
+      ['price_max', PRICE, true, 'Highest unit price over SKUs and volume tiers, yuan', '最高价'],
+      ['created_at', TS, false, 'When the product was added (UTC)', '创建时间'],
+      ['modified_at', TS, false, 'Last change of the product (UTC)', '修改时间'],
+      ['expired_at', TS, true, 'When the listing expires or expired (UTC)', '过期时间'],
+      ['status_group', text(16), false, 'Normalised status: active, pending, rejected, expired, deleted or other', '状态分组'],
+      ['category_name', text(256), true, 'Leaf category name', '类目名称'],
+      ['quote_type', INT, true, 'Pricing: 0 fixed/volume price, 1 price per SKU, 2/3 SKU ranges', '报价方式'],
+      ['sku_count', INT, false, 'Number of SKUs', 'SKU数'],
+    ]),
+  },
+  {
+    name: 'dim_sku',
+    grain: 'one row per SKU',
+    description: 'SKUs (variants) of products, e.g. a colour and a voltage, with their own price and stock.',
+    primaryKey: ['sku_id'],
+    parentKey: ['product_id'],
+    indexes: [['product_id']],
+    columns: cols([
+      ['sku_id', ID, false, 'SKU ID', 'SKU ID'],
+      ['product_id', ID, false, 'Product ID', '商品ID'],
+      ['spec_id', text(64), true, 'Spec ID', '规格ID'],
+      ['sku_cargo_number', text(128), true, 'SKU item number', 'SKU货号'],
+      ['sku_attributes', text(1024), true, 'Attributes as name:value pairs, e.g. 颜色:红色;规格:20V', 'SKU属性'],
+      ['price', PRICE, true, 'SKU price, yuan', '价格'],
+      ['retail_price', PRICE, true, 'Suggested retail price, yuan', '建议零售价'],
+      ['amount_on_sale', INT, true, 'Stock available for sale', '可售数量'],
+      ['modified_at', TS, false, 'Last change of the product the SKU belongs to (UTC)', '修改时间'],
+    ]),
+  },
+  {
+    name: 'dim_product_price_tier',
+    grain: 'one row per volume-pricing break of a product',
+    description: 'Volume pricing: from start_quantity pieces on, the unit price is unit_price.',
+    primaryKey: ['product_id', 'start_quantity'],
+    parentKey: ['product_id'],
+    columns: cols([
+      ['product_id', ID, false, 'Product ID', '商品ID'],
+      ['start_quantity', INT, false, 'Quantity from which this price applies', '起批量'],
+      ['unit_price', PRICE, false, 'Unit price from that quantity on, yuan', '单价'],
+    ]),
+  },
+  {
+    name: 'dim_category',
+    grain: 'one row per category',
+    description: 'The 1688 category tree (up to three levels), flattened so that each category carries its ancestors.',
+    primaryKey: ['category_id'],
+    columns: cols([
+      ['category_id', ID, false, 'Category ID', '类目ID'],
+      ['category_name', text(256), false, 'Category name', '类目名称'],
+      ['level', INT, false, 'Depth in the tree: 1, 2 or 3', '层级'],
+      ['is_leaf', BOOL, false, '1 for a leaf category (products hang here)', '是否叶子类目'],
+      ['parent_id', ID, true, 'Parent category ID; empty at level 1', '父类目ID'],
+      ['level1_id', ID, true, 'Level-1 ancestor ID', '一级类目ID'],
+      ['level1_name', text(256), true, 'Level-1 ancestor name', '一级类目'],
+      ['level2_id', ID, true, 'Level-2 ancestor ID', '二级类目ID'],
+      ['level2_name', text(256), true, 'Level-2 ancestor name', '二级类目'],
+      ['level3_id', ID, true, 'Level-3 ID', '三级类目ID'],
+      ['level3_name', text(256), true, 'Level-3 name', '三级类目'],
+      ['attribute_count', INT, false, 'Number of attributes defined on the category', '属性数'],
+      ['created_at', TS, true, 'When the category was added (UTC)', '创建时间'],
+      ['modified_at', TS, true, 'Last change of the category (UTC)', '修改时间'],
+    ]),
+  },
+];
+
+export const OPERATIONS: Table[] = [
+  {
+    name: 'etl_run',
+    grain: 'one row per stream run',
+    description: 'Every run of a stream: its window and how many source rows it read, upserted, found unchanged or rejected (read = upserted + unchanged + rejected).',
+    primaryKey: ['run_id'],
+    indexes: [['stream', 'started_at']],
+    operational: true,
+    columns: cols([
+      ['run_id', ID, false, 'Run ID', '批次号'],
+      ['stream', text(64), false, 'Stream name', '数据流'],
+      ['mode', text(16), false, 'incremental, full_refresh or backfill', '模式'],
+      ['status', text(16), false, 'running, succeeded or failed', '状态'],
+      ['started_at', TS, false, 'Start (UTC)', '开始时间'],
+      ['finished_at', TS, true, 'End (UTC)', '结束时间'],
+      ['window_start', text(32), true, 'Lower bound of the cursor window read (inclusive, source time zone)', '窗口起点'],
+      ['window_end', text(32), true, 'Upper bound of the cursor window read (exclusive, source time zone)', '窗口终点'],
+      ['rows_read', INT, false, 'Source rows read', '读取行数'],
+      ['rows_upserted', INT, false, 'Source rows whose warehouse rows were written', '写入行数'],
+      ['rows_unchanged', INT, false, 'Source rows already loaded in this version', '未变行数'],
+      ['rows_rejected', INT, false, 'Source rows that could not be transformed (see etl_reject)', '拒绝行数'],
+      ['error', LONGTEXT, true, 'Error that failed the run', '错误'],
+      ['host', text(128), true, 'Host and process that ran it', '主机'],
+    ]),
+  },
+  {
+    name: 'etl_watermark',
+    grain: 'one row per stream',
+    description: 'How far each stream has loaded: every source row with a cursor below the watermark is in the warehouse. Written in the same transaction as the data.',
+    primaryKey: ['stream'],
+    operational: true,
+    columns: cols([
+      ['stream', text(64), false, 'Stream name', '数据流'],
+      ['cursor_value', text(32), false, 'Cursor position (source time zone, as the replica stores it)', '游标值'],
+      ['cursor_at', TS, true, 'The same position in UTC', '游标时间'],
+      ['run_id', ID, false, 'Run that moved it last', '批次号'],
+      ['updated_at', TS, false, 'When it moved (UTC)', '更新时间'],
+      ['stream_version', INT, false, 'Version of the stream\'s transform that loaded the data', '转换版本'],
+    ]),
+  },
+  {
+    name: 'etl_reject',
+    grain: 'one row per rejected source row',
+    description: 'Source rows that could not be transformed: which field and why. Resolved when the row is fixed in the source and read again.',
+    primaryKey: ['stream', 'source_key'],
+    indexes: [['stream', 'resolved_at']],
+    operational: true,
+    columns: cols([
+      ['stream', text(64), false, 'Stream name', '数据流'],
+      ['source_key', text(128), false, 'Key of the source row (order_id, sub_item_id, refund_id, …)', '来源主键'],
+      ['field', text(128), false, 'Field that failed', '字段'],
+      ['reason', text(1024), false, 'Why it failed', '原因'],
+      ['sample', LONGTEXT, true, 'Start of the offending value or blob', '样本'],
+      ['first_seen_at', TS, false, 'First time rejected (UTC)', '首次出现'],
+      ['last_seen_at', TS, false, 'Last time rejected (UTC)', '最近出现'],
+      ['times_seen', INT, false, 'How many reads rejected it', '次数'],
+      ['run_id', ID, false, 'Run that rejected it last', '批次号'],
+      ['resolved_at', TS, true, 'When a fixed version loaded (UTC); empty while open', '解决时间'],
+      ['resolved_run_id', ID, true, 'Run that loaded the fixed version', '解决批次'],
+    ]),
+  },
+  {
+    name: 'etl_row_state',
+    grain: 'one row per loaded source row',
+    description: 'Fingerprint and version of every source row loaded, so that re-read rows are recognised as unchanged and older versions never replace newer ones.',
+    primaryKey: ['stream', 'source_key'],
+    operational: true,
+    columns: cols([
+      ['stream', text(64), false, 'Stream name', '数据流'],
+      ['source_key', text(128), false, 'Key of the source row', '来源主键'],
+      ['parent_key', text(128), true, 'Key of the parent unit the row was loaded with (an order for its lines)', '父主键'],
+      ['row_hash', text(32), false, 'Fingerprint of the source row and stream version', '指纹'],
+      ['source_version', text(32), false, 'Cursor value of the version loaded', '来源版本'],
+      ['run_id', ID, false, 'Run that loaded it', '批次号'],
+    ]),
+  },
+];
+
+export const ALL_TABLES: Table[] = [...FACTS_AND_DIMENSIONS, ...OPERATIONS];
+
+/** The columns a table holds in the database: its own plus lineage for facts and dimensions. */
+export function physicalColumns(table: Table): Column[] {
+  return table.operational ? table.columns : [...table.columns, ...LINEAGE];
+}
+
+export function tableNamed(name: string): Table {
+  const t = ALL_TABLES.find((x) => x.name === name);
+  if (!t) throw new Error(`unknown warehouse table ${name}`);
+  return t;
+}
+
+/** The row type a transform emits for a table: column name to canonical value. */
+export type WarehouseRow = Record<string, string | number | null>;

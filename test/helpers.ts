@@ -1,0 +1,107 @@
+// Shared test helpers: each test owns a database, a SQLite file or a folder, and removes it.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ExecutionContext } from 'ava';
+import knexFactory from 'knex';
+import { parseDbUrl, type DbTarget } from '../lib/config.js';
+
+export const MYSQL_ROOT = process.env.HUB_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+/** Project root (tests run from dist/test). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'dist/cli/main.js');
+
+let mysqlAvailable: Promise<boolean> | undefined;
+
+/** True when MariaDB answers. Under CI=true a missing MariaDB fails the test instead of skipping it. */
+export async function mysqlUp(): Promise<boolean> {
+  mysqlAvailable ??= (async () => {
+    const k = knexFactory({ client: 'mysql2', connection: mysqlConnection(), pool: { min: 0, max: 1 } });
+    try {
+      await k.raw('select 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await k.destroy();
+    }
+  })();
+  return mysqlAvailable;
+}
+
+function mysqlConnection() {
+  const u = new URL(MYSQL_ROOT);
+  return { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) };
+}
+
+/** Call at the top of a MariaDB test: returns false (and marks the test) when it cannot run. */
+export async function needMysql(t: ExecutionContext): Promise<boolean> {
+  if (await mysqlUp()) return true;
+  if (process.env.CI === 'true') {
+    t.fail(`MariaDB is not answering at ${MYSQL_ROOT}; CI requires it (run scripts/services.sh)`);
+    return false;
+  }
+  t.log(`MariaDB is not answering at ${MYSQL_ROOT}; skipped outside CI`);
+  t.pass();
+  return false;
+}
+
+/** A fresh MariaDB database owned by this test, dropped when the test ends. Returns its URL. */
+export async function tempMysqlDb(t: ExecutionContext, prefix = 'hubtest'): Promise<string> {
+  const name = `${prefix}_${crypto.randomBytes(5).toString('hex')}`;
+  const k = knexFactory({ client: 'mysql2', connection: mysqlConnection(), pool: { min: 0, max: 1 } });
+  await k.raw(`create database \`${name}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+  await k.destroy();
+  t.teardown(async () => {
+    const d = knexFactory({ client: 'mysql2', connection: mysqlConnection(), pool: { min: 0, max: 1 } });
+    await d.raw(`drop database if exists \`${name}\``);
+    await d.destroy();
+  });
+  return `${MYSQL_ROOT.replace(/\/$/, '')}/${name}`;
+}
+
+/** A fresh folder owned by this test, removed when it ends. */
+export function tempDir(t: ExecutionContext, prefix = 'hub-etl-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A SQLite URL in a fresh folder owned by this test. */
+export function tempSqliteUrl(t: ExecutionContext, name = 'db.sqlite'): string {
+  return `sqlite:${path.join(tempDir(t), name)}`;
+}
+
+export function target(url: string): DbTarget {
+  const parsed = parseDbUrl(url, 'test');
+  if (typeof parsed === 'string') throw new Error(parsed);
+  return parsed;
+}
+
+export interface CliResult { code: number | null; stdout: string; stderr: string; signal: NodeJS.Signals | null }
+
+/** Runs the built hub-etl CLI in a child process. */
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, HUB_LOG_FORMAT: 'json' };
+    for (const key of ['HUB_SOURCE_URL', 'HUB_WAREHOUSE_URL', 'HUB_REDIS_URL', 'HUB_SOURCE_TZ', 'HUB_DATA_DIR']) delete env[key];
+    for (const [k, v] of Object.entries(opts.env ?? {})) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 240_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, signal });
+    });
+  });
+}
