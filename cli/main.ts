@@ -3,6 +3,10 @@
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { reportError } from './action.js';
+import { registerMigrate } from './migrate.js';
+import { registerRun } from './run.js';
+import { registerStatus } from './status.js';
+import { registerVerify } from './verify.js';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,6 +28,10 @@ export function buildProgram(): Command {
     .exitOverride();
   program.configureHelp({ sortSubcommands: true });
   // sub-commands: one file each
+  registerMigrate(program);
+  registerRun(program);
+  registerStatus(program);
+  registerVerify(program);
   // Sub-commands inherit the parent's error handling and output settings.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError });
   return program;

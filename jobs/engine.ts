@@ -1,0 +1,293 @@
+// The one incremental engine: read a window in keyset batches, skip what is already loaded, transform,
+// and commit each batch's rows together with the stream's watermark. Serves every stream in jobs/streams.ts.
+import crypto from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Db } from '../lib/db.js';
+import { DataError, describe, HubError, UsageError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { RejectRecord, Sink, UnitWrite } from '../sinks/sink.js';
+import { utcNow } from '../sinks/sql.js';
+import { tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
+import type { SourceRow } from '../transforms/types.js';
+import { readChildren, readPage, type Position, type SourceSchema } from '../sources/replica.js';
+import type { StreamDef } from './streams.js';
+
+export interface EngineOptions {
+  mode: 'incremental' | 'full_refresh' | 'backfill';
+  /** Units per batch (an order with its lines is one unit). */
+  batchSize: number;
+  /** How far behind the watermark each incremental run starts again, in ms. */
+  lookbackMs: number;
+  /** How far behind the source's clock the window ends, in ms (replication lag). */
+  safetyLagMs: number;
+  /** Backfill: an explicit [from, to) window in the source time zone ('YYYY-MM-DD HH:MM:SS'); the watermark stays. */
+  window?: { from: string; to: string };
+  sourceTz: string;
+  /** Called after every committed batch (progress bars, tests). */
+  onBatch?: (p: BatchProgress) => void;
+}
+
+export interface BatchProgress { stream: string; runId: string; rowsRead: number; rowsUpserted: number; rowsUnchanged: number; rowsRejected: number; position: string | null }
+
+export interface RunSummary {
+  runId: string;
+  stream: string;
+  mode: EngineOptions['mode'];
+  status: 'succeeded' | 'failed';
+  windowStart: string | null;
+  windowEnd: string | null;
+  rowsRead: number;
+  rowsUpserted: number;
+  rowsUnchanged: number;
+  rowsRejected: number;
+  ms: number;
+  error?: string;
+}
+
+interface Unit {
+  key: string;
+  version: string;
+  rows: SourceRow[];
+  /** Keyset position after this unit. */
+  position: Position;
+  /** Set when the unit cannot even be read as a unit (bad parent key). */
+  invalid?: DataError;
+}
+
+interface Window { from: string | null; to: string | null; toInclusive: boolean; watermarkAfter: string | null }
+
+const DATETIME_FMT = 'yyyy-MM-dd HH:mm:ss';
+
+/** Parses '15m', '2h', '1d', '30s', '500ms' (or plain milliseconds) into milliseconds. */
+export function parseDuration(text: string, option: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`${option}: "${text}" is not a duration; expected e.g. 30s, 15m, 2h or 1d`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
+}
+
+/** The read window for a run, in the source's own notation (naive times in the source zone). */
+export function computeWindow(def: StreamDef, watermark: string | null, nowUtc: Date, opts: EngineOptions): Window {
+  const zone = opts.sourceTz;
+  const now = DateTime.fromJSDate(nowUtc, { zone });
+  const kind = def.cursor.kind;
+  if (opts.window) {
+    if (kind === 'date') return { from: opts.window.from.slice(0, 10), to: opts.window.to.slice(0, 10), toInclusive: false, watermarkAfter: null };
+    return { from: opts.window.from, to: opts.window.to, toInclusive: false, watermarkAfter: null };
+  }
+  if (kind === 'text') return { from: null, to: null, toInclusive: false, watermarkAfter: null };
+  const start = opts.mode === 'full_refresh' ? null : watermark;
+  if (kind === 'date') {
+    const to = now.minus({ milliseconds: opts.safetyLagMs }).toFormat('yyyy-MM-dd');
+    const lookbackDays = Math.floor(opts.lookbackMs / 86_400_000);
+    const from = start === null ? null : DateTime.fromISO(start.slice(0, 10), { zone }).minus({ days: lookbackDays }).toFormat('yyyy-MM-dd');
+    return { from, to, toInclusive: true, watermarkAfter: to };
+  }
+  const to = now.minus({ milliseconds: opts.safetyLagMs }).toFormat(DATETIME_FMT);
+  const from = start === null ? null : DateTime.fromFormat(start.slice(0, 19), DATETIME_FMT, { zone }).minus({ milliseconds: opts.lookbackMs }).toFormat(DATETIME_FMT);
+  return { from, to, toInclusive: false, watermarkAfter: to };
+}
+
+/** The UTC instant of a cursor value, for display and lag. */
+export function cursorAtUtc(def: StreamDef, value: string, zone: string): string | null {
+  if (def.cursor.kind === 'text') return value || null;
+  const dt = def.cursor.kind === 'date'
+    ? DateTime.fromISO(value.slice(0, 10), { zone })
+    : DateTime.fromFormat(value.slice(0, 19), DATETIME_FMT, { zone });
+  return dt.isValid ? dt.toUTC().toFormat('yyyy-MM-dd HH:mm:ss.SSS') : null;
+}
+
+/** Category times are free text: read the formats 1688 uses into a sortable UTC version. */
+export function looseTimeVersion(text: string | null, zone: string): string {
+  const t = (text ?? '').trim();
+  let dt = DateTime.fromFormat(t, DATETIME_FMT, { zone });
+  if (!dt.isValid) {
+    const m = /^(\d{17})([+-]\d{4})$/.exec(t);
+    if (m) dt = DateTime.fromFormat(`${m[1]}${m[2]}`, 'yyyyMMddHHmmssSSSZZZ', { setZone: true });
+  }
+  if (!dt.isValid) dt = DateTime.fromISO(t, { zone });
+  return dt.isValid ? dt.toUTC().toFormat('yyyy-MM-dd HH:mm:ss.SSS') : t;
+}
+
+function fingerprint(def: StreamDef, rows: SourceRow[]): string {
+  const h = crypto.createHash('md5');
+  h.update(`${def.name}/${def.version}`);
+  for (const r of rows) {
+    h.update('\u0002');
+    for (const k of Object.keys(r)) {
+      if (k === '_id' || k === '_cursor') continue;
+      h.update(`\u0001${k}=${r[k] ?? '\u0000'}`);
+    }
+  }
+  return h.digest('hex');
+}
+
+/** Reads the window as batches of units, each unit holding all its source rows. */
+async function* readUnits(src: Db, schema: SourceSchema, def: StreamDef, w: Window, opts: EngineOptions): AsyncGenerator<Unit[]> {
+  let after: Position | null = null;
+  for (;;) {
+    if (def.parent) {
+      const p = def.parent;
+      const parents = await readPage(src, schema, {
+        table: p.table, columns: p.columns, cursor: p.cursor, from: w.from, to: w.to, toInclusive: w.toInclusive, after, limit: opts.batchSize,
+      });
+      if (parents.length === 0) return;
+      const valid = parents.filter((r) => /^\d{1,19}$/.test(r[p.key] ?? ''));
+      const children = await readChildren(src, schema, def.table, def.columns, p.childColumn, [...new Set(valid.map((r) => r[p.key]!))]);
+      const byParent = new Map<string, SourceRow[]>();
+      for (const c of children) {
+        const k = c[p.childColumn]!;
+        let list = byParent.get(k);
+        if (!list) byParent.set(k, (list = []));
+        list.push(c);
+      }
+      yield parents.map((pr) => {
+        const key = pr[p.key] ?? '';
+        const position = { cursor: pr._cursor!, id: pr._id! };
+        if (!/^\d{1,19}$/.test(key)) {
+          return { key, version: pr._cursor!, rows: [], position, invalid: new DataError(`${p.table}.${p.key}`, `expected an order ID of 1 to 19 digits, found ${JSON.stringify(key).slice(0, 60)}`) };
+        }
+        const rows = (byParent.get(key) ?? []).map((c) => {
+          const row: SourceRow = { ...c };
+          for (const col of p.columns) row[`parent_${col}`] = pr[col] ?? null;
+          return row;
+        });
+        return { key, version: pr._cursor!, rows, position };
+      });
+      after = { cursor: parents[parents.length - 1]!._cursor!, id: parents[parents.length - 1]!._id! };
+      if (parents.length < opts.batchSize) return;
+      continue;
+    }
+    const text = def.cursor.kind === 'text';
+    const rows = await readPage(src, schema, {
+      table: def.table, columns: def.columns, cursor: text ? null : def.cursor.column, from: w.from, to: w.to, toInclusive: w.toInclusive, after, limit: opts.batchSize,
+    });
+    if (rows.length === 0) return;
+    yield rows.map((r) => {
+      const version = text ? looseTimeVersion(r[def.cursor.column] ?? null, opts.sourceTz) : r._cursor!;
+      return { key: r[def.unitKey] ?? '', version, rows: [r], position: { cursor: text ? version : r._cursor!, id: r._id! } };
+    });
+    const last = rows[rows.length - 1]!;
+    after = { cursor: last._cursor ?? '', id: last._id! };
+    if (rows.length < opts.batchSize) return;
+  }
+}
+
+function rejectOf(def: StreamDef, row: SourceRow | null, key: string, err: DataError): RejectRecord {
+  const column = err.field.split('.')[0]!;
+  const raw = row && column in row ? row[column] : null;
+  return { sourceKey: key, field: err.field, reason: err.reason, sample: raw === null || raw === undefined ? null : raw.slice(0, 500) };
+}
+
+/** The column of a target table holding the unit key (the parent for child tables). */
+export function unitColumn(table: Table): string {
+  return table.parentKey?.[0] ?? table.primaryKey[0]!;
+}
+
+/** Runs one stream once: incremental from its watermark, a full refresh, or a backfill window. */
+export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: StreamDef, opts: EngineOptions, nowUtc: Date, logger: Logger): Promise<RunSummary> {
+  const started = Date.now();
+  const targets = def.targets.map(tableNamed);
+  const wm = await sink.getWatermark(def.name);
+  const w = computeWindow(def, wm?.cursorValue ?? null, nowUtc, opts);
+  const runId = await sink.startRun({ stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
+  const counts = { rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 };
+  const openRejects = await sink.openRejectKeys(def.name);
+  const keepUnits = new Set<string>();
+  const rewrite = opts.mode !== 'incremental';
+  let maxVersion = '';
+  const log = logger.child({ stream: def.name, run: runId });
+  log.info(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
+  try {
+    for await (const batch of readUnits(src, schema, def, w, opts)) {
+      const states = await sink.getRowStates(def.name, [...new Set(batch.map((u) => u.key))]);
+      const writes: UnitWrite[] = [];
+      const newStates: Array<{ key: string; hash: string; version: string }> = [];
+      const rejects: RejectRecord[] = [];
+      const resolved: string[] = [];
+      for (const unit of batch) {
+        counts.rowsRead += unit.rows.length;
+        if (unit.version > maxVersion) maxVersion = unit.version;
+        if (unit.invalid) {
+          rejects.push(rejectOf(def, null, unit.key, unit.invalid));
+          counts.rowsRejected += Math.max(1, unit.rows.length);
+          counts.rowsRead += unit.rows.length === 0 ? 1 : 0;
+          keepUnits.add(unit.key);
+          continue;
+        }
+        const hash = fingerprint(def, unit.rows);
+        const state = states.get(unit.key);
+        // A newer version is already loaded (a backfill racing an incremental run): keep it.
+        if (state && state.version > unit.version) {
+          counts.rowsUnchanged += unit.rows.length;
+          continue;
+        }
+        if (state && state.hash === hash && !rewrite) {
+          counts.rowsUnchanged += unit.rows.length;
+          continue;
+        }
+        const tables = new Map<string, WarehouseRow[]>();
+        if (def.parent) for (const t of def.targets) tables.set(t, []);
+        const keepChildKeys: string[] = [];
+        let rejectedRows = 0;
+        for (const row of unit.rows) {
+          const rowKey = def.rowKey(row);
+          try {
+            const out = def.transform(row, { sourceTz: opts.sourceTz });
+            for (const [t, rs] of Object.entries(out)) {
+              let list = tables.get(t);
+              if (!list) tables.set(t, (list = []));
+              for (const r of rs) list.push(r);
+            }
+            if (openRejects.has(rowKey)) resolved.push(rowKey);
+          } catch (err) {
+            if (!(err instanceof DataError)) throw err;
+            rejects.push(rejectOf(def, row, rowKey, err));
+            rejectedRows++;
+            keepUnits.add(unit.key);
+            const child = targets.find((t) => t.parentKey)?.primaryKey.find((c) => !targets.find((t) => t.parentKey)!.parentKey!.includes(c));
+            if (def.parent && child && row[child]) keepChildKeys.push(row[child]!);
+          }
+        }
+        counts.rowsRejected += rejectedRows;
+        if (rejectedRows === unit.rows.length && unit.rows.length > 0 && !def.parent) continue;
+        const unchanged = state !== undefined && state.hash === hash;
+        if (unchanged) counts.rowsUnchanged += unit.rows.length - rejectedRows;
+        else counts.rowsUpserted += unit.rows.length - rejectedRows;
+        writes.push({ key: unit.key, version: unit.version, tables, ...(keepChildKeys.length ? { keepChildKeys } : {}) });
+        // A unit with rejected rows keeps no fingerprint, so it is tried again whenever it is read.
+        if (rejectedRows === 0) newStates.push({ key: unit.key, hash, version: unit.version });
+      }
+      const last = batch[batch.length - 1]!;
+      await sink.transaction(async (tx) => {
+        await tx.writeUnits(def.name, writes, targets, runId);
+        await tx.putRowStates(def.name, newStates, runId);
+        await tx.putRejects(def.name, rejects, runId);
+        if (resolved.length) await tx.resolveRejects(def.name, resolved, runId);
+        if (opts.mode !== 'backfill' && def.cursor.kind !== 'text') {
+          await tx.setWatermark({ stream: def.name, cursorValue: last.position.cursor, cursorAt: cursorAtUtc(def, last.position.cursor, opts.sourceTz), runId, streamVersion: def.version });
+        }
+      });
+      for (const k of resolved) openRejects.delete(k);
+      opts.onBatch?.({ stream: def.name, runId, ...counts, position: last.position.cursor });
+      log.debug('batch committed', { ...counts, position: last.position.cursor });
+    }
+    if (opts.mode !== 'backfill') {
+      const end = def.cursor.kind === 'text' ? maxVersion || wm?.cursorValue || null : w.watermarkAfter;
+      await sink.transaction(async (tx) => {
+        if (end) await tx.setWatermark({ stream: def.name, cursorValue: end, cursorAt: cursorAtUtc(def, end, opts.sourceTz), runId, streamVersion: def.version });
+        if (opts.mode === 'full_refresh') await tx.sweep(def.name, targets, unitColumn, runId, [...keepUnits]);
+      });
+    }
+    const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
+    await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null });
+    log.info('run succeeded', { ...counts, ms: summary.ms });
+    return summary;
+  } catch (err) {
+    const message = err instanceof HubError ? err.message : describe(err);
+    await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message }).catch(() => undefined);
+    log.error('run failed', { error: message });
+    throw err;
+  }
+}

@@ -1,0 +1,55 @@
+// Creates and upgrades the warehouse schema: applies pending versioned migrations, records each one.
+import type { Db } from '../lib/db.js';
+import { sinkError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { MIGRATIONS, type Migration } from '../sql/warehouse/migrations.js';
+
+export interface MigrateResult { applied: Migration[]; current: number }
+
+const HISTORY = 'etl_schema_migrations';
+
+// Errors that mean "already there": a migration interrupted after some statements can be re-run.
+const ALREADY = new Set(['ER_DUP_KEYNAME', 'ER_DUP_FIELDNAME', 'ER_TABLE_EXISTS_ERROR']);
+
+async function ensureHistory(db: Db): Promise<void> {
+  const exists = await db.knex.schema.hasTable(HISTORY);
+  if (exists) return;
+  await db.knex.schema.createTable(HISTORY, (t) => {
+    t.integer('version').notNullable().primary();
+    t.string('name', 256).notNullable();
+    t.string('applied_at', 32).notNullable();
+  }).catch(async (err: unknown) => {
+    if (!(await db.knex.schema.hasTable(HISTORY))) throw err;
+  });
+}
+
+export async function appliedVersion(db: Db): Promise<number> {
+  if (!(await db.knex.schema.hasTable(HISTORY))) return 0;
+  const row = await db.knex(HISTORY).max({ v: 'version' }).first();
+  return Number(row?.v ?? 0);
+}
+
+/** Applies every migration newer than the warehouse's version, in order. Safe to run again. */
+export async function migrate(db: Db, logger: Logger): Promise<MigrateResult> {
+  try {
+    await ensureHistory(db);
+    const current = await appliedVersion(db);
+    const applied: Migration[] = [];
+    for (const m of MIGRATIONS.filter((x) => x.version > current)) {
+      for (const sql of m.statements(db.dialect)) {
+        try {
+          await db.knex.raw(sql);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (!code || !ALREADY.has(code)) throw err;
+        }
+      }
+      await db.knex(HISTORY).insert({ version: m.version, name: m.name, applied_at: new Date().toISOString() });
+      logger.info(`warehouse migrated to version ${m.version}: ${m.name}`, { warehouse: db.label });
+      applied.push(m);
+    }
+    return { applied, current: await appliedVersion(db) };
+  } catch (err) {
+    throw sinkError(`migrating ${db.label}`, err);
+  }
+}

@@ -1,0 +1,159 @@
+// Reads the 1688 Cloud Hub replica tables: column discovery (printed typos aliased), the source clock,
+// and keyset-paginated extracts ordered by (cursor, id). Never writes.
+import type { Db, Dialect } from '../lib/db.js';
+import { rawRows } from '../lib/db.js';
+import { sourceError, SourceError } from '../lib/errors.js';
+import type { SourceRow } from '../transforms/types.js';
+
+export const SOURCE_TABLES = [
+  'ali1688_category', 'ali1688_product', 'ali1688_order', 'ali1688_order_line',
+  'ali1688_order_refund', 'ali1688_invoice', 'ali1688_logistics_order', 'ali1688_logistics_route',
+] as const;
+export type SourceTable = (typeof SOURCE_TABLES)[number];
+
+/** Spellings a real replica may use for the parent order column; the Guide prints the typos. */
+const ORDER_COLUMN_SPELLINGS: Record<string, string[]> = {
+  ali1688_order_refund: ['order_ld', 'order_id'],
+  ali1688_invoice: ['order_Id', 'order_id'],
+};
+
+export interface SourceSchema {
+  /** Actual column names per table (as the database spells them). */
+  columns: Map<string, string[]>;
+  /** For each table, the column to read as `order_id` when it is spelled otherwise. */
+  orderColumn: Map<string, string>;
+}
+
+/** Looks the replica's tables up once: every table must exist; typo columns are aliased. */
+export async function inspectSource(db: Db): Promise<SourceSchema> {
+  const columns = new Map<string, string[]>();
+  const orderColumn = new Map<string, string>();
+  try {
+    for (const table of SOURCE_TABLES) {
+      const cols =
+        db.dialect === 'mysql'
+          ? (await rawRows<{ name: string }>(db, 'mysql', 'select column_name as name from information_schema.columns where table_schema = database() and table_name = ?', [table])).map((r) => r.name)
+          : (await rawRows<{ name: string }>(db, 'sqlite', 'select name from pragma_table_info(?)', [table])).map((r) => r.name);
+      columns.set(table, cols);
+      const spellings = ORDER_COLUMN_SPELLINGS[table];
+      if (spellings && cols.length > 0) {
+        // MySQL column names are case-insensitive: order_Id and order_id are one name.
+        const found = cols.find((c) => spellings.some((s) => s.toLowerCase() === c.toLowerCase()));
+        if (!found) throw new SourceError(`${db.label}: table ${table} has none of the columns ${spellings.join(', ')} for the order ID`);
+        orderColumn.set(table, found);
+      }
+    }
+  } catch (err) {
+    if (err instanceof SourceError) throw err;
+    throw sourceError(`reading the table list of ${db.label}`, err);
+  }
+  const missing = SOURCE_TABLES.filter((t) => (columns.get(t) ?? []).length === 0);
+  if (missing.length > 0) {
+    throw new SourceError(`${db.label} is not a 1688 Cloud Hub replica: missing table${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (run "hub-etl generate" for a demo store)`);
+  }
+  return { columns, orderColumn };
+}
+
+/** The source database's clock, as a UTC instant (the replica's own notion of "now"). */
+export async function sourceNowUtc(db: Db): Promise<Date> {
+  const sql = db.dialect === 'mysql' ? 'select utc_timestamp(3) as now' : "select strftime('%Y-%m-%d %H:%M:%f', 'now') as now";
+  const [row] = await rawRows<{ now: string }>(db, db.dialect, sql);
+  return new Date(`${String(row!.now).replace(' ', 'T')}Z`);
+}
+
+/** One driver value as exact text: BigInt and numbers to decimal digits, everything else as is. */
+export function textOf(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return String(v);
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}
+
+export function toSourceRow(raw: Record<string, unknown>): SourceRow {
+  const row: SourceRow = {};
+  for (const k of Object.keys(raw)) row[k] = textOf(raw[k]);
+  return row;
+}
+
+export function quoteIdent(d: Dialect, name: string): string {
+  return d === 'mysql' ? `\`${name}\`` : `"${name}"`;
+}
+
+/** Select list for a table: the wanted columns that exist, typo spellings aliased to their canonical name. */
+export function selectList(db: Db, schema: SourceSchema, table: string, wanted: string[], alias = 't'): string {
+  const have = new Set((schema.columns.get(table) ?? []).map((c) => c.toLowerCase()));
+  const orderCol = schema.orderColumn.get(table);
+  return wanted
+    .map((c) => {
+      if (c === 'order_id' && orderCol) return `${alias}.${quoteIdent(db.dialect, orderCol)} as order_id`;
+      if (!have.has(c.toLowerCase())) return `null as ${c}`;
+      return `${alias}.${quoteIdent(db.dialect, c)} as ${c}`;
+    })
+    .join(', ');
+}
+
+/** A digit string safe to write into SQL as an integer literal (ids compare exactly as BIGINT, never as double). */
+export function intLiteral(v: string): string {
+  if (!/^\d{1,19}$/.test(v)) throw new SourceError(`not an integer id: ${JSON.stringify(v).slice(0, 40)}`);
+  return v;
+}
+
+export interface Position { cursor: string; id: string }
+
+export interface KeysetQuery {
+  table: string;
+  columns: string[];
+  /** Cursor column, or null to page by id alone (full scans). */
+  cursor: string | null;
+  /** Inclusive lower bound and bound on the cursor (exclusive, or inclusive for DATE cursors). */
+  from: string | null;
+  to: string | null;
+  toInclusive: boolean;
+  after: Position | null;
+  limit: number;
+}
+
+/**
+ * One keyset page ordered by (cursor, id): `t > ? or (t = ? and id > ?)`, never OFFSET, so every
+ * page costs the same however deep, and rows sharing one cursor value are never skipped.
+ */
+export async function readPage(db: Db, schema: SourceSchema, q: KeysetQuery): Promise<SourceRow[]> {
+  const d = db.dialect;
+  const id = quoteIdent(d, 'id');
+  const where: string[] = [];
+  const bind: unknown[] = [];
+  if (q.cursor) {
+    const c = `t.${quoteIdent(d, q.cursor)}`;
+    if (q.from !== null) { where.push(`${c} >= ?`); bind.push(q.from); }
+    if (q.to !== null) { where.push(`${c} ${q.toInclusive ? '<=' : '<'} ?`); bind.push(q.to); }
+    if (q.after) { where.push(`(${c} > ? or (${c} = ? and t.${id} > ?))`); bind.push(q.after.cursor, q.after.cursor, q.after.id); }
+  } else if (q.after) {
+    where.push(`t.${id} > ?`);
+    bind.push(q.after.id);
+  }
+  const cols = selectList(db, schema, q.table, q.columns);
+  const order = q.cursor ? `t.${quoteIdent(d, q.cursor)}, t.${id}` : `t.${id}`;
+  const sql = `select t.${id} as _id, ${q.cursor ? `t.${quoteIdent(d, q.cursor)} as _cursor, ` : ''}${cols} from ${quoteIdent(d, q.table)} t${where.length ? ` where ${where.join(' and ')}` : ''} order by ${order} limit ${Number(q.limit)}`;
+  try {
+    return (await rawRows<Record<string, unknown>>(db, d, sql, bind)).map(toSourceRow);
+  } catch (err) {
+    throw sourceError(`reading ${q.table} from ${db.label}`, err);
+  }
+}
+
+/** Child rows of a set of parent orders (order lines, invoices), ordered by parent then id. */
+export async function readChildren(db: Db, schema: SourceSchema, table: string, columns: string[], parentColumn: string, parentIds: string[]): Promise<SourceRow[]> {
+  if (parentIds.length === 0) return [];
+  const d = db.dialect;
+  const actual = parentColumn === 'order_id' ? (schema.orderColumn.get(table) ?? 'order_id') : parentColumn;
+  const col = `t.${quoteIdent(d, actual)}`;
+  const sql = `select t.${quoteIdent(d, 'id')} as _id, ${selectList(db, schema, table, columns)} from ${quoteIdent(d, table)} t where ${col} in (${parentIds.map(intLiteral).join(', ')}) order by ${col}, t.${quoteIdent(d, 'id')}`;
+  try {
+    return (await rawRows<Record<string, unknown>>(db, d, sql)).map(toSourceRow);
+  } catch (err) {
+    throw sourceError(`reading ${table} from ${db.label}`, err);
+  }
+}

@@ -1,0 +1,22 @@
+// Versioned warehouse migrations, applied in order by `hub-etl migrate` and recorded in etl_schema_migrations.
+// Version 1 creates every table at its current definition; later versions only add (columns, tables,
+// indexes, views) and must be idempotent, because a fresh install already has what version 1 created.
+import type { Dialect } from '../../lib/db.js';
+import { createTableSql } from '../../sinks/ddl.js';
+import { ALL_TABLES } from './tables.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements(dialect: Dialect): string[];
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'facts, dimensions and operations tables',
+    statements: (d) => ALL_TABLES.flatMap((t) => createTableSql(d, t)),
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
