@@ -1,0 +1,64 @@
+// Renders docs/warehouse.md, the data dictionary BI users read, from the table definitions.
+import { FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type ColumnType, type Table } from '../sql/warehouse/tables.js';
+
+function typeText(t: ColumnType): string {
+  switch (t.kind) {
+    case 'id': return 'BIGINT (exact 64-bit id)';
+    case 'int': return 'integer';
+    case 'bool': return '0/1';
+    case 'decimal': return `DECIMAL(${t.precision},${t.scale})`;
+    case 'text': return `text (≤ ${t.length})`;
+    case 'longtext': return 'long text';
+    case 'timestamp': return 'DATETIME(3), UTC';
+    case 'date': return 'DATE';
+  }
+}
+
+function columnRows(cols: Column[], keys: string[]): string[] {
+  return cols.map((c) => `| \`${c.name}\`${keys.includes(c.name) ? ' 🔑' : ''} | ${typeText(c.type)} | ${c.nullable ? 'yes' : 'no'} | ${c.labelZh} | ${c.description.replace(/\|/g, '\\|')} |`);
+}
+
+function tableSection(t: Table): string {
+  const head = [
+    `### \`${t.name}\``,
+    '',
+    `**Grain:** ${t.grain}. ${t.description}`,
+    '',
+    `**Key:** ${t.primaryKey.map((k) => `\`${k}\``).join(' + ')}${t.parentKey ? `. Loaded as a set per \`${t.parentKey.join(', ')}\`: rows that disappear from the source disappear here.` : ''}`,
+    '',
+    '| column | type | null | 中文 | meaning |',
+    '|---|---|---|---|---|',
+  ];
+  return [...head, ...columnRows(t.columns, t.primaryKey)].join('\n');
+}
+
+export function dataDictionary(): string {
+  return [
+    '# hub-etl warehouse: data dictionary',
+    '',
+    '<!-- Generated from sql/warehouse/tables.ts by `npm run docs`; edit the definitions, not this file. -->',
+    '',
+    'These tables are a contract for BI users: columns are added over time, never renamed or dropped.',
+    '',
+    '## Conventions',
+    '',
+    '- **Ids** are exact 64-bit integers (BIGINT). 1688 order and line ids exceed 2^53: read them as text or BIGINT, never as a float.',
+    '- **Money** is in yuan, exact decimals. Amounts 1688 sends in fen (refunds, invoices, discounts) are converted by integer arithmetic. On SQLite, which has no exact decimal type, money and quantity columns are TEXT holding the exact decimal with a fixed number of places (`12.30`); sum them exactly with `sum(cast(replace(line_amount, \'.\', \'\') as integer)) / 100.0` or use the views.',
+    '- **`*_at`** columns are UTC. The replica\'s naive times are read in `HUB_SOURCE_TZ` (default Asia/Shanghai); blob times carry their own offset. **`*_date`** columns are calendar dates in the store\'s time zone.',
+    '- **Statuses** keep 1688\'s own vocabulary (lowercase for orders and refunds); line refund statuses, which 1688 writes in UPPERCASE, are mapped to the same lowercase words.',
+    '- **Lineage**: every fact and dimension table also has these columns:',
+    '',
+    '| column | type | null | 中文 | meaning |',
+    '|---|---|---|---|---|',
+    ...columnRows(LINEAGE, []),
+    '',
+    '## Facts and dimensions',
+    '',
+    FACTS_AND_DIMENSIONS.map(tableSection).join('\n\n'),
+    '',
+    '## Operations',
+    '',
+    OPERATIONS.map(tableSection).join('\n\n'),
+    '',
+  ].join('\n');
+}
