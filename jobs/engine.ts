@@ -188,6 +188,7 @@ export function unitColumn(table: Table): string {
 /** Runs one stream once: incremental from its watermark, a full refresh, or a backfill window. */
 export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: StreamDef, opts: EngineOptions, nowUtc: Date, logger: Logger): Promise<RunSummary> {
   const started = Date.now();
+  const clock = nowUtc.toISOString().replace('T', ' ').replace('Z', '');
   const targets = def.targets.map(tableNamed);
   const wm = await sink.getWatermark(def.name);
   const w = computeWindow(def, wm?.cursorValue ?? null, nowUtc, opts);
@@ -266,7 +267,7 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
         await tx.putRejects(def.name, rejects, runId);
         if (resolved.length) await tx.resolveRejects(def.name, resolved, runId);
         if (opts.mode !== 'backfill' && def.cursor.kind !== 'text') {
-          await tx.setWatermark({ stream: def.name, cursorValue: last.position.cursor, cursorAt: cursorAtUtc(def, last.position.cursor, opts.sourceTz), runId, streamVersion: def.version });
+          await tx.setWatermark({ stream: def.name, cursorValue: last.position.cursor, cursorAt: cursorAtUtc(def, last.position.cursor, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         }
       });
       for (const k of resolved) openRejects.delete(k);
@@ -276,7 +277,7 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
     if (opts.mode !== 'backfill') {
       const end = def.cursor.kind === 'text' ? maxVersion || wm?.cursorValue || null : w.watermarkAfter;
       await sink.transaction(async (tx) => {
-        if (end) await tx.setWatermark({ stream: def.name, cursorValue: end, cursorAt: cursorAtUtc(def, end, opts.sourceTz), runId, streamVersion: def.version });
+        if (end) await tx.setWatermark({ stream: def.name, cursorValue: end, cursorAt: cursorAtUtc(def, end, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         if (opts.mode === 'full_refresh') await tx.sweep(def.name, targets, unitColumn, runId, [...keepUnits]);
       });
     }

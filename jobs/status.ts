@@ -7,7 +7,7 @@ export interface StreamStatus {
   stream: string;
   watermark: string | null;
   watermarkAt: string | null;
-  /** Seconds between now and the watermark (null before the first run). */
+  /** How far the warehouse was behind the source at the last run: source clock − watermark, in seconds. */
   lagSeconds: number | null;
   lastRun: {
     runId: string;
@@ -28,6 +28,7 @@ export interface StreamStatus {
 
 export interface WarehouseStatus { schemaVersion: number; generatedAt: string; streams: StreamStatus[] }
 
+const utcMs = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 export async function warehouseStatus(db: Db, now = new Date()): Promise<WarehouseStatus> {
@@ -45,11 +46,12 @@ export async function warehouseStatus(db: Db, now = new Date()): Promise<Warehou
     const wm = ready ? await db.knex('etl_watermark').where({ stream: def.name }).first() : undefined;
     const run = ready ? await db.knex('etl_run').where({ stream: def.name }).orderBy('run_id', 'desc').first() : undefined;
     const at = str(wm?.cursor_at);
+    const clock = str(wm?.source_clock_at);
     streams.push({
       stream: def.name,
       watermark: str(wm?.cursor_value),
       watermarkAt: at,
-      lagSeconds: at ? Math.max(0, Math.round((now.getTime() - Date.parse(`${at.replace(' ', 'T')}Z`)) / 1000)) : null,
+      lagSeconds: at ? Math.max(0, Math.round(((clock ? utcMs(clock) : now.getTime()) - utcMs(at)) / 1000)) : null,
       lastRun: run
         ? {
             runId: String(run.run_id),

@@ -23,7 +23,7 @@ export interface RowState { hash: string; version: string }
 
 export interface RejectRecord { sourceKey: string; field: string; reason: string; sample: string | null }
 
-export interface Watermark { stream: string; cursorValue: string; cursorAt: string | null; runId: string; updatedAt: string; streamVersion: number }
+export interface Watermark { stream: string; cursorValue: string; cursorAt: string | null; runId: string; updatedAt: string; streamVersion: number; sourceClockAt: string | null }
 
 export interface RunRecord {
   runId: string;

@@ -129,7 +129,7 @@ class SqlTx implements SinkTx {
   }
 
   async setWatermark(w: Omit<Watermark, 'updatedAt'>): Promise<void> {
-    const row = { stream: w.stream, cursor_value: w.cursorValue, cursor_at: w.cursorAt, run_id: w.runId, updated_at: utcNow(), stream_version: w.streamVersion };
+    const row = { stream: w.stream, cursor_value: w.cursorValue, cursor_at: w.cursorAt, run_id: w.runId, updated_at: utcNow(), stream_version: w.streamVersion, source_clock_at: w.sourceClockAt };
     await upsertRows(this.trx, this.d, tableNamed('etl_watermark'), [row], false);
   }
 
@@ -170,6 +170,7 @@ export class SqlSink implements Sink {
       runId: idText(r.run_id)!,
       updatedAt: String(r.updated_at),
       streamVersion: Number(r.stream_version),
+      sourceClockAt: r.source_clock_at === null ? null : String(r.source_clock_at),
     };
   }
 

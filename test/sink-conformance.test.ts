@@ -95,7 +95,7 @@ for (const [name, open] of backends) {
     const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
     await t.throwsAsync(s.sink.transaction(async (tx) => {
       await tx.writeUnits('order_lines', [unit('2024-05-17 00:00:00', [line('1001', '1.00')])], [T], run);
-      await tx.setWatermark({ stream: 'order_lines', cursorValue: '2024-05-17 00:00:00', cursorAt: null, runId: run, streamVersion: 1 });
+      await tx.setWatermark({ stream: 'order_lines', cursorValue: '2024-05-17 00:00:00', cursorAt: null, runId: run, streamVersion: 1, sourceClockAt: null });
       throw new Error('crash between writes');
     }));
     t.is((await lines(s.db)).length, 0);

@@ -379,6 +379,7 @@ export const OPERATIONS: Table[] = [
       ['run_id', ID, false, 'Run that moved it last', '批次号'],
       ['updated_at', TS, false, 'When it moved (UTC)', '更新时间'],
       ['stream_version', INT, false, 'Version of the stream\'s transform that loaded the data', '转换版本'],
+      ['source_clock_at', TS, true, 'The source\'s own clock (UTC) when the run that wrote this watermark read it; lag = source clock − watermark', '来源时钟'],
     ]),
   },
   {
