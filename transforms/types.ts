@@ -19,7 +19,13 @@ export interface TransformContext {
   sourceTz: string;
 }
 
-/** Warehouse rows by table name. A child table present with [] means "this parent has none now". */
+/**
+ * Warehouse rows by table name. A child table present with [] means "this parent has none now"; a child
+ * table absent means "the source row said nothing about it": leave the rows already loaded alone.
+ */
 export type TransformOutput = Record<string, WarehouseRow[]>;
 
 export type Transform = (row: SourceRow, ctx: TransformContext) => TransformOutput;
+
+/** The warehouse contract's shapes, for checking transform output against it (see contract.ts). */
+export type { Table, Column, ColumnType } from '../sql/warehouse/tables.js';
