@@ -25,6 +25,8 @@ export interface EngineOptions {
   sourceTz: string;
   /** Called after every committed batch (progress bars, tests). */
   onBatch?: (p: BatchProgress) => void;
+  /** When aborted, the run stops after the batch in hand has committed (status `interrupted`). */
+  signal?: AbortSignal;
 }
 
 export interface BatchProgress { stream: string; runId: string; rowsRead: number; rowsUpserted: number; rowsUnchanged: number; rowsRejected: number; position: string | null }
@@ -33,7 +35,7 @@ export interface RunSummary {
   runId: string;
   stream: string;
   mode: EngineOptions['mode'];
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'interrupted';
   windowStart: string | null;
   windowEnd: string | null;
   rowsRead: number;
@@ -273,6 +275,14 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
       for (const k of resolved) openRejects.delete(k);
       opts.onBatch?.({ stream: def.name, runId, ...counts, position: last.position.cursor });
       log.debug('batch committed', { ...counts, position: last.position.cursor });
+      if (opts.signal?.aborted) break;
+    }
+    if (opts.signal?.aborted) {
+      // Stopped between batches: the watermark stands at the last committed batch, the next run resumes there.
+      const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'interrupted', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
+      await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch' });
+      log.warn('run interrupted after a committed batch', { ...counts });
+      return summary;
     }
     if (opts.mode !== 'backfill') {
       const end = def.cursor.kind === 'text' ? maxVersion || wm?.cursorValue || null : w.watermarkAfter;

@@ -15,6 +15,7 @@ export interface RunOptions {
   safetyLagMs: number;
   window?: EngineOptions['window'];
   onBatch?: EngineOptions['onBatch'];
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_RUN: Omit<RunOptions, 'streams' | 'mode'> = { batchSize: 1000, lookbackMs: 15 * 60_000, safetyLagMs: 60_000 };
@@ -44,7 +45,9 @@ export async function runStreams(ctx: Context, opts: RunOptions): Promise<RunSum
       sourceTz: ctx.config.sourceTz,
       ...(opts.window ? { window: opts.window } : {}),
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     }, now, ctx.logger));
+    if (opts.signal?.aborted) break;
   }
   return results;
 }

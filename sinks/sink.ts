@@ -29,7 +29,7 @@ export interface RunRecord {
   runId: string;
   stream: string;
   mode: 'incremental' | 'full_refresh' | 'backfill';
-  status: 'running' | 'succeeded' | 'failed';
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
   startedAt: string;
   finishedAt: string | null;
   windowStart: string | null;
