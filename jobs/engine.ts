@@ -176,6 +176,26 @@ async function* readUnits(src: Db, schema: SourceSchema, def: StreamDef, w: Wind
   }
 }
 
+/**
+ * Reads one batch ahead: the source query for batch n+1 runs while batch n is transformed and
+ * written, so the database and the transform overlap instead of taking turns.
+ */
+async function* readAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  next.catch(() => undefined); // surfaced when awaited below; never an unhandled rejection meanwhile
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = source.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    await source.return(undefined);
+  }
+}
+
 function rejectOf(def: StreamDef, row: SourceRow | null, key: string, err: DataError): RejectRecord {
   const column = err.field.split('.')[0]!;
   const raw = row && column in row ? row[column] : null;
@@ -203,7 +223,7 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
   const log = logger.child({ stream: def.name, run: runId });
   log.info(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
   try {
-    for await (const batch of readUnits(src, schema, def, w, opts)) {
+    for await (const batch of readAhead(readUnits(src, schema, def, w, opts))) {
       const states = await sink.getRowStates(def.name, [...new Set(batch.map((u) => u.key))]);
       const writes: UnitWrite[] = [];
       const newStates: Array<{ key: string; hash: string; version: string }> = [];
