@@ -1,0 +1,200 @@
+// npm run bench: the throughput, memory and scaling figures of issue 4, measured in one run against
+// MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
+//   npm run bench -- [--orders 200000] [--no-scale] [--mysql mysql://root@127.0.0.1:3306]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(ROOT, 'dist/cli/main.js');
+
+interface Args { orders: number; scale: boolean; mysql: string }
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { orders: 200_000, scale: true, mysql: process.env.HUB_BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--orders') args.orders = Number(argv[++i]);
+    else if (a === '--no-scale') args.scale = false;
+    else if (a === '--mysql') args.mysql = argv[++i]!;
+    else if (a === '--help') {
+      process.stdout.write('usage: npm run bench -- [--orders 200000] [--no-scale] [--mysql mysql://root@127.0.0.1:3306]\n');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (!Number.isInteger(args.orders) || args.orders < 1000) throw new Error('--orders: expected a whole number of at least 1000');
+  return args;
+}
+
+interface Child { code: number | null; stdout: string; stderr: string; ms: number; peakRssMb: number }
+
+/** Runs the hub-etl CLI, timing it and sampling its peak resident memory (VmHWM) from /proc. */
+function hubEtl(args: string[], env: Record<string, string>): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      } catch {
+        // the process is gone
+      }
+    };
+    const timer = setInterval(sample, 50);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started, peakRssMb: Math.round(peak) });
+    });
+  });
+}
+
+function must(r: Child, what: string): Child {
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}${r.stdout.slice(-2000)}`);
+  return r;
+}
+
+interface StreamFigure { stream: string; rows: number; seconds: number; rowsPerSec: number }
+
+function streamFigures(stdout: string): StreamFigure[] {
+  const runs = JSON.parse(stdout) as Array<{ stream: string; rowsRead: number; ms: number }>;
+  return runs.map((r) => ({ stream: r.stream, rows: r.rowsRead, seconds: r.ms / 1000, rowsPerSec: Math.round(r.rowsRead / Math.max(r.ms / 1000, 1e-3)) }));
+}
+
+async function admin(url: string): Promise<Knex> {
+  const u = new URL(url);
+  return knexFactory({ client: 'mysql2', connection: { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), supportBigNumbers: true, bigNumberStrings: true }, pool: { min: 0, max: 1 } });
+}
+
+async function recreate(k: Knex, ...dbs: string[]): Promise<void> {
+  for (const db of dbs) {
+    await k.raw(`drop database if exists \`${db}\``);
+    await k.raw(`create database \`${db}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+  }
+}
+
+/**
+ * The in-database limit: MariaDB itself flattening the same order-line blobs with JSON_TABLE into a
+ * table with the columns of fct_order_line (INSERT … SELECT, no network, no client).
+ */
+async function jsonTableLimit(k: Knex, src: string, wh: string): Promise<{ rows: number; seconds: number; rowsPerSec: number }> {
+  await k.raw(`drop table if exists \`${wh}\`.bench_json_table_order_line`);
+  await k.raw(`create table \`${wh}\`.bench_json_table_order_line like \`${wh}\`.fct_order_line`);
+  const started = performance.now();
+  const [res] = await k.raw(`
+    insert into \`${wh}\`.bench_json_table_order_line
+      (order_id, sub_item_id, product_id, sku_id, spec_id, product_cargo_number, sku_cargo_number, product_name, sku_attributes,
+       quantity, unit, unit_price, line_amount, refund_amount, line_status, refund_status, refund_id, refund_id_for_as, order_date,
+       gross_amount, discount_amount, logistics_status, created_at, modified_at, _source_version, _run_id, _loaded_at)
+    select l.order_id, l.sub_item_id, l.product_id, l.sku_id, j.spec_id, l.product_cargo_number, l.cargo_number, j.name,
+       (select group_concat(concat(s.n, ':', s.v) separator ';') from json_table(l.order_line_data, '$.skuInfos[*]' columns (n varchar(64) path '$.name', v varchar(128) path '$.value')) s),
+       j.quantity, l.unit, j.price, j.item_amount, j.refund, lower(j.status), lower(j.refund_status), l.refund_id, l.refund_id_for_as, date(o.create_time),
+       round(j.price * j.quantity, 2), round(j.price * j.quantity, 2) - j.item_amount, j.logistics_status,
+       str_to_date(left(j.gmt_create, 17), '%Y%m%d%H%i%s%f'), str_to_date(left(j.gmt_modified, 17), '%Y%m%d%H%i%s%f'), o.modify_time, 0, utc_timestamp(3)
+    from \`${src}\`.ali1688_order_line l
+    join \`${src}\`.ali1688_order o on o.order_id = cast(l.order_id as char)
+    join json_table(l.order_line_data, '$' columns (
+       spec_id varchar(64) path '$.specId', name varchar(512) path '$.name', quantity decimal(18,4) path '$.quantity',
+       price decimal(18,4) path '$.price', item_amount decimal(18,2) path '$.itemAmount', refund decimal(18,3) path '$.refund',
+       status varchar(64) path '$.status', refund_status varchar(32) path '$.refundStatus', logistics_status int path '$.logisticsStatus',
+       gmt_create varchar(32) path '$.gmtCreate', gmt_modified varchar(32) path '$.gmtModified')) j
+    on duplicate key update line_amount = values(line_amount)`);
+  const seconds = (performance.now() - started) / 1000;
+  const rows = Number((res as { affectedRows: number }).affectedRows);
+  await k.raw(`drop table \`${wh}\`.bench_json_table_order_line`);
+  return { rows, seconds, rowsPerSec: Math.round(rows / seconds) };
+}
+
+async function fullLoad(k: Knex, args: Args, orders: number, tag: string) {
+  const src = `hub_bench_src_${tag}`;
+  const wh = `hub_bench_wh_${tag}`;
+  await recreate(k, src, wh);
+  const env = { HUB_SOURCE_URL: `${args.mysql}/${src}`, HUB_WAREHOUSE_URL: `${args.mysql}/${wh}` };
+  process.stderr.write(`bench: generating ${orders} orders into ${src}\n`);
+  const gen = must(await hubEtl(['generate', '--orders', String(orders), '--seed', '1688'], env), 'generate');
+  process.stderr.write(`bench: full load of all streams into ${wh}\n`);
+  const load = must(await hubEtl(['run', '--json'], env), 'full load');
+  return { src, wh, env, gen, load, streams: streamFigures(load.stdout) };
+}
+
+function table(rows: Array<[string, string]>): string {
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const k = await admin(args.mysql);
+  const figures: Record<string, unknown> = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, orders: args.orders, at: new Date().toISOString() };
+  try {
+    const n = await fullLoad(k, args, args.orders, 'n');
+    const genRate = Math.round(args.orders / (n.gen.ms / 1000));
+    const totalRows = n.streams.reduce((a, s) => a + s.rows, 0);
+    const overall = Math.round(totalRows / (n.load.ms / 1000));
+    const lines = n.streams.find((s) => s.stream === 'order_lines')!;
+    process.stderr.write('bench: in-database JSON_TABLE flattening of the same order lines\n');
+    const limit = await jsonTableLimit(k, n.src, n.wh);
+    process.stderr.write('bench: incremental run with no source change\n');
+    const noChange = must(await hubEtl(['run', '--json'], n.env), 'incremental run');
+    process.stderr.write('bench: generate --advance (about 1% of orders change), then an incremental run\n');
+    must(await hubEtl(['generate', '--advance', '--days', '1'], n.env), 'generate --advance');
+    const changed = must(await hubEtl(['run', '--json'], n.env), 'incremental run after advance');
+    const changedRows = streamFigures(changed.stdout).reduce((a, s) => a + s.rows, 0);
+    process.stderr.write('bench: verify\n');
+    const verify = await hubEtl(['verify'], n.env);
+    let scale: { orders4n: number; seconds4n: number; ratio: number } | null = null;
+    if (args.scale) {
+      const m = await fullLoad(k, args, args.orders * 4, '4n');
+      scale = { orders4n: args.orders * 4, seconds4n: m.load.ms / 1000, ratio: m.load.ms / n.load.ms };
+      await k.raw(`drop database if exists \`${m.src}\``);
+      await k.raw(`drop database if exists \`${m.wh}\``);
+    }
+    Object.assign(figures, {
+      generate: { seconds: n.gen.ms / 1000, ordersPerSec: genRate },
+      fullLoad: { seconds: n.load.ms / 1000, rows: totalRows, rowsPerSec: overall, peakRssMb: n.load.peakRssMb, streams: n.streams },
+      jsonTable: limit,
+      orderLinesVsJsonTable: lines.rowsPerSec / limit.rowsPerSec,
+      incrementalNoChange: { seconds: noChange.ms / 1000 },
+      incrementalAfterAdvance: { seconds: changed.ms / 1000, rows: changedRows, rowsPerSec: Math.round(changedRows / (changed.ms / 1000)), shareOfFullLoad: changed.ms / n.load.ms },
+      scale,
+      verify: { ok: verify.code === 0, output: verify.stdout.trim().split('\n').slice(-1)[0] },
+    });
+    const out: Array<[string, string]> = [
+      ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, MariaDB`],
+      ['store', `${args.orders} orders`],
+      ['1. generate', `${(n.gen.ms / 1000).toFixed(1)} s, ${genRate} orders/s`],
+      ['2. full load', `${(n.load.ms / 1000).toFixed(1)} s, ${totalRows} rows, ${overall} rows/s, peak RSS ${n.load.peakRssMb} MB`],
+      ...n.streams.map((s): [string, string] => [`   ${s.stream}`, `${s.rows} rows in ${s.seconds.toFixed(1)} s = ${s.rowsPerSec} rows/s`]),
+      ['3. JSON_TABLE limit', `${limit.rows} order lines in ${limit.seconds.toFixed(1)} s = ${limit.rowsPerSec} rows/s; order_lines stream at ${(lines.rowsPerSec / limit.rowsPerSec).toFixed(2)}× (target ≥ 0.5×)`],
+      ['4. incremental, no change', `${(noChange.ms / 1000).toFixed(2)} s (target < 1 s at 1,000,000 orders)`],
+      ['5. incremental after ~1% change', `${(changed.ms / 1000).toFixed(2)} s, ${changedRows} rows, ${(100 * changed.ms / n.load.ms).toFixed(1)}% of the full load (target ≤ 5%)`],
+      ['6. scaling', scale ? `N=${args.orders}: ${(n.load.ms / 1000).toFixed(1)} s; 4N=${scale.orders4n}: ${scale.seconds4n.toFixed(1)} s; ratio ${scale.ratio.toFixed(2)} (target ≤ 4.4)` : 'skipped (--no-scale)'],
+      ['verify', verify.code === 0 ? 'no mismatch' : 'MISMATCH'],
+    ];
+    process.stdout.write(`${table(out)}\n`);
+    const dir = path.join(ROOT, 'bench/results');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+    process.stdout.write(`figures written to ${path.relative(ROOT, file)}\n`);
+    await k.raw(`drop database if exists \`${n.src}\``);
+    await k.raw(`drop database if exists \`${n.wh}\``);
+    if (verify.code !== 0) {
+      process.stderr.write(verify.stdout);
+      process.exitCode = 1;
+    }
+  } finally {
+    await k.destroy();
+  }
+}
+
+await main();
