@@ -94,8 +94,9 @@ export function computeWindow(def: StreamDef, watermark: string | null, nowUtc: 
 /** The UTC instant of a cursor value, for display and lag. */
 export function cursorAtUtc(def: StreamDef, value: string, zone: string): string | null {
   if (def.cursor.kind === 'text') return value || null;
+  // A DATE watermark covers its whole day: the instant it stands for is the end of that day.
   const dt = def.cursor.kind === 'date'
-    ? DateTime.fromISO(value.slice(0, 10), { zone })
+    ? DateTime.fromISO(value.slice(0, 10), { zone }).plus({ days: 1 })
     : DateTime.fromFormat(value.slice(0, 19), DATETIME_FMT, { zone });
   return dt.isValid ? dt.toUTC().toFormat('yyyy-MM-dd HH:mm:ss.SSS') : null;
 }
@@ -219,7 +220,6 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
   const openRejects = await sink.openRejectKeys(def.name);
   const keepUnits = new Set<string>();
   const rewrite = opts.mode !== 'incremental';
-  let maxVersion = '';
   const log = logger.child({ stream: def.name, run: runId });
   log.info(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
   try {
@@ -231,7 +231,6 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
       const resolved: string[] = [];
       for (const unit of batch) {
         counts.rowsRead += unit.rows.length;
-        if (unit.version > maxVersion) maxVersion = unit.version;
         if (unit.invalid) {
           rejects.push(rejectOf(def, null, unit.key, unit.invalid));
           counts.rowsRejected += Math.max(1, unit.rows.length);
@@ -305,7 +304,8 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
       return summary;
     }
     if (opts.mode !== 'backfill') {
-      const end = def.cursor.kind === 'text' ? maxVersion || wm?.cursorValue || null : w.watermarkAfter;
+      // A text-cursor stream reads its whole table every run: it is complete up to the source's clock.
+      const end = def.cursor.kind === 'text' ? clock : w.watermarkAfter;
       await sink.transaction(async (tx) => {
         if (end) await tx.setWatermark({ stream: def.name, cursorValue: end, cursorAt: cursorAtUtc(def, end, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         if (opts.mode === 'full_refresh') await tx.sweep(def.name, targets, unitColumn, runId, [...keepUnits]);

@@ -92,13 +92,13 @@ async function orderDayChecks(src: Db, schema: SourceSchema, wh: Db, checks: Che
   const day = src.dialect === 'mysql' ? 'date_format(create_time, \'%Y-%m-%d\')' : 'substr(create_time, 1, 10)';
   // Per-day counts and goods value; rows whose text column is empty take the value from their blob.
   const srcDays = new Map<string, { n: number; fen: bigint }>();
-  const rows = await rawRows<{ d: string; v: string | null; blob: string | null }>(
+  const rows = await rawRows<{ d: string; v: string | null; order_blob: string | null }>(
     src, src.dialect,
-    `select ${day} as d, sum_product_payment as v, case when sum_product_payment is null or sum_product_payment = '' then order_datas else null end as blob from ali1688_order`,
+    `select ${day} as d, sum_product_payment as v, case when sum_product_payment is null or sum_product_payment = '' then order_datas else null end as order_blob from ali1688_order`,
   );
   for (const r of rows) {
     let v = r.v === null ? '' : String(r.v);
-    if (v === '' && r.blob) v = /"sumProductPayment"\s*:\s*"?(-?[0-9.]+)/.exec(r.blob)?.[1] ?? '';
+    if (v === '' && r.order_blob) v = /"sumProductPayment"\s*:\s*"?(-?[0-9.]+)/.exec(r.order_blob)?.[1] ?? '';
     const e = srcDays.get(r.d) ?? { n: 0, fen: 0n };
     e.n++;
     e.fen += v ? yuanTextToFen(v) : 0n;

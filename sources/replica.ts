@@ -1,5 +1,6 @@
 // Reads the 1688 Cloud Hub replica tables: column discovery (printed typos aliased), the source clock,
 // and keyset-paginated extracts ordered by (cursor, id). Never writes.
+import { DateTime } from 'luxon';
 import type { Db, Dialect } from '../lib/db.js';
 import { rawRows } from '../lib/db.js';
 import { sourceError, SourceError } from '../lib/errors.js';
@@ -54,11 +55,28 @@ export async function inspectSource(db: Db): Promise<SourceSchema> {
   return { columns, orderColumn };
 }
 
-/** The source database's clock, as a UTC instant (the replica's own notion of "now"). */
-export async function sourceNowUtc(db: Db): Promise<Date> {
+/** The table in which `hub-etl generate` keeps a synthetic store's state, including its simulated clock. */
+const SYNTHETIC_MARKER = 'hub_etl_generator';
+
+/**
+ * The source's notion of "now", as a UTC instant: the database clock of a real replica, or the
+ * simulated clock of a synthetic store (whose history lies in a simulated past), so that windows,
+ * lookback and lag mean the same on both.
+ */
+export async function sourceNowUtc(db: Db): Promise<{ now: Date; synthetic: boolean }> {
+  const marker = db.dialect === 'mysql'
+    ? await rawRows<{ n: unknown }>(db, 'mysql', 'select count(*) as n from information_schema.tables where table_schema = database() and table_name = ?', [SYNTHETIC_MARKER])
+    : await rawRows<{ n: unknown }>(db, 'sqlite', "select count(*) as n from sqlite_master where type = 'table' and name = ?", [SYNTHETIC_MARKER]);
+  if (Number(marker[0]?.n ?? 0) > 0) {
+    const [row] = await rawRows<{ clock: string; tz: string }>(db, db.dialect, `select sim_clock as clock, source_tz as tz from ${SYNTHETIC_MARKER} where id = 1`);
+    if (row) {
+      const at = DateTime.fromFormat(String(row.clock).slice(0, 19), 'yyyy-MM-dd HH:mm:ss', { zone: String(row.tz) });
+      if (at.isValid) return { now: at.toJSDate(), synthetic: true };
+    }
+  }
   const sql = db.dialect === 'mysql' ? 'select utc_timestamp(3) as now' : "select strftime('%Y-%m-%d %H:%M:%f', 'now') as now";
   const [row] = await rawRows<{ now: string }>(db, db.dialect, sql);
-  return new Date(`${String(row!.now).replace(' ', 'T')}Z`);
+  return { now: new Date(`${String(row!.now).replace(' ', 'T')}Z`), synthetic: false };
 }
 
 /** One driver value as exact text: BigInt and numbers to decimal digits, everything else as is. */

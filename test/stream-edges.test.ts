@@ -67,7 +67,7 @@ for (const backend of BACKENDS) {
     const originals = orders.map((o) => String(o.order_datas));
     const broken = [
       { what: 'malformed JSON', blob: originals[0]!.slice(0, 40), field: /^order_datas$/ },
-      { what: 'missing required field', blob: originals[1]!.replace(/"createTime":"[^"]*",?/, ''), field: /createTime/ },
+      { what: 'missing required field', blob: originals[1]!.replace('"baseInfo":', '"baseInfoRenamed":'), field: /baseInfo/ },
       { what: 'wrong type', blob: originals[2]!.replace(/"totalAmount":[^,}]+/, '"totalAmount":"abc"'), field: /totalAmount/ },
       { what: 'unknown enum value', blob: originals[3]!.replace(/"status":"[a-z_]+"/, '"status":"teleported"'), field: /status/ },
     ];
