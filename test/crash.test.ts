@@ -54,7 +54,7 @@ for (const backend of BACKENDS) {
       if (killed) {
         killedMidRun++;
         // Every source order strictly below the committed watermark is in the warehouse.
-        const db = await openDb(target(wh));
+        const db = await openDb(target(wh), { create: true });
         try {
           const hasState = (await rawRows<{ n: unknown }>(db, db.dialect, db.dialect === 'mysql'
             ? "select count(*) as n from information_schema.tables where table_schema = database() and table_name = 'etl_watermark'"
