@@ -223,8 +223,18 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
   const log = logger.child({ stream: def.name, run: runId });
   log.info(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
   try {
+    // Where the time goes (waiting for the source, fingerprint lookups, transforms, writes), for --verbose.
+    const phases = { readWait: 0, state: 0, transform: 0, write: 0 };
+    let mark = performance.now();
+    const lap = (phase: keyof typeof phases) => {
+      const now = performance.now();
+      phases[phase] += now - mark;
+      mark = now;
+    };
     for await (const batch of readAhead(readUnits(src, schema, def, w, opts))) {
+      lap('readWait');
       const states = await sink.getRowStates(def.name, [...new Set(batch.map((u) => u.key))]);
+      lap('state');
       const writes: UnitWrite[] = [];
       const newStates: Array<{ key: string; hash: string; version: string }> = [];
       const rejects: RejectRecord[] = [];
@@ -277,11 +287,13 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
         const unchanged = state !== undefined && state.hash === hash;
         if (unchanged) counts.rowsUnchanged += unit.rows.length - rejectedRows;
         else counts.rowsUpserted += unit.rows.length - rejectedRows;
-        writes.push({ key: unit.key, version: unit.version, tables, ...(keepChildKeys.length ? { keepChildKeys } : {}) });
-        // A unit with rejected rows keeps no fingerprint, so it is tried again whenever it is read.
-        if (rejectedRows === 0) newStates.push({ key: unit.key, hash, version: unit.version });
+        writes.push({ key: unit.key, version: unit.version, tables, ...(keepChildKeys.length ? { keepChildKeys } : {}), ...(state ? {} : { fresh: true }) });
+        // A unit with rejected rows gets a fingerprint that never matches, so it is tried again whenever
+        // it is read; its state still records that rows of it may be in the warehouse.
+        newStates.push({ key: unit.key, hash: rejectedRows === 0 ? hash : `rejected-${hash.slice(9)}`, version: unit.version });
       }
       const last = batch[batch.length - 1]!;
+      lap('transform');
       await sink.transaction(async (tx) => {
         await tx.writeUnits(def.name, writes, targets, runId);
         await tx.putRowStates(def.name, newStates, runId);
@@ -291,6 +303,7 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
           await tx.setWatermark({ stream: def.name, cursorValue: last.position.cursor, cursorAt: cursorAtUtc(def, last.position.cursor, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         }
       });
+      lap('write');
       for (const k of resolved) openRejects.delete(k);
       opts.onBatch?.({ stream: def.name, runId, ...counts, position: last.position.cursor });
       log.debug('batch committed', { ...counts, position: last.position.cursor });
@@ -314,6 +327,7 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
     const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
     await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null });
     log.info('run succeeded', { ...counts, ms: summary.ms });
+    log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
     return summary;
   } catch (err) {
     const message = err instanceof HubError ? err.message : describe(err);

@@ -17,6 +17,8 @@ export interface UnitWrite {
   tables: Map<string, WarehouseRow[]>;
   /** Keys of child rows rejected in this unit: their previous version is kept, not deleted. */
   keepChildKeys?: string[];
+  /** The unit was never loaded before (no fingerprint): it has no old children to delete. */
+  fresh?: boolean;
 }
 
 export interface RowState { hash: string; version: string }
@@ -57,7 +59,7 @@ export interface SinkTx {
 }
 
 export interface Sink {
-  readonly kind: 'mysql' | 'sqlite';
+  readonly kind: 'mysql' | 'sqlite' | 'csv';
   /** Where it writes, safe to print. */
   readonly label: string;
   transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T>;

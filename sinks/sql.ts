@@ -80,7 +80,7 @@ class SqlTx implements SinkTx {
         // guard keeps rows a newer run already loaded; kept child keys (rejected rows) stay as they were.
         const parentCol = table.parentKey[0]!;
         const childCol = table.primaryKey.find((c) => !table.parentKey!.includes(c)) ?? table.primaryKey[0]!;
-        const plain = mine.filter((u) => !u.keepChildKeys?.length);
+        const plain = mine.filter((u) => !u.keepChildKeys?.length && !u.fresh);
         for (const part of chunk(plain, 400)) {
           const where = part.map(() => `(${q(parentCol)} = ? and ${q(VERSION)} <= ?)`).join(' or ');
           await exec(this.trx, `delete from ${q(table.name)} where ${where}`, part.flatMap((u) => [u.key, u.version]));
