@@ -44,7 +44,13 @@ export async function migrate(db: Db, logger: Logger): Promise<MigrateResult> {
           if (!code || !ALREADY.has(code)) throw err;
         }
       }
-      await db.knex(HISTORY).insert({ version: m.version, name: m.name, applied_at: new Date().toISOString() });
+      try {
+        await db.knex(HISTORY).insert({ version: m.version, name: m.name, applied_at: new Date().toISOString() });
+      } catch (err) {
+        // Another process migrating at the same moment recorded it first: the version is applied.
+        if (!(await db.knex(HISTORY).where({ version: m.version }).first())) throw err;
+        continue;
+      }
       logger.info(`warehouse migrated to version ${m.version}: ${m.name}`, { warehouse: db.label });
       applied.push(m);
     }

@@ -58,8 +58,11 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
         afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void }, done: (err: unknown, conn: unknown) => void) => {
           // Session time zone UTC so NOW() and implicit conversions never shift values;
           // a read-only session makes "hub-etl never writes to a source" a server-enforced fact.
-          const sql = opts.readOnly ? "set session time_zone = '+00:00', session transaction read only" : "set session time_zone = '+00:00'";
-          conn.query(sql, (err) => done(err, conn));
+          // Two statements: MariaDB does not accept `session transaction read only` inside a SET list.
+          conn.query("set session time_zone = '+00:00'", (err) => {
+            if (err || !opts.readOnly) return done(err, conn);
+            conn.query('set session transaction read only', (err2) => done(err2, conn));
+          });
         },
       },
     });

@@ -63,6 +63,9 @@ export function isRetriable(err: unknown): boolean {
   const code = codeOf(err);
   if (code && RETRIABLE_CODES.has(code)) return true;
   if (err instanceof Error && /Knex: Timeout acquiring a connection|Connection is closed|Connection lost/i.test(err.message)) return true;
+  // Redis replies that mean "not now": loading its data after a restart, a replica during failover, busy scripts.
+  if (err instanceof Error && /^(LOADING|READONLY|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN)\b/.test(err.message)) return true;
+  if (err instanceof Error && err.name === 'MaxRetriesPerRequestError') return true;
   return false;
 }
 
@@ -81,7 +84,12 @@ export function describe(err: unknown): string {
   if (err instanceof AggregateError && err.errors.length > 0) return describe(err.errors[0]);
   if (err instanceof Error) {
     const code = codeOf(err);
-    const msg = err.message || code || err.name;
+    let msg = err.message || code || err.name;
+    // Driver errors repeat the whole statement, data included: keep the database's own words.
+    const sqlMessage = (err as { sqlMessage?: unknown }).sqlMessage;
+    if (typeof sqlMessage === 'string' && sqlMessage) msg = sqlMessage;
+    else if (msg.length > 300 && msg.includes(' - ')) msg = msg.slice(msg.lastIndexOf(' - ') + 3);
+    if (msg.length > 500) msg = `${msg.slice(0, 500)}…`;
     return code && !msg.includes(code) ? `${msg} (${code})` : msg;
   }
   return String(err);
