@@ -1,11 +1,14 @@
-// hub-etl run: load streams inline (no Redis needed), incrementally or as a full refresh.
+// hub-etl run: load streams inline (no Redis needed), incrementally or as a full refresh, or queue them for the workers (--queue).
 import type { Command } from 'commander';
 import { parseDuration, type RunSummary } from '../jobs/engine.js';
-import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
+import { runStreamsExclusive } from '../jobs/lock.js';
+import { enqueueRuns } from '../jobs/queue/enqueue.js';
+import { openQueues } from '../jobs/queue/queues.js';
+import { DEFAULT_RUN } from '../jobs/run.js';
 import { STREAM_NAMES } from '../jobs/streams.js';
 import { action, wholeNumber } from './action.js';
 
-interface RunFlags { stream?: string[]; fullRefresh?: boolean; batchSize: number; lookback: string; safetyLag: string; json?: boolean }
+interface RunFlags { stream?: string[]; fullRefresh?: boolean; batchSize: number; lookback: string; safetyLag: string; json?: boolean; queue?: boolean; lockWait: string }
 
 export function formatSummaries(rs: RunSummary[]): string {
   const header = ['stream', 'run', 'status', 'read', 'upserted', 'unchanged', 'rejected', 'seconds'];
@@ -27,14 +30,28 @@ export function registerRun(program: Command): void {
     .option('--lookback <duration>', 're-read this far behind the watermark on every run (e.g. 15m, 2h, 1d)', '15m')
     .option('--safety-lag <duration>', 'stop this far behind the source\'s clock, for replication lag', '60s')
     .option('--json', 'print the run summaries as JSON')
+    .option('--queue', 'queue the runs for the workers instead of running them here; prints the job ids')
+    .option('--lock-wait <duration>', 'how long to wait for a stream another process is running', '5m')
     .action(action<RunFlags>(async (ctx, opts) => {
-      const results = await runStreams(ctx, {
+      const req = {
         streams: opts.stream ?? [],
-        mode: opts.fullRefresh ? 'full_refresh' : 'incremental',
+        mode: opts.fullRefresh ? 'full_refresh' as const : 'incremental' as const,
         batchSize: opts.batchSize,
         lookbackMs: parseDuration(opts.lookback, '--lookback'),
         safetyLagMs: parseDuration(opts.safetyLag, '--safety-lag'),
-      });
+      };
+      if (opts.queue) {
+        const queues = await openQueues(ctx);
+        try {
+          const jobs = await enqueueRuns(queues, { ...req, requestedBy: 'cli' });
+          process.stdout.write(opts.json ? `${JSON.stringify(jobs, null, 2)}\n` : `${jobs.map((j) => `${j.stream}\t${j.deduplicated ? 'deduplicated into' : 'queued'}\t${j.jobId}`).join('\n')}\n`);
+        } finally {
+          await queues.close();
+        }
+        return 0;
+      }
+      // One run per stream at a time: a stream someone else is running is waited for (lease in the warehouse).
+      const results = await runStreamsExclusive(ctx, req, { waitMs: parseDuration(opts.lockWait, '--lock-wait') });
       process.stdout.write(opts.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatSummaries(results)}\n`);
       return 0;
     }));

@@ -7,14 +7,22 @@ export type DbTarget =
   | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string }
   | { kind: 'sqlite'; file: string; url: string };
 
+/** A folder of CSV files as the warehouse (`csv:./out`): hub-etl run writes one file per table per run. */
+export interface CsvTarget { kind: 'csv'; dir: string; url: string }
+
+/** Where the warehouse is: a SQL database, or (for loading only) a folder of CSV files. */
+export type WarehouseTarget = DbTarget | CsvTarget;
+
 export interface RedisTarget { url: string; host: string; port: number; db: number; username?: string; password?: string; tls: boolean }
 
 export type LogFormat = 'pretty' | 'json';
 
 export interface Config {
   source: DbTarget;
-  warehouse: DbTarget;
+  warehouse: WarehouseTarget;
   redis: RedisTarget;
+  /** Namespace of hub-etl's queues in Redis, so that several installations (or tests) share one server. */
+  queuePrefix: string;
   /** IANA zone in which the replica's naive DATETIME/DATE columns are written. */
   sourceTz: string;
   logFormat: LogFormat;
@@ -28,6 +36,7 @@ export interface GlobalFlags {
   source?: string;
   warehouse?: string;
   redis?: string;
+  queuePrefix?: string;
   sourceTz?: string;
   logFormat?: string;
   logLevel?: string;
@@ -36,6 +45,7 @@ export interface GlobalFlags {
 
 export const DEFAULT_DATA_DIR = './data';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_QUEUE_PREFIX = 'hub-etl';
 export const DEFAULT_SOURCE_TZ = 'Asia/Shanghai';
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
 
@@ -45,7 +55,7 @@ export function maskSecrets(text: string): string {
 }
 
 /** How a target is shown in logs and messages: its URL with the password masked. */
-export function describeTarget(target: DbTarget | RedisTarget): string {
+export function describeTarget(target: WarehouseTarget | RedisTarget): string {
   return maskSecrets(target.url);
 }
 
@@ -53,6 +63,7 @@ export function describeTarget(target: DbTarget | RedisTarget): string {
 export function parseDbUrl(raw: string, label: string): DbTarget | string {
   const value = raw.trim();
   const shown = maskSecrets(value);
+  if (value.startsWith('csv:')) return `${label}: "${shown}" is a CSV folder; csv: is accepted for the warehouse only (HUB_WAREHOUSE_URL=csv:./out)`;
   if (value.startsWith('sqlite:')) {
     let file = value.slice('sqlite:'.length);
     if (file.startsWith('//')) file = file.slice(2);
@@ -84,6 +95,19 @@ export function parseDbUrl(raw: string, label: string): DbTarget | string {
     };
   }
   return `${label}: "${shown}" is not a supported URL; expected mysql://user:password@host:3306/database or sqlite:./path.db`;
+}
+
+/** Parses a warehouse URL: a database URL as parseDbUrl, or `csv:./folder`; returns a problem text on error. */
+export function parseWarehouseUrl(raw: string, label: string): WarehouseTarget | string {
+  const value = raw.trim();
+  if (!value.startsWith('csv:')) {
+    if (/^(sqlite:|mysql:\/\/|mariadb:\/\/)/i.test(value)) return parseDbUrl(value, label);
+    return `${label}: "${maskSecrets(value)}" is not a supported URL; expected mysql://user:password@host:3306/database, sqlite:./path.db or csv:./folder`;
+  }
+  let dir = value.slice('csv:'.length);
+  if (dir.startsWith('//')) dir = dir.slice(2);
+  if (dir === '') return `${label}: "${value}" names no folder; expected csv:./out or csv:/abs/folder`;
+  return { kind: 'csv', dir: path.resolve(dir), url: value };
 }
 
 export function parseRedisUrl(raw: string, label: string): RedisTarget | string {
@@ -125,16 +149,18 @@ export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = pro
   const wh = pick(flags.warehouse, 'warehouse', 'HUB_WAREHOUSE_URL', `sqlite:${path.join(dataDir, 'warehouse.db')}`);
   const rd = pick(flags.redis, 'redis', 'HUB_REDIS_URL', DEFAULT_REDIS_URL);
   const tz = pick(flags.sourceTz, 'source-tz', 'HUB_SOURCE_TZ', DEFAULT_SOURCE_TZ);
+  const qp = pick(flags.queuePrefix, 'queue-prefix', 'HUB_QUEUE_PREFIX', DEFAULT_QUEUE_PREFIX);
 
   const source = parseDbUrl(src.value, src.label);
   if (typeof source === 'string') problems.push(source);
-  const warehouse = parseDbUrl(wh.value, wh.label);
+  const warehouse = parseWarehouseUrl(wh.value, wh.label);
   if (typeof warehouse === 'string') problems.push(warehouse);
   const redis = parseRedisUrl(rd.value, rd.label);
   if (typeof redis === 'string') problems.push(redis);
   if (!IANAZone.isValidZone(tz.value.trim())) {
     problems.push(`${tz.label}: "${tz.value}" is not a known IANA time zone; expected a name such as Asia/Shanghai or UTC`);
   }
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(qp.value)) problems.push(`${qp.label}: "${qp.value}" is not a queue prefix; expected 1 to 64 letters, digits, '.', '_' or '-'`);
   const logFormat = flags.logFormat ?? env.HUB_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json');
   if (logFormat !== 'pretty' && logFormat !== 'json') problems.push(`--log-format: "${logFormat}" is not one of pretty, json`);
   const logLevel = flags.logLevel ?? env.HUB_LOG_LEVEL ?? (flags.verbose ? 'debug' : 'info');
@@ -146,8 +172,9 @@ export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = pro
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     source: source as DbTarget,
-    warehouse: warehouse as DbTarget,
+    warehouse: warehouse as WarehouseTarget,
     redis: redis as RedisTarget,
+    queuePrefix: qp.value,
     sourceTz: tz.value.trim(),
     logFormat: logFormat as LogFormat,
     logLevel,
@@ -156,7 +183,7 @@ export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = pro
   };
 }
 
-function sameDatabase(a: DbTarget, b: DbTarget): boolean {
+function sameDatabase(a: DbTarget, b: WarehouseTarget): boolean {
   if (a.kind === 'sqlite' && b.kind === 'sqlite') return a.file !== ':memory:' && a.file === b.file;
   if (a.kind === 'mysql' && b.kind === 'mysql') return a.host === b.host && a.port === b.port && a.database === b.database;
   return false;

@@ -1,15 +1,19 @@
 // Builds the clients once from the validated config; everything below receives this context.
-import type { Config } from './config.js';
+import { describeTarget, type Config } from './config.js';
 import { openDb, type Db, type OpenOptions } from './db.js';
+import { UsageError } from './errors.js';
 import type { Logger } from './logger.js';
+import { closeRedis, openRedis, type Redis } from './redis.js';
 
 export interface Context {
   config: Config;
   logger: Logger;
   /** The replica (read-only unless `writable`, which only the generator asks for). */
   source(opts?: { writable?: boolean; create?: boolean }): Promise<Db>;
-  /** The warehouse database. */
+  /** The warehouse database; a CSV warehouse (csv:) is no database: only `hub-etl run` loads into it. */
   warehouse(opts?: Pick<OpenOptions, 'create'>): Promise<Db>;
+  /** Redis for queues and schedules, connected and checked (version, eviction policy) on first use. */
+  redis(): Promise<Redis>;
   close(): Promise<void>;
 }
 
@@ -24,14 +28,31 @@ export function createContext(config: Config, logger: Logger): Context {
     }
     return p;
   };
+  let redis: Promise<Redis> | undefined;
   return {
     config,
     logger,
     source: (opts = {}) =>
       once(opts.writable ? 'source-rw' : 'source-ro', () =>
         openDb(config.source, { readOnly: !opts.writable, create: opts.create ?? false })),
-    warehouse: (opts = {}) => once('warehouse', () => openDb(config.warehouse, { create: opts.create ?? true })),
+    warehouse: (opts = {}) => {
+      const wh = config.warehouse;
+      if (wh.kind === 'csv') {
+        return Promise.reject(new UsageError(`the warehouse ${describeTarget(wh)} is a folder of CSV files, which only "hub-etl run" loads into; this command needs a SQL warehouse (mysql://… or sqlite:…)`));
+      }
+      return once('warehouse', () => openDb(wh, { create: opts.create ?? true }));
+    },
+    redis: () => {
+      if (!redis) {
+        redis = openRedis(config.redis, logger);
+        redis.catch(() => (redis = undefined));
+      }
+      return redis;
+    },
     async close() {
+      const client = redis;
+      redis = undefined;
+      await client?.then(closeRedis, () => undefined);
       const dbs = await Promise.allSettled([...open.values()]);
       open.clear();
       await Promise.all(dbs.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));

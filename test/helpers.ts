@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
+import { Redis } from 'ioredis';
 import knexFactory from 'knex';
 import { parseDbUrl, type DbTarget } from '../lib/config.js';
 
@@ -49,6 +50,39 @@ export async function needMysql(t: ExecutionContext): Promise<boolean> {
   return false;
 }
 
+export const REDIS_URL = process.env.HUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let redisAvailable: Promise<boolean> | undefined;
+
+/** True when Redis answers PING. */
+export async function redisUp(): Promise<boolean> {
+  redisAvailable ??= (async () => {
+    const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on('error', () => undefined);
+    try {
+      await r.connect();
+      return (await r.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      r.disconnect();
+    }
+  })();
+  return redisAvailable;
+}
+
+/** Call at the top of a Redis test: returns false (and marks the test) when it cannot run. Under CI=true a missing Redis fails the test. */
+export async function needRedis(t: ExecutionContext): Promise<boolean> {
+  if (await redisUp()) return true;
+  if (process.env.CI === 'true') {
+    t.fail(`Redis is not answering at ${REDIS_URL}; CI requires it (run scripts/services.sh)`);
+    return false;
+  }
+  t.log(`Redis is not answering at ${REDIS_URL}; skipped outside CI`);
+  t.pass();
+  return false;
+}
+
 /** A fresh MariaDB database owned by this test, dropped when the test ends. Returns its URL. */
 export async function tempMysqlDb(t: ExecutionContext, prefix = 'hubtest'): Promise<string> {
   const name = `${prefix}_${crypto.randomBytes(5).toString('hex')}`;
@@ -87,7 +121,7 @@ export interface CliResult { code: number | null; stdout: string; stderr: string
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, HUB_LOG_FORMAT: 'json' };
-    for (const key of ['HUB_SOURCE_URL', 'HUB_WAREHOUSE_URL', 'HUB_REDIS_URL', 'HUB_SOURCE_TZ', 'HUB_DATA_DIR']) delete env[key];
+    for (const key of ['HUB_SOURCE_URL', 'HUB_WAREHOUSE_URL', 'HUB_REDIS_URL', 'HUB_QUEUE_PREFIX', 'HUB_SOURCE_TZ', 'HUB_DATA_DIR']) delete env[key];
     for (const [k, v] of Object.entries(opts.env ?? {})) {
       if (v === undefined) delete env[k];
       else env[k] = v;

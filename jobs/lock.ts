@@ -1,0 +1,190 @@
+// One run per stream at a time, enforced in the warehouse itself: a lease row per stream (etl_lock),
+// taken by a conditional update, renewed while the run goes on and released at its end. It holds
+// whatever starts the run (cron on two hosts, a worker whose queue lock stalled but that is still
+// alive), and the warehouse's own clock decides expiry, so hosts with skewed clocks agree.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Context } from '../lib/context.js';
+import { rawRows, type Db, type Dialect } from '../lib/db.js';
+import { describe, HubError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { RunSummary } from './engine.js';
+import { migrate } from './migrate.js';
+import { utcNow } from '../sinks/sql.js';
+import { runStreams, selectStreams, type RunOptions } from './run.js';
+
+export interface LeaseOptions {
+  /** How long a lease lasts without renewal, in ms; a holder that dies frees its stream after this. */
+  leaseMs?: number;
+  /** How long to wait for a stream held by someone else before giving up, in ms. */
+  waitMs?: number;
+  /** Pause between two attempts while waiting, in ms. */
+  pollMs?: number;
+  logger?: Logger;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+
+export interface Lease {
+  stream: string;
+  owner: string;
+  /** Aborted when the lease is lost: renewal refused (someone took it over) or impossible until expiry. */
+  lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+/** The stream is being run by someone else; trying again later may succeed. */
+export class LeaseBusyError extends HubError {
+  readonly holder: string;
+  readonly expiresAt: string;
+  constructor(stream: string, holder: string, expiresAt: string) {
+    super(`stream ${stream} is being run by ${holder || 'another process'} (lease until ${expiresAt} UTC); its run loads the same rows, try again later`, { retriable: true });
+    this.holder = holder;
+    this.expiresAt = expiresAt;
+  }
+}
+
+/** The lease ran out under a run (a stalled process, a lost warehouse); the run stopped after a committed batch. */
+export class LeaseLostError extends HubError {
+  constructor(stream: string, why: string) {
+    super(`lost the lease on stream ${stream}: ${why}; the run stopped after its last committed batch`, { retriable: true });
+  }
+}
+
+const TABLE = 'etl_lock';
+
+function nowSql(d: Dialect): string {
+  return d === 'mysql' ? 'utc_timestamp(3)' : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+}
+
+function laterSql(d: Dialect, ms: number): string {
+  const n = Math.max(0, Math.round(ms));
+  return d === 'mysql' ? `timestampadd(microsecond, ${n * 1000}, utc_timestamp(3))` : `strftime('%Y-%m-%d %H:%M:%f', 'now', '+${(n / 1000).toFixed(3)} seconds')`;
+}
+
+function ownerId(): string {
+  return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`.slice(-160);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Who holds a stream's lease and until when (empty owner when it was never taken). */
+export async function leaseHolder(db: Db, stream: string): Promise<{ owner: string; expiresAt: string; held: boolean } | null> {
+  const [row] = await rawRows<{ owner: string; expires_at: string; held: unknown }>(db, db.dialect,
+    `select owner, expires_at, case when expires_at > ${nowSql(db.dialect)} then 1 else 0 end as held from ${TABLE} where stream = ?`, [stream]);
+  return row ? { owner: String(row.owner), expiresAt: String(row.expires_at), held: Number(row.held) === 1 } : null;
+}
+
+/** One attempt: true when this owner now holds the lease. */
+async function tryTake(db: Db, stream: string, owner: string, leaseMs: number): Promise<boolean> {
+  const d = db.dialect;
+  const now = nowSql(d);
+  // The row exists from the first attempt on; taking it is then one conditional update, atomic on both databases.
+  await db.knex.raw(
+    d === 'mysql'
+      ? `insert into ${TABLE} (stream, owner, acquired_at, expires_at, released_at) values (?, '', ${now}, ${now}, ${now}) on duplicate key update stream = stream`
+      : `insert into ${TABLE} (stream, owner, acquired_at, expires_at, released_at) values (?, '', ${now}, ${now}, ${now}) on conflict (stream) do nothing`,
+    [stream],
+  );
+  const n = await db.knex(TABLE)
+    .where({ stream })
+    .andWhereRaw(`expires_at <= ${now}`)
+    .update({ owner, acquired_at: db.knex.raw(now), expires_at: db.knex.raw(laterSql(d, leaseMs)), released_at: null });
+  return Number(n) === 1;
+}
+
+/**
+ * Takes the stream's lease, waiting up to `waitMs` while someone else holds it (LeaseBusyError after).
+ * The lease renews itself every third of its length until released.
+ */
+export async function acquireLease(db: Db, stream: string, opts: LeaseOptions = {}): Promise<Lease> {
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  const waitMs = opts.waitMs ?? 0;
+  const pollMs = opts.pollMs ?? 1_000;
+  const owner = ownerId();
+  const started = Date.now();
+  let told = false;
+  for (;;) {
+    if (await tryTake(db, stream, owner, leaseMs)) break;
+    const holder = await leaseHolder(db, stream);
+    if (Date.now() - started >= waitMs) throw new LeaseBusyError(stream, holder?.owner ?? '', holder?.expiresAt ?? '');
+    if (!told) {
+      opts.logger?.info('waiting for the stream lease', { stream, holder: holder?.owner, lease_until: holder?.expiresAt });
+      told = true;
+    }
+    // Jitter keeps waiters on several hosts from polling in step.
+    await sleep(Math.min(pollMs * (0.5 + Math.random()), Math.max(50, waitMs - (Date.now() - started))));
+  }
+
+  const lost = new AbortController();
+  let lastRenewed = Date.now();
+  let released = false;
+  const renew = async () => {
+    if (released || lost.signal.aborted) return;
+    try {
+      const n = await db.knex(TABLE).where({ stream, owner }).update({ expires_at: db.knex.raw(laterSql(db.dialect, leaseMs)) });
+      if (Number(n) === 1) lastRenewed = Date.now();
+      else if (!released) lost.abort(new LeaseLostError(stream, 'another process took it over'));
+    } catch (err) {
+      opts.logger?.warn('could not renew the stream lease; trying again', { stream, error: describe(err) });
+      if (Date.now() - lastRenewed > leaseMs * 0.9 && !released) lost.abort(new LeaseLostError(stream, `renewal failed until expiry (${describe(err)})`));
+    }
+  };
+  const timer = setInterval(() => void renew(), Math.max(50, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return {
+    stream,
+    owner,
+    lost: lost.signal,
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      const now = nowSql(db.dialect);
+      try {
+        await db.knex(TABLE).where({ stream, owner }).update({ expires_at: db.knex.raw(now), released_at: db.knex.raw(now) });
+      } catch (err) {
+        // Not fatal: the lease runs out on its own.
+        opts.logger?.warn('could not release the stream lease; it expires on its own', { stream, error: describe(err) });
+      }
+    },
+  };
+}
+
+/** Runs `fn` holding the stream's lease; throws the LeaseLostError if the lease was lost on the way. */
+export async function withStreamLease<T>(db: Db, stream: string, opts: LeaseOptions, fn: (lease: Lease) => Promise<T>): Promise<T> {
+  const lease = await acquireLease(db, stream, opts);
+  try {
+    const result = await fn(lease);
+    if (lease.lost.aborted) throw lease.lost.reason;
+    return result;
+  } finally {
+    await lease.release();
+  }
+}
+
+/**
+ * `runStreams` with one lease per stream for incremental and full-refresh runs: a stream is run only
+ * by the holder of its lease, one stream after the other. Backfills take no lease: they never move
+ * the watermark and the load's newer-version guard keeps them from overwriting newer rows.
+ */
+export async function runStreamsExclusive(ctx: Context, opts: RunOptions, lease: LeaseOptions = {}): Promise<RunSummary[]> {
+  // A CSV folder has no etl_lock: its sink lets one run at a time write the folder (the state file's lock).
+  if (opts.mode === 'backfill' || ctx.config.warehouse.kind === 'csv') return runStreams(ctx, opts);
+  const defs = selectStreams(opts.streams);
+  const wh = await ctx.warehouse();
+  await migrate(wh, ctx.logger);
+  const results: RunSummary[] = [];
+  for (const def of defs) {
+    const summaries = await withStreamLease(wh, def.name, { logger: ctx.logger, ...lease }, async (l) => {
+      // Holding the lease, no other run of this stream is alive: a run still marked running died (SIGKILL, power).
+      const abandoned = await wh.knex('etl_run').where({ stream: def.name, status: 'running' }).whereIn('mode', ['incremental', 'full_refresh'])
+        .update({ status: 'abandoned', finished_at: utcNow(), error: 'abandoned: the process running it stopped without finishing (found by the next run)' });
+      if (abandoned > 0) ctx.logger.warn(`marked ${abandoned} earlier run(s) of ${def.name} as abandoned`, { stream: def.name });
+      return runStreams(ctx, { ...opts, streams: [def.name], signal: opts.signal ? AbortSignal.any([opts.signal, l.lost]) : l.lost });
+    });
+    results.push(...summaries);
+    if (opts.signal?.aborted) break;
+  }
+  return results;
+}
