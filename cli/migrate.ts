@@ -10,6 +10,10 @@ export function registerMigrate(program: Command): void {
     .description('create or upgrade the warehouse tables (repeatable: applies only pending versions)')
     .option('--print-sql', 'print the DDL of every migration for this warehouse instead of applying it')
     .action(action<{ printSql?: boolean }>(async (ctx, opts) => {
+      if (ctx.config.warehouse.kind === 'csv') {
+        process.stdout.write(`warehouse ${ctx.config.warehouse.url} is a CSV folder: nothing to migrate (hub-etl run creates its state file)\n`);
+        return 0;
+      }
       if (opts.printSql) {
         const dialect = ctx.config.warehouse.kind;
         for (const m of MIGRATIONS) process.stdout.write(`-- version ${m.version}: ${m.name}\n${m.statements(dialect).map((s) => `${s};`).join('\n\n')}\n`);

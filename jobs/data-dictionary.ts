@@ -1,8 +1,10 @@
-// Renders docs/warehouse.md, the data dictionary BI users read, from the table definitions.
-import { FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type ColumnType, type Table } from '../sql/warehouse/tables.js';
+// Renders docs/warehouse.md, the data dictionary BI users read, from the table and view definitions.
+import { FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type Table } from '../sql/warehouse/tables.js';
+import { VIEWS, type View, type ViewColumn, type ViewColumnType } from '../sql/warehouse/views.js';
 
-function typeText(t: ColumnType): string {
+function typeText(t: ViewColumnType): string {
   switch (t.kind) {
+    case 'ratio': return 'DOUBLE (REAL on SQLite)';
     case 'id': return 'BIGINT (exact 64-bit id)';
     case 'int': return 'integer';
     case 'bool': return '0/1';
@@ -14,7 +16,7 @@ function typeText(t: ColumnType): string {
   }
 }
 
-function columnRows(cols: Column[], keys: string[]): string[] {
+function columnRows(cols: Array<Column | ViewColumn>, keys: string[]): string[] {
   return cols.map((c) => `| \`${c.name}\`${keys.includes(c.name) ? ' 🔑' : ''} | ${typeText(c.type)} | ${c.nullable ? 'yes' : 'no'} | ${c.labelZh} | ${c.description.replace(/\|/g, '\\|')} |`);
 }
 
@@ -30,6 +32,20 @@ function tableSection(t: Table): string {
     '|---|---|---|---|---|',
   ];
   return [...head, ...columnRows(t.columns, t.primaryKey)].join('\n');
+}
+
+function viewSection(v: View): string {
+  return [
+    `### \`${v.name}\``,
+    '',
+    `**Grain:** ${v.grain}. ${v.description}`,
+    '',
+    `**Key:** ${v.key.map((k) => `\`${k}\``).join(' + ')}`,
+    '',
+    '| column | type | null | 中文 | meaning |',
+    '|---|---|---|---|---|',
+    ...columnRows(v.columns, v.key),
+  ].join('\n');
 }
 
 export function dataDictionary(): string {
@@ -55,6 +71,12 @@ export function dataDictionary(): string {
     '## Facts and dimensions',
     '',
     FACTS_AND_DIMENSIONS.map(tableSection).join('\n\n'),
+    '',
+    '## BI views',
+    '',
+    'Created by warehouse migration version 3 (`hub-etl migrate`) with the same meaning on MariaDB and SQLite. A **sale** is an order that was paid (`paid_at` set): unpaid orders and orders cancelled before payment are left out, a paid order refunded later stays in and its refund counts as a refund. Money is summed exactly: DECIMAL on MariaDB; on SQLite, as in the tables, exact decimal TEXT with a fixed number of places (`1234.50`), summed through integer fen, so a view shows the same text on both databases. `hub-etl export --table <view>` writes a view to CSV with the Chinese labels below.',
+    '',
+    VIEWS.map(viewSection).join('\n\n'),
     '',
     '## Operations',
     '',

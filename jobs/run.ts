@@ -1,10 +1,9 @@
 // Runs streams inline: the replica in, the engine, the warehouse out. The only place that wires them.
 import type { Context } from '../lib/context.js';
 import { UsageError } from '../lib/errors.js';
-import { SqlSink } from '../sinks/sql.js';
 import { inspectSource, sourceNowUtc } from '../sources/replica.js';
 import { runStream, type EngineOptions, type RunSummary } from './engine.js';
-import { migrate } from './migrate.js';
+import { openSink } from './sink.js';
 import { STREAM_NAMES, STREAMS, type StreamDef } from './streams.js';
 
 export interface RunOptions {
@@ -31,23 +30,26 @@ export async function runStreams(ctx: Context, opts: RunOptions): Promise<RunSum
   const defs = selectStreams(opts.streams);
   const src = await ctx.source();
   const schema = await inspectSource(src);
-  const wh = await ctx.warehouse();
-  await migrate(wh, ctx.logger);
-  const sink = new SqlSink(wh);
-  const now = await sourceNowUtc(src);
-  const results: RunSummary[] = [];
-  for (const def of defs) {
-    results.push(await runStream(src, schema, sink, def, {
-      mode: opts.mode,
-      batchSize: opts.batchSize,
-      lookbackMs: opts.lookbackMs,
-      safetyLagMs: opts.safetyLagMs,
-      sourceTz: ctx.config.sourceTz,
-      ...(opts.window ? { window: opts.window } : {}),
-      ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    }, now, ctx.logger));
-    if (opts.signal?.aborted) break;
+  const { sink, release } = await openSink(ctx);
+  try {
+    const { now, synthetic } = await sourceNowUtc(src);
+    if (synthetic) ctx.logger.info('the source is a synthetic store: its simulated clock is "now"', { source_now: now.toISOString() });
+    const results: RunSummary[] = [];
+    for (const def of defs) {
+      results.push(await runStream(src, schema, sink, def, {
+        mode: opts.mode,
+        batchSize: opts.batchSize,
+        lookbackMs: opts.lookbackMs,
+        safetyLagMs: opts.safetyLagMs,
+        sourceTz: ctx.config.sourceTz,
+        ...(opts.window ? { window: opts.window } : {}),
+        ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      }, now, ctx.logger));
+      if (opts.signal?.aborted) break;
+    }
+    return results;
+  } finally {
+    await release();
   }
-  return results;
 }

@@ -1,0 +1,69 @@
+// hub-etl export: stream a warehouse table or view to CSV files, with a progress bar on a terminal.
+import cliProgress from 'cli-progress';
+import { Option, type Command } from 'commander';
+import { dateColumnsHelp, exportTable, type ExportResult } from '../jobs/export.js';
+import type { HeaderLang } from '../sinks/csv.js';
+import { action, isoDate } from './action.js';
+
+interface ExportFlags { table: string; from?: string; to?: string; out: string; bom?: boolean; headerLang: HeaderLang; splitBy?: 'day'; progress?: boolean; json?: boolean }
+
+export function formatExport(r: ExportResult): string {
+  const lines = r.files.map((f) => `wrote ${f.rows} rows to ${f.path}`);
+  const seconds = r.ms / 1000;
+  lines.push(`exported ${r.rows} rows of ${r.table} into ${r.files.length} file${r.files.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s (${Math.round(r.rows / Math.max(seconds, 0.001))} rows/s)`);
+  return lines.join('\n');
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('stream a warehouse table or view to CSV (UTF-8, RFC 4180); files appear complete under their final names or not at all')
+    .requiredOption('-t, --table <name>', 'table or view to export (fct_order_line, v_sales_daily, …)')
+    .option('--from <date>', 'first day to export, YYYY-MM-DD, inclusive, on the date column listed below', isoDate)
+    .option('--to <date>', 'last day to export, YYYY-MM-DD, inclusive', isoDate)
+    .option('-o, --out <dir>', 'folder for the files, created when missing; files of the same name are replaced', '.')
+    .addOption(new Option('--header-lang <lang>', 'header row: column names (en) or Chinese labels (zh)').choices(['en', 'zh']).default('en'))
+    .option('--bom', 'start each file with a UTF-8 byte order mark, for Excel (default: on with --header-lang zh)')
+    .option('--no-bom', 'no byte order mark, even with --header-lang zh')
+    .addOption(new Option('--split-by <unit>', 'one file per day of the date column: <table>.<YYYY-MM-DD>.csv').choices(['day']))
+    .option('--progress', 'show the progress bar even when stderr is not a terminal')
+    .option('--json', 'print the files written as JSON')
+    .addHelpText('after', `${dateColumnsHelp()}\n\nIds, decimals and timestamps are written exactly as the warehouse stores them, quoted like text (import\nquoted fields as text to keep 18-digit ids in a spreadsheet); integers are not quoted; NULL is an empty field.`)
+    .action(action<ExportFlags>(async (ctx, opts) => {
+      const db = await ctx.warehouse({ create: false });
+      const showBar = opts.progress === true || process.stderr.isTTY === true;
+      let bar: cliProgress.SingleBar | undefined;
+      try {
+        const result = await exportTable(db, {
+          table: opts.table,
+          ...(opts.from ? { from: opts.from } : {}),
+          ...(opts.to ? { to: opts.to } : {}),
+          outDir: opts.out,
+          headerLang: opts.headerLang,
+          bom: opts.bom ?? opts.headerLang === 'zh',
+          ...(opts.splitBy ? { splitBy: opts.splitBy } : {}),
+          ...(showBar
+            ? {
+                onStart: (total: number) => {
+                  bar = new cliProgress.SingleBar({
+                    stream: process.stderr,
+                    format: `${opts.table} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted} | eta {eta_formatted}`,
+                    hideCursor: true,
+                    noTTYOutput: !process.stderr.isTTY,
+                    notTTYSchedule: 2000,
+                  }, cliProgress.Presets.shades_classic);
+                  bar.start(total, 0);
+                },
+                onRows: (n: number) => bar?.update(n),
+              }
+            : {}),
+        });
+        bar?.stop();
+        bar = undefined;
+        process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatExport(result)}\n`);
+        return 0;
+      } finally {
+        bar?.stop();
+      }
+    }));
+}

@@ -1,0 +1,213 @@
+// The BI views (warehouse migration version 3), described as data: name, grain, columns with their meaning and
+// Chinese label, and the SQL per dialect. Inputs: the fact tables; output: one view each; grain: see each view.
+// Same semantics on MariaDB and SQLite. Money is summed exactly on both (DECIMAL arithmetic on MariaDB, integer
+// fen on SQLite, where money is fixed-scale TEXT) and comes out as the tables' money does: DECIMAL on MariaDB,
+// exact decimal text with a fixed number of places on SQLite ('1234.50'), so totals read the same on both.
+import type { Dialect } from '../../lib/db.js';
+import { DATE, ID, INT, TS, text, type ColumnType } from './tables.js';
+
+/** A view column's type: a table column type, or a ratio (DOUBLE on MariaDB, REAL on SQLite). */
+export type ViewColumnType = ColumnType | { kind: 'ratio' };
+
+export interface ViewColumn {
+  name: string;
+  type: ViewColumnType;
+  nullable: boolean;
+  description: string;
+  /** Chinese column label for exports (header-lang zh). */
+  labelZh: string;
+}
+
+export interface View {
+  name: string;
+  /** "one row per …" */
+  grain: string;
+  description: string;
+  /** Columns that identify a row (the grain), in sort order. */
+  key: string[];
+  columns: ViewColumn[];
+  /** The select statement behind the view. */
+  sql(d: Dialect): string;
+}
+
+/** Sums of money: wide enough for any sum of DECIMAL(18,s) values a store produces. */
+const SUM2: ColumnType = { kind: 'decimal', precision: 24, scale: 2 };
+const SUM3: ColumnType = { kind: 'decimal', precision: 24, scale: 3 };
+const SUM4: ColumnType = { kind: 'decimal', precision: 24, scale: 4 };
+const RATIO: ViewColumnType = { kind: 'ratio' };
+const MONTH = text(7);
+
+type ColSpec = [name: string, type: ViewColumnType, nullable: boolean, description: string, labelZh: string];
+const cols = (specs: ColSpec[]): ViewColumn[] => specs.map(([name, type, nullable, description, labelZh]) => ({ name, type, nullable, description, labelZh }));
+
+// Dialect pieces. A money column in "units" is the exact decimal on MariaDB and the integer count of its
+// smallest unit (fen for scale 2) on SQLite; `decimal` turns units back into the column's canonical form.
+const units = (d: Dialect, col: string) => (d === 'mysql' ? col : `cast(replace(${col}, '.', '') as integer)`);
+
+function decimal(d: Dialect, expr: string, scale: number): string {
+  if (d === 'mysql') return `cast(${expr} as decimal(24,${scale}))`;
+  const p = 10 ** scale;
+  return `(case when (${expr}) < 0 then '-' else '' end || (abs(${expr}) / ${p}) || '.' || substr('${'0'.repeat(scale)}' || (abs(${expr}) % ${p}), -${scale}))`;
+}
+
+const int = (d: Dialect, expr: string) => (d === 'mysql' ? `cast(${expr} as signed)` : expr);
+const month = (d: Dialect, col: string) => (d === 'mysql' ? `date_format(${col}, '%Y-%m')` : `substr(${col}, 1, 7)`);
+// MariaDB compares text by collation (case- and trailing-space-insensitive); SQLite by bytes. Bytes on both.
+const distinctText = (d: Dialect, col: string) => (d === 'mysql' ? `cast(${col} as binary)` : col);
+const sameOrBothNull = (d: Dialect, a: string, b: string) => (d === 'mysql' ? `${a} <=> ${b}` : `${a} is ${b}`);
+
+/** Whole seconds from a to b, truncated toward zero, computed from the millisecond timestamps on both databases. */
+function seconds(d: Dialect, a: string, b: string): string {
+  if (d === 'mysql') return `(timestampdiff(microsecond, ${a}, ${b}) div 1000000)`;
+  const ms = (t: string) => `(cast(strftime('%s', ${t}) as integer) * 1000 + cast(substr(${t}, 21, 3) as integer))`;
+  return `((${ms(b)} - ${ms(a)}) / 1000)`;
+}
+
+// A sale is an order that was paid (paid_at set): unpaid and cancelled-before-payment orders are not sales;
+// a paid order refunded later stays a sale, and its refund shows as a refund.
+const PAID = 'o.paid_at is not null';
+
+export const VIEWS: View[] = [
+  {
+    name: 'v_sales_daily',
+    grain: 'one row per order date',
+    description: 'Sales per calendar day (store time zone) of the orders placed that day and paid: orders, buyers, the lines\' paid amounts, shipping, refunds and the net. Refunds count on the day the order was placed.',
+    key: ['order_date'],
+    columns: cols([
+      ['order_date', DATE, false, 'Calendar date the orders were placed, store time zone', '下单日期'],
+      ['orders', INT, false, 'Paid orders placed that day', '订单数'],
+      ['buyers', INT, false, 'Distinct buyers among them', '买家数'],
+      ['line_amount', SUM2, false, 'Sum of the orders\' line amounts (paid after discounts), yuan', '商品实付金额'],
+      ['shipping_fee', SUM2, false, 'Sum of the orders\' shipping fees, yuan', '运费'],
+      ['refund_amount', SUM2, false, 'Sum of the amounts refunded on these orders so far (fct_order.refund_amount), yuan', '退款金额'],
+      ['net_amount', SUM2, false, 'line_amount + shipping_fee − refund_amount, yuan (negative when refunds exceed sales)', '净销售额'],
+    ]),
+    sql: (d) => `select o.order_date as order_date, o.orders as orders, o.buyers as buyers,
+  ${decimal(d, 'coalesce(l.amount, 0)', 2)} as line_amount,
+  ${decimal(d, 'o.shipping', 2)} as shipping_fee,
+  ${decimal(d, 'o.refunds', 2)} as refund_amount,
+  ${decimal(d, 'coalesce(l.amount, 0) + o.shipping - o.refunds', 2)} as net_amount
+from (
+  select o.order_date as order_date, count(*) as orders, count(distinct ${distinctText(d, 'o.buyer_member_id')}) as buyers,
+    coalesce(sum(${units(d, 'o.shipping_fee')}), 0) as shipping,
+    coalesce(sum(${units(d, 'o.refund_amount')}), 0) as refunds
+  from fct_order o
+  where ${PAID}
+  group by o.order_date
+) o
+left join (
+  select o.order_date as order_date, sum(${units(d, 'l.line_amount')}) as amount
+  from fct_order_line l
+  join fct_order o on o.order_id = l.order_id
+  where ${PAID}
+  group by o.order_date
+) l on l.order_date = o.order_date`,
+  },
+  {
+    name: 'v_sku_sales',
+    grain: 'one row per product, SKU and month',
+    description: 'Quantities and amounts sold per SKU and calendar month of the order (paid orders), with the quantity refunded on those orders by successful refunds. Products without SKUs have one row per month with an empty sku_id.',
+    key: ['month', 'product_id', 'sku_id'],
+    columns: cols([
+      ['month', MONTH, false, 'Month the orders were placed, YYYY-MM, store time zone', '月份'],
+      ['product_id', ID, false, 'Product ID', '商品ID'],
+      ['sku_id', ID, true, 'SKU ID; empty for products without SKUs', 'SKU ID'],
+      ['order_lines', INT, false, 'Order lines of paid orders for the SKU that month', '订单行数'],
+      ['quantity', SUM4, false, 'Quantity sold', '销售数量'],
+      ['line_amount', SUM2, false, 'Amount paid for those lines after discounts, yuan', '实付金额'],
+      ['refund_quantity', SUM4, false, 'Quantity refunded on those lines by successful refunds (where the refund names a quantity)', '退款数量'],
+    ]),
+    sql: (d) => `select s.month as month, s.product_id as product_id, s.sku_id as sku_id, s.order_lines as order_lines,
+  ${decimal(d, 's.quantity', 4)} as quantity,
+  ${decimal(d, 's.amount', 2)} as line_amount,
+  ${decimal(d, 'coalesce(r.quantity, 0)', 4)} as refund_quantity
+from (
+  select ${month(d, 'o.order_date')} as month, l.product_id as product_id, l.sku_id as sku_id, count(*) as order_lines,
+    sum(${units(d, 'l.quantity')}) as quantity,
+    sum(${units(d, 'l.line_amount')}) as amount
+  from fct_order_line l
+  join fct_order o on o.order_id = l.order_id
+  where ${PAID}
+  group by ${month(d, 'o.order_date')}, l.product_id, l.sku_id
+) s
+left join (
+  select ${month(d, 'o.order_date')} as month, l.product_id as product_id, l.sku_id as sku_id,
+    sum(${units(d, 'rl.quantity')}) as quantity
+  from fct_refund_line rl
+  join fct_refund r on r.refund_id = rl.refund_id
+  join fct_order_line l on l.sub_item_id = rl.sub_item_id
+  join fct_order o on o.order_id = l.order_id
+  where r.status = 'refundsuccess' and ${PAID}
+  group by ${month(d, 'o.order_date')}, l.product_id, l.sku_id
+) r on r.month = s.month and r.product_id = s.product_id and ${sameOrBothNull(d, 'r.sku_id', 's.sku_id')}`,
+  },
+  {
+    name: 'v_refund_rate',
+    grain: 'one row per product and month',
+    description: 'How much of what a product sold in a month (paid orders, month of the order) was refunded: lines, lines with a refund, amounts and the refund rate by amount.',
+    key: ['month', 'product_id'],
+    columns: cols([
+      ['month', MONTH, false, 'Month the orders were placed, YYYY-MM, store time zone', '月份'],
+      ['product_id', ID, false, 'Product ID', '商品ID'],
+      ['order_lines', INT, false, 'Order lines of paid orders for the product that month', '订单行数'],
+      ['refunded_lines', INT, false, 'Of those, lines with a refund amount above zero', '退款行数'],
+      ['line_amount', SUM2, false, 'Amount paid for those lines after discounts, yuan', '实付金额'],
+      ['refund_amount', SUM3, false, 'Amount refunded on those lines (fct_order_line.refund_amount), yuan', '退款金额'],
+      ['refund_rate', RATIO, true, 'refund_amount ÷ line_amount (0.05 = 5 %); empty when line_amount is 0. A DOUBLE: for charts; the exact amounts are in the two columns before', '退款率'],
+    ]),
+    sql: (d) => `select a.month as month, a.product_id as product_id, a.order_lines as order_lines, a.refunded_lines as refunded_lines,
+  ${decimal(d, 'a.amount', 2)} as line_amount,
+  ${decimal(d, 'a.refund', 3)} as refund_amount,
+  case when a.amount = 0 then null else ${d === 'mysql'
+    // Both databases divide the same two integers (milli-yuan) as IEEE doubles, so the rate is bit-identical.
+    ? 'cast(a.refund * 1000 as double) / cast(a.amount * 1000 as double)'
+    : 'cast(a.refund as real) / (a.amount * 10)'} end as refund_rate
+from (
+  select ${month(d, 'o.order_date')} as month, l.product_id as product_id, count(*) as order_lines,
+    ${int(d, `sum(case when ${units(d, 'l.refund_amount')} > 0 then 1 else 0 end)`)} as refunded_lines,
+    sum(${units(d, 'l.line_amount')}) as amount,
+    coalesce(sum(${units(d, 'l.refund_amount')}), 0) as refund
+  from fct_order_line l
+  join fct_order o on o.order_id = l.order_id
+  where ${PAID}
+  group by ${month(d, 'o.order_date')}, l.product_id
+) a`,
+  },
+  {
+    name: 'v_order_fulfilment',
+    grain: 'one row per order',
+    description: 'Every order\'s way through payment, shipping and completion, with the time each step took in whole seconds (truncated; divide by 3600 for hours). A step not reached yet leaves its durations empty.',
+    key: ['order_id'],
+    columns: cols([
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['order_date', DATE, false, 'Calendar date the order was placed, store time zone', '下单日期'],
+      ['status', text(64), false, 'Order status (1688 vocabulary)', '订单状态'],
+      ['created_at', TS, false, 'When the buyer placed the order (UTC)', '下单时间'],
+      ['paid_at', TS, true, 'When the order was paid (UTC)', '付款时间'],
+      ['shipped_at', TS, true, 'When all goods were shipped (UTC)', '发货时间'],
+      ['completed_at', TS, true, 'When the order completed (UTC)', '完成时间'],
+      ['seconds_to_pay', INT, true, 'created_at → paid_at, seconds', '付款用时(秒)'],
+      ['seconds_to_ship', INT, true, 'paid_at → shipped_at, seconds', '发货用时(秒)'],
+      ['seconds_to_complete', INT, true, 'shipped_at → completed_at, seconds', '收货完成用时(秒)'],
+      ['seconds_paid_to_completed', INT, true, 'paid_at → completed_at, seconds', '付款至完成用时(秒)'],
+    ]),
+    sql: (d) => `select o.order_id as order_id, o.order_date as order_date, o.status as status,
+  o.created_at as created_at, o.paid_at as paid_at, o.shipped_at as shipped_at, o.completed_at as completed_at,
+  ${seconds(d, 'o.created_at', 'o.paid_at')} as seconds_to_pay,
+  ${seconds(d, 'o.paid_at', 'o.shipped_at')} as seconds_to_ship,
+  ${seconds(d, 'o.shipped_at', 'o.completed_at')} as seconds_to_complete,
+  ${seconds(d, 'o.paid_at', 'o.completed_at')} as seconds_paid_to_completed
+from fct_order o`,
+  },
+];
+
+export function viewNamed(name: string): View | undefined {
+  return VIEWS.find((v) => v.name === name);
+}
+
+/** Statements that (re)create every view; repeatable on both databases. */
+export function viewStatements(d: Dialect): string[] {
+  return VIEWS.flatMap((v) => (d === 'mysql'
+    ? [`create or replace view \`${v.name}\` as\n${v.sql(d)}`]
+    : [`drop view if exists "${v.name}"`, `-- ${v.name}: ${v.grain}\ncreate view "${v.name}" as\n${v.sql(d)}`]));
+}
