@@ -89,6 +89,9 @@ async function recreate(k: Knex, ...dbs: string[]): Promise<void> {
 async function jsonTableLimit(k: Knex, src: string, wh: string): Promise<{ rows: number; seconds: number; rowsPerSec: number }> {
   await k.raw(`drop table if exists \`${wh}\`.bench_json_table_order_line`);
   await k.raw(`create table \`${wh}\`.bench_json_table_order_line like \`${wh}\`.fct_order_line`);
+  // Join on the order id as text in the column's own collation (a varchar = bigint join would compare as double).
+  const [[col]] = (await k.raw(`select collation_name as c from information_schema.columns where table_schema = ? and table_name = 'ali1688_order' and column_name = 'order_id'`, [src])) as [[{ c: string }]];
+  const collation = col.c;
   const started = performance.now();
   const [res] = await k.raw(`
     insert into \`${wh}\`.bench_json_table_order_line
@@ -101,13 +104,12 @@ async function jsonTableLimit(k: Knex, src: string, wh: string): Promise<{ rows:
        round(j.price * j.quantity, 2), round(j.price * j.quantity, 2) - j.item_amount, j.logistics_status,
        str_to_date(left(j.gmt_create, 17), '%Y%m%d%H%i%s%f'), str_to_date(left(j.gmt_modified, 17), '%Y%m%d%H%i%s%f'), o.modify_time, 0, utc_timestamp(3)
     from \`${src}\`.ali1688_order_line l
-    join \`${src}\`.ali1688_order o on o.order_id = cast(l.order_id as char)
-    join json_table(l.order_line_data, '$' columns (
+    join \`${src}\`.ali1688_order o on o.order_id = cast(l.order_id as char) collate ${collation}
+    cross join json_table(l.order_line_data, '$' columns (
        spec_id varchar(64) path '$.specId', name varchar(512) path '$.name', quantity decimal(18,4) path '$.quantity',
        price decimal(18,4) path '$.price', item_amount decimal(18,2) path '$.itemAmount', refund decimal(18,3) path '$.refund',
        status varchar(64) path '$.status', refund_status varchar(32) path '$.refundStatus', logistics_status int path '$.logisticsStatus',
-       gmt_create varchar(32) path '$.gmtCreate', gmt_modified varchar(32) path '$.gmtModified')) j
-    on duplicate key update line_amount = values(line_amount)`);
+       gmt_create varchar(32) path '$.gmtCreate', gmt_modified varchar(32) path '$.gmtModified')) j`);
   const seconds = (performance.now() - started) / 1000;
   const rows = Number((res as { affectedRows: number }).affectedRows);
   await k.raw(`drop table \`${wh}\`.bench_json_table_order_line`);

@@ -3,10 +3,16 @@
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { reportError } from './action.js';
+import { registerBackfill } from './backfill.js';
+import { registerDemo } from './demo.js';
+import { registerExport } from './export.js';
+import { registerGenerate } from './generate.js';
 import { registerMigrate } from './migrate.js';
 import { registerRun } from './run.js';
+import { registerScheduler } from './scheduler.js';
 import { registerStatus } from './status.js';
 import { registerVerify } from './verify.js';
+import { registerWorker } from './worker.js';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,6 +26,7 @@ export function buildProgram(): Command {
     .option('--source <url>', 'replica database URL (env HUB_SOURCE_URL; default sqlite:./data/source.db)')
     .option('--warehouse <url>', 'warehouse database URL (env HUB_WAREHOUSE_URL; default sqlite:./data/warehouse.db)')
     .option('--redis <url>', 'Redis URL for queues (env HUB_REDIS_URL; default redis://127.0.0.1:6379)')
+    .option('--queue-prefix <prefix>', 'namespace of the queues in Redis (env HUB_QUEUE_PREFIX; default hub-etl)')
     .option('--source-tz <zone>', 'IANA time zone of the replica\'s DATETIME columns (env HUB_SOURCE_TZ; default Asia/Shanghai)')
     .addOption(new Option('--log-format <format>', 'log lines as readable text or JSON (default: pretty on a terminal, json otherwise)').choices(['pretty', 'json']))
     .addOption(new Option('--log-level <level>', 'least important log level shown').choices(['error', 'warn', 'info', 'debug']))
@@ -28,10 +35,16 @@ export function buildProgram(): Command {
     .exitOverride();
   program.configureHelp({ sortSubcommands: true });
   // sub-commands: one file each
+  registerBackfill(program);
+  registerDemo(program);
+  registerExport(program);
+  registerGenerate(program);
   registerMigrate(program);
   registerRun(program);
+  registerScheduler(program);
   registerStatus(program);
   registerVerify(program);
+  registerWorker(program);
   // Sub-commands inherit the parent's error handling and output settings.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError });
   return program;

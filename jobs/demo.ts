@@ -6,7 +6,8 @@ import type { Context } from '../lib/context.js';
 import { openDb } from '../lib/db.js';
 import { generate, MARKER_TABLE, type GenerateResult } from './generate.js';
 import { migrate } from './migrate.js';
-import { DEFAULT_RUN, runStreams } from './run.js';
+import { runStreamsExclusive } from './lock.js';
+import { DEFAULT_RUN } from './run.js';
 import type { RunSummary } from './engine.js';
 import { warehouseStatus, type WarehouseStatus } from './status.js';
 import { verify, type VerifyResult } from './verify.js';
@@ -39,7 +40,7 @@ export async function demo(ctx: Context, opts: { orders: number }): Promise<Demo
   const wh = await ctx.warehouse();
   const schema = await migrate(wh, ctx.logger);
   const started = Date.now();
-  const runs = await runStreams(ctx, { streams: [], mode: 'incremental', ...DEFAULT_RUN });
+  const runs = await runStreamsExclusive(ctx, { streams: [], mode: 'incremental', ...DEFAULT_RUN });
   const runSeconds = (Date.now() - started) / 1000;
   return {
     generated,

@@ -225,6 +225,7 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
   try {
     // Where the time goes (waiting for the source, fingerprint lookups, transforms, writes), for --verbose.
     const phases = { readWait: 0, state: 0, transform: 0, write: 0 };
+    let pendingWrite: Promise<void> = Promise.resolve();
     let mark = performance.now();
     const lap = (phase: keyof typeof phases) => {
       const now = performance.now();
@@ -294,7 +295,12 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
       }
       const last = batch[batch.length - 1]!;
       lap('transform');
-      await sink.transaction(async (tx) => {
+      // Writes are serialised in batch order but overlap the next batch's read and transform: the
+      // previous batch's transaction must have committed before this one starts (watermark order).
+      await pendingWrite;
+      lap('write');
+      const snapshot = { ...counts };
+      const committing = sink.transaction(async (tx) => {
         await tx.writeUnits(def.name, writes, targets, runId);
         await tx.putRowStates(def.name, newStates, runId);
         await tx.putRejects(def.name, rejects, runId);
@@ -302,13 +308,17 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
         if (opts.mode !== 'backfill' && def.cursor.kind !== 'text') {
           await tx.setWatermark({ stream: def.name, cursorValue: last.position.cursor, cursorAt: cursorAtUtc(def, last.position.cursor, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         }
+      }).then(() => {
+        for (const k of resolved) openRejects.delete(k);
+        opts.onBatch?.({ stream: def.name, runId, ...snapshot, position: last.position.cursor });
+        log.debug('batch committed', { ...snapshot, position: last.position.cursor });
       });
-      lap('write');
-      for (const k of resolved) openRejects.delete(k);
-      opts.onBatch?.({ stream: def.name, runId, ...counts, position: last.position.cursor });
-      log.debug('batch committed', { ...counts, position: last.position.cursor });
+      committing.catch(() => undefined); // awaited before the next write or at the end
+      pendingWrite = committing;
       if (opts.signal?.aborted) break;
     }
+    await pendingWrite;
+    lap('write');
     if (opts.signal?.aborted) {
       // Stopped between batches: the watermark stands at the last committed batch, the next run resumes there.
       const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'interrupted', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };

@@ -3,7 +3,8 @@
 // indexes, views) and must be idempotent, because a fresh install already has what version 1 created.
 import type { Dialect } from '../../lib/db.js';
 import { createTableSql } from '../../sinks/ddl.js';
-import { ALL_TABLES } from './tables.js';
+import { ALL_TABLES, tableNamed } from './tables.js';
+import { viewStatements } from './views.js';
 
 export interface Migration {
   version: number;
@@ -17,6 +18,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'facts, dimensions and operations tables',
     statements: (d) => ALL_TABLES.flatMap((t) => createTableSql(d, t)),
   },
+  {
+    version: 2,
+    name: 'stream lease table etl_lock (one run per stream at a time)',
+    statements: (d) => createTableSql(d, tableNamed('etl_lock')),
+  },
+  { version: 3, name: 'BI views: v_sales_daily, v_sku_sales, v_refund_rate, v_order_fulfilment', statements: viewStatements },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
