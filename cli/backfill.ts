@@ -2,9 +2,9 @@
 // is done (or return at once with --detach); --status and --retry-failed act on the last backfill.
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { lastBackfill, retryFailedChunks, submitBackfill, watchBackfill, backfillProgress, type BackfillProgress } from '../jobs/queue/backfill.js';
+import type { BackfillProgress } from '../jobs/queue/backfill.js';
 import { planBackfill, type BackfillPlan } from '../jobs/queue/backfill-plan.js';
-import { openQueues, type Queues } from '../jobs/queue/queues.js';
+import type { Queues } from '../jobs/queue/queues.js';
 import { DEFAULT_RUN } from '../jobs/run.js';
 import { STREAM_NAMES } from '../jobs/streams.js';
 import type { Context } from '../lib/context.js';
@@ -53,6 +53,7 @@ async function watch(ctx: Context, queues: Queues, plan: BackfillPlan): Promise<
   const started = Date.now();
   let rowsAtStart: number | undefined;
   bar.start(plan.chunks.length, 0, { rows: 0, rate: 0 });
+  const { watchBackfill } = await import('../jobs/queue/backfill.js');
   const p = await watchBackfill(queues, plan, {
     logger: ctx.logger,
     onProgress: (x) => {
@@ -95,6 +96,8 @@ export function registerBackfill(program: Command): void {
         // Checked before Redis is touched: a bad request queues nothing.
         plan = planBackfill({ streams: opts.stream ?? [], all: opts.all ?? false, from: opts.from, to: opts.to, chunk: opts.chunk, batchSize: opts.batchSize });
       }
+      const { openQueues } = await import('../jobs/queue/queues.js');
+      const { lastBackfill, retryFailedChunks, submitBackfill, backfillProgress } = await import('../jobs/queue/backfill.js');
       const queues = await openQueues(ctx);
       try {
         if (!plan) {

@@ -2,8 +2,6 @@
 import type { Command } from 'commander';
 import { parseDuration, type RunSummary } from '../jobs/engine.js';
 import { runStreamsExclusive } from '../jobs/lock.js';
-import { enqueueRuns } from '../jobs/queue/enqueue.js';
-import { openQueues } from '../jobs/queue/queues.js';
 import { DEFAULT_RUN } from '../jobs/run.js';
 import { STREAM_NAMES } from '../jobs/streams.js';
 import { action, wholeNumber } from './action.js';
@@ -41,6 +39,7 @@ export function registerRun(program: Command): void {
         safetyLagMs: parseDuration(opts.safetyLag, '--safety-lag'),
       };
       if (opts.queue) {
+        const [{ openQueues }, { enqueueRuns }] = await Promise.all([import('../jobs/queue/queues.js'), import('../jobs/queue/enqueue.js')]);
         const queues = await openQueues(ctx);
         try {
           const jobs = await enqueueRuns(queues, { ...req, requestedBy: 'cli' });

@@ -1,8 +1,7 @@
 // hub-etl scheduler: make the live job schedulers equal to the schedules file, then stay up
 // (re-syncing on SIGHUP and every few minutes) or, with --once, exit.
 import type { Command } from 'commander';
-import { syncSchedulers, type SyncResult } from '../jobs/queue/scheduler.js';
-import { openQueues } from '../jobs/queue/queues.js';
+import type { SyncResult } from '../jobs/queue/scheduler.js';
 import { DEFAULT_SCHEDULES_FILE, loadSchedules } from '../jobs/queue/schedules.js';
 import { describe } from '../lib/errors.js';
 import { action } from './action.js';
@@ -26,6 +25,7 @@ export function registerScheduler(program: Command): void {
     .action(action<SchedulerFlags>(async (ctx, opts) => {
       // The file is checked before Redis is touched: a bad file changes nothing.
       const first = loadSchedules(opts.schedules);
+      const [{ openQueues }, { syncSchedulers }] = await Promise.all([import('../jobs/queue/queues.js'), import('../jobs/queue/scheduler.js')]);
       const queues = await openQueues(ctx);
       try {
         const r = await syncSchedulers(queues, first, ctx.logger);

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../jobs/engine.js';
 import { DEFAULT_LEASE_MS } from '../jobs/lock.js';
-import { DEFAULT_LOCK_DURATION_MS, startWorker } from '../jobs/queue/worker.js';
+import { DEFAULT_LOCK_DURATION_MS } from '../jobs/queue/names.js';
 import { UsageError } from '../lib/errors.js';
 import { action, wholeNumber } from './action.js';
 
@@ -21,6 +21,7 @@ export function registerWorker(program: Command): void {
       const leaseMs = parseDuration(opts.lease, '--lease');
       if (lockDurationMs < 1_000) throw new UsageError(`--lock-duration: "${opts.lockDuration}" is shorter than a second`);
       if (leaseMs < 1_000) throw new UsageError(`--lease: "${opts.lease}" is shorter than a second`);
+      const { startWorker } = await import('../jobs/queue/worker.js');
       const worker = await startWorker(ctx, { concurrency: opts.concurrency, lockDurationMs, lease: { leaseMs } });
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -3,7 +3,7 @@ import { describeTarget, type Config } from './config.js';
 import { openDb, type Db, type OpenOptions } from './db.js';
 import { UsageError } from './errors.js';
 import type { Logger } from './logger.js';
-import { closeRedis, openRedis, type Redis } from './redis.js';
+import type { Redis } from './redis.js';
 
 export interface Context {
   config: Config;
@@ -44,7 +44,8 @@ export function createContext(config: Config, logger: Logger): Context {
     },
     redis: () => {
       if (!redis) {
-        redis = openRedis(config.redis, logger);
+        // Loaded on first use: commands that need no Redis do not pay for ioredis at start-up.
+        redis = import('./redis.js').then((m) => m.openRedis(config.redis, logger));
         redis.catch(() => (redis = undefined));
       }
       return redis;
@@ -52,7 +53,7 @@ export function createContext(config: Config, logger: Logger): Context {
     async close() {
       const client = redis;
       redis = undefined;
-      await client?.then(closeRedis, () => undefined);
+      await client?.then(async (c) => (await import('./redis.js')).closeRedis(c), () => undefined);
       const dbs = await Promise.allSettled([...open.values()]);
       open.clear();
       await Promise.all(dbs.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));

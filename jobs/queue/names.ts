@@ -36,3 +36,6 @@ export const VERIFY_DEDUP_ID = 'verify';
 export function lastBackfillKey(prefix: string): string {
   return `${prefix}:backfill:last`;
 }
+
+/** How long a job of a killed worker stays claimed before another worker takes it over (BullMQ lockDuration). */
+export const DEFAULT_LOCK_DURATION_MS = 30_000;

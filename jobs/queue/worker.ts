@@ -41,7 +41,9 @@ export interface WorkerHandle {
   close(): Promise<void>;
 }
 
-export const DEFAULT_LOCK_DURATION_MS = 30_000;
+import { DEFAULT_LOCK_DURATION_MS } from './names.js';
+
+export { DEFAULT_LOCK_DURATION_MS };
 
 /** What a log line says about a job's data. */
 function jobFields(job: Job): Record<string, unknown> {
