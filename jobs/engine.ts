@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../lib/db.js';
 import { DataError, describe, HubError, UsageError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { RejectRecord, Sink, UnitWrite } from '../sinks/sink.js';
+import type { RejectRecord, RunCounts, RunMode, Sink, UnitWrite } from '../sinks/sink.js';
 import { utcNow } from '../sinks/sql.js';
 import { tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import type { SourceRow } from '../transforms/types.js';
@@ -13,7 +13,7 @@ import { readChildren, readPage, type Position, type SourceSchema } from '../sou
 import type { StreamDef } from './streams.js';
 
 export interface EngineOptions {
-  mode: 'incremental' | 'full_refresh' | 'backfill';
+  mode: RunMode;
   /** Units per batch (an order with its lines is one unit). */
   batchSize: number;
   /** How far behind the watermark each incremental run starts again, in ms. */
@@ -29,19 +29,15 @@ export interface EngineOptions {
   signal?: AbortSignal;
 }
 
-export interface BatchProgress { stream: string; runId: string; rowsRead: number; rowsUpserted: number; rowsUnchanged: number; rowsRejected: number; position: string | null }
+export interface BatchProgress extends RunCounts { stream: string; runId: string; position: string | null }
 
-export interface RunSummary {
+export interface RunSummary extends RunCounts {
   runId: string;
   stream: string;
   mode: EngineOptions['mode'];
   status: 'succeeded' | 'failed' | 'interrupted';
   windowStart: string | null;
   windowEnd: string | null;
-  rowsRead: number;
-  rowsUpserted: number;
-  rowsUnchanged: number;
-  rowsRejected: number;
   ms: number;
   error?: string;
 }

@@ -1,5 +1,6 @@
 // Per stream: watermark, lag, last run and its counts, open rejects. Read from the warehouse only.
 import type { Db } from '../lib/db.js';
+import type { RunCounts } from '../sinks/sink.js';
 import { appliedVersion } from './migrate.js';
 import { STREAMS } from './streams.js';
 
@@ -9,7 +10,7 @@ export interface StreamStatus {
   watermarkAt: string | null;
   /** How far the warehouse was behind the source at the last run: source clock − watermark, in seconds. */
   lagSeconds: number | null;
-  lastRun: {
+  lastRun: (RunCounts & {
     runId: string;
     mode: string;
     status: string;
@@ -17,12 +18,8 @@ export interface StreamStatus {
     finishedAt: string | null;
     windowStart: string | null;
     windowEnd: string | null;
-    rowsRead: number;
-    rowsUpserted: number;
-    rowsUnchanged: number;
-    rowsRejected: number;
     error: string | null;
-  } | null;
+  }) | null;
   openRejects: number;
 }
 

@@ -27,19 +27,25 @@ export interface RejectRecord { sourceKey: string; field: string; reason: string
 
 export interface Watermark { stream: string; cursorValue: string; cursorAt: string | null; runId: string; updatedAt: string; streamVersion: number; sourceClockAt: string | null }
 
-export interface RunRecord {
+/** How a run accounts for every source row it read: read = upserted + unchanged + rejected. */
+export interface RunCounts {
+  rowsRead: number;
+  rowsUpserted: number;
+  rowsUnchanged: number;
+  rowsRejected: number;
+}
+
+export type RunMode = 'incremental' | 'full_refresh' | 'backfill';
+
+export interface RunRecord extends RunCounts {
   runId: string;
   stream: string;
-  mode: 'incremental' | 'full_refresh' | 'backfill';
+  mode: RunMode;
   status: 'running' | 'succeeded' | 'failed' | 'interrupted';
   startedAt: string;
   finishedAt: string | null;
   windowStart: string | null;
   windowEnd: string | null;
-  rowsRead: number;
-  rowsUpserted: number;
-  rowsUnchanged: number;
-  rowsRejected: number;
   error: string | null;
 }
 
