@@ -35,7 +35,8 @@ interface Child { code: number | null; stdout: string; stderr: string; ms: numbe
 function hubEtl(args: string[], env: Record<string, string>): Promise<Child> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Run the command as installed (through its shebang, with the V8 flags it sets for itself).
+    const child = spawn(CLI, args, { env: { ...process.env, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let peak = 0;

@@ -1,9 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=256
 // The hub-etl command: global options, one sub-command per file, exit codes 0 ok, 1 failure, 2 usage.
+// The heap cap keeps memory flat: a load works in bounded batches and never needs more, while an
+// uncapped V8 grows its heap lazily under a high allocation rate (RSS then says little about need).
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { reportError } from './action.js';
 import { registerBackfill } from './backfill.js';
+import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
 import { registerExport } from './export.js';
 import { registerGenerate } from './generate.js';
@@ -36,6 +39,7 @@ export function buildProgram(): Command {
   program.configureHelp({ sortSubcommands: true });
   // sub-commands: one file each
   registerBackfill(program);
+  registerDashboard(program);
   registerDemo(program);
   registerExport(program);
   registerGenerate(program);
