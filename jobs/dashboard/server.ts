@@ -1,0 +1,110 @@
+// The dashboard's HTTP server: our status page at /, bull-board at /queues, /api/status and /metrics.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { describeTarget, maskSecrets } from '../../lib/config.js';
+import type { Context } from '../../lib/context.js';
+import { describe } from '../../lib/errors.js';
+import { openQueues, type Queues } from '../queue/queues.js';
+import { warehouseStatus } from '../status.js';
+import { checkExposure, credentialsFromEnv, guard, type Credentials } from './auth.js';
+import { currentBackfill, queueDepths, recentRuns, rejectSamples } from './data.js';
+import { metricsText } from './metrics.js';
+import { statusPage } from './page.js';
+
+export interface DashboardOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  readOnly?: boolean;
+  /** Defaults to the environment (HUB_DASHBOARD_TOKEN, or HUB_DASHBOARD_USER and HUB_DASHBOARD_PASSWORD). */
+  credentials?: Credentials | null;
+}
+
+export interface Dashboard { url: string; close(): Promise<void> }
+
+const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
+  fn(req, res).catch(next);
+};
+
+/** Starts the dashboard; refuses (UsageError) a non-loopback host without credentials. */
+export async function startDashboard(ctx: Context, opts: DashboardOptions = {}): Promise<Dashboard> {
+  const host = opts.host ?? '127.0.0.1';
+  const creds = opts.credentials === undefined ? credentialsFromEnv() : opts.credentials;
+  checkExposure(host, creds);
+  const readOnly = opts.readOnly ?? false;
+  // Without credentials nobody may act, so bull-board does not even offer the buttons.
+  const boardReadOnly = readOnly || !creds;
+  const queues: Queues = await openQueues(ctx);
+  const warehouse = ctx.config.warehouse;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(guard(creds));
+  if (readOnly) {
+    // Read-only means read-only, whoever asks.
+    app.use((req, res, next) => {
+      if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) {
+        res.status(403).type('text/plain').send('hub-etl dashboard: started with --read-only\n');
+        return;
+      }
+      next();
+    });
+  }
+
+  const board = new ExpressAdapter();
+  board.setBasePath('/queues');
+  createBullBoard({
+    queues: [queues.runs, queues.chunks, queues.backfills].map((q) => new BullMQAdapter(q, { readOnlyMode: boardReadOnly, allowRetries: !boardReadOnly })),
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'hub-etl queues' } },
+  });
+  app.use('/queues', board.getRouter());
+
+  app.get('/', wrap(async (_req, res) => {
+    const db = await ctx.warehouse();
+    const status = await warehouseStatus(db);
+    const ready = status.schemaVersion > 0;
+    const runs = ready ? await recentRuns(db) : new Map();
+    const rejects = ready ? await rejectSamples(db) : new Map();
+    const backfill = await currentBackfill(queues).catch(() => 'unavailable' as const);
+    res.type('html').send(statusPage({ status, runs, rejects, backfill, warehouse: describeTarget(warehouse), readOnly, actionsAllowed: !!creds }));
+  }));
+
+  app.get('/api/status', wrap(async (_req, res) => {
+    res.json(await warehouseStatus(await ctx.warehouse()));
+  }));
+
+  app.get('/metrics', wrap(async (_req, res) => {
+    const db = await ctx.warehouse();
+    const status = await warehouseStatus(db);
+    const runs = status.schemaVersion > 0 ? await recentRuns(db) : new Map();
+    const depths = await queueDepths(queues).catch(() => null);
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(metricsText({ streams: status.streams, runs, queues: depths }));
+  }));
+
+  // One line, passwords masked, no stack: the same rule as the CLI.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    ctx.logger.error('dashboard request failed', { error: maskSecrets(describe(err)) });
+    if (!res.headersSent) res.status(500).type('text/plain').send(`hub-etl dashboard: ${maskSecrets(describe(err))}\n`);
+  });
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 3000, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${shownHost}:${addr.port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queues.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Helpers for dashboard tests: a headless Chromium (Debian's, driven by playwright-core) and a live dashboard on a test's own store, warehouse and queues.
+import fs from 'node:fs';
+import type { ExecutionContext } from 'ava';
+import { chromium, type Browser } from 'playwright-core';
+import { startDashboard, type Dashboard, type DashboardOptions } from '../jobs/dashboard/server.js';
+import type { Context } from '../lib/context.js';
+import { tempSqliteUrl } from './helpers.js';
+import { queueContext, queuePrefix } from './queue-helpers.js';
+import { generate, run } from './stream-helpers.js';
+
+export const CHROMIUM = process.env.HUB_TEST_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Call at the top of a browser test: false (and the test marked) without Chromium; under CI=true that fails the test. */
+export function needChromium(t: ExecutionContext): boolean {
+  if (fs.existsSync(CHROMIUM)) return true;
+  if (process.env.CI === 'true') {
+    t.fail(`Chromium is not installed at ${CHROMIUM}; CI requires it (apt-get install chromium)`);
+    return false;
+  }
+  t.log(`Chromium is not installed at ${CHROMIUM}; skipped outside CI`);
+  t.pass();
+  return false;
+}
+
+/** A headless browser closed when the test ends. */
+export async function browser(t: ExecutionContext): Promise<Browser> {
+  const b = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  t.teardown(() => b.close());
+  return b;
+}
+
+export interface LiveDashboard { ctx: Context; dash: Dashboard; source: string; warehouse: string; prefix: string }
+
+/** A generated store loaded once into a SQLite warehouse, and a dashboard over it on a free port, closed when the test ends. */
+export async function liveDashboard(t: ExecutionContext, opts: DashboardOptions = {}, orders = 150): Promise<LiveDashboard> {
+  const source = tempSqliteUrl(t, 'source.db');
+  const warehouse = tempSqliteUrl(t, 'warehouse.db');
+  const prefix = queuePrefix(t);
+  await generate(t, source, ['--orders', String(orders), '--seed', '61']);
+  const ctx = queueContext(t, { source, warehouse, prefix });
+  await run(ctx);
+  const dash = await startDashboard(ctx, { port: 0, credentials: null, ...opts });
+  t.teardown(() => dash.close());
+  return { ctx, dash, source, warehouse, prefix };
+}
