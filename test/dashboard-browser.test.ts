@@ -30,11 +30,14 @@ test('a failed job shows in bull-board, a retry with the token re-runs it and wi
   const queues = await openQueues(ctx);
   t.teardown(() => queues.close());
   let calls = 0;
+  // BullMQ never closes a connection it was handed: the test owns this one and quits it.
+  const connection = (await ctx.redis()).duplicate();
+  t.teardown(() => connection.quit().then(() => undefined, () => undefined));
   const worker = new Worker(QUEUE.runs, async () => {
     calls++;
     if (calls === 1) throw new Error('planted failure for the dashboard test');
     return { ok: true };
-  }, { connection: (await ctx.redis()).duplicate(), prefix });
+  }, { connection, prefix });
   t.teardown(() => worker.close());
   const job = await queues.runs.add('run', { stream: 'orders', mode: 'incremental' }, { attempts: 1 });
   await waitFor('the job to fail', async () => (await queues.runs.getJob(job.id!))?.isFailed(), 15_000);
