@@ -10,17 +10,38 @@ export interface StreamStatus {
   watermarkAt: string | null;
   /** How far the warehouse was behind the source at the last run: source clock − watermark, in seconds. */
   lagSeconds: number | null;
-  lastRun: (RunCounts & {
-    runId: string;
-    mode: string;
-    status: string;
-    startedAt: string;
-    finishedAt: string | null;
-    windowStart: string | null;
-    windowEnd: string | null;
-    error: string | null;
-  }) | null;
+  lastRun: RunInfo | null;
   openRejects: number;
+}
+
+/** One etl_run row as status, the dashboard and /metrics show it. */
+export type RunInfo = RunCounts & {
+  runId: string;
+  mode: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  windowStart: string | null;
+  windowEnd: string | null;
+  error: string | null;
+};
+
+/** Reads an etl_run row (either database's value types) into a RunInfo. */
+export function runInfo(run: Record<string, unknown>): RunInfo {
+  return {
+    runId: String(run.run_id),
+    mode: String(run.mode),
+    status: String(run.status),
+    startedAt: String(run.started_at),
+    finishedAt: str(run.finished_at),
+    windowStart: str(run.window_start),
+    windowEnd: str(run.window_end),
+    rowsRead: Number(run.rows_read),
+    rowsUpserted: Number(run.rows_upserted),
+    rowsUnchanged: Number(run.rows_unchanged),
+    rowsRejected: Number(run.rows_rejected),
+    error: str(run.error),
+  };
 }
 
 export interface WarehouseStatus { schemaVersion: number; generatedAt: string; streams: StreamStatus[] }
@@ -49,22 +70,7 @@ export async function warehouseStatus(db: Db, now = new Date()): Promise<Warehou
       watermark: str(wm?.cursor_value),
       watermarkAt: at,
       lagSeconds: at ? Math.max(0, Math.round(((clock ? utcMs(clock) : now.getTime()) - utcMs(at)) / 1000)) : null,
-      lastRun: run
-        ? {
-            runId: String(run.run_id),
-            mode: String(run.mode),
-            status: String(run.status),
-            startedAt: String(run.started_at),
-            finishedAt: str(run.finished_at),
-            windowStart: str(run.window_start),
-            windowEnd: str(run.window_end),
-            rowsRead: Number(run.rows_read),
-            rowsUpserted: Number(run.rows_upserted),
-            rowsUnchanged: Number(run.rows_unchanged),
-            rowsRejected: Number(run.rows_rejected),
-            error: str(run.error),
-          }
-        : null,
+      lastRun: run ? runInfo(run) : null,
       openRejects: rejects.get(def.name) ?? 0,
     });
   }

@@ -2,22 +2,10 @@
 import type { Db } from '../../lib/db.js';
 import type { Queues } from '../queue/queues.js';
 import { backfillProgress, lastBackfill, type BackfillProgress } from '../queue/backfill.js';
+import { runInfo, type RunInfo } from '../status.js';
 import { STREAMS } from '../streams.js';
 
-export interface RunPoint {
-  runId: string;
-  mode: string;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  windowStart: string | null;
-  windowEnd: string | null;
-  rowsRead: number;
-  rowsUpserted: number;
-  rowsUnchanged: number;
-  rowsRejected: number;
-  durationSeconds: number | null;
-}
+export type RunPoint = RunInfo & { durationSeconds: number | null };
 
 export interface RejectSample { sourceKey: string; field: string; reason: string; lastSeenAt: string }
 
@@ -33,25 +21,11 @@ export async function recentRuns(db: Db, limit = 20): Promise<Map<string, RunPoi
   const out = new Map<string, RunPoint[]>();
   for (const def of STREAMS) {
     const rows = (await db.knex('etl_run')
-      .select('run_id', 'mode', 'status', 'started_at', 'finished_at', 'window_start', 'window_end', 'rows_read', 'rows_upserted', 'rows_unchanged', 'rows_rejected')
+      .select('run_id', 'mode', 'status', 'started_at', 'finished_at', 'window_start', 'window_end', 'rows_read', 'rows_upserted', 'rows_unchanged', 'rows_rejected', 'error')
       .where({ stream: def.name }).orderBy('run_id', 'desc').limit(limit)) as Array<Record<string, unknown>>;
     out.set(def.name, rows.reverse().map((r) => {
-      const startedAt = str(r.started_at)!;
-      const finishedAt = str(r.finished_at);
-      return {
-        runId: String(r.run_id),
-        mode: String(r.mode),
-        status: String(r.status),
-        startedAt,
-        finishedAt,
-        windowStart: str(r.window_start),
-        windowEnd: str(r.window_end),
-        rowsRead: Number(r.rows_read),
-        rowsUpserted: Number(r.rows_upserted),
-        rowsUnchanged: Number(r.rows_unchanged),
-        rowsRejected: Number(r.rows_rejected),
-        durationSeconds: finishedAt ? Math.max(0, (utcMs(finishedAt) - utcMs(startedAt)) / 1000) : null,
-      };
+      const run = runInfo(r);
+      return { ...run, durationSeconds: run.finishedAt ? Math.max(0, (utcMs(run.finishedAt) - utcMs(run.startedAt)) / 1000) : null };
     }));
   }
   return out;
