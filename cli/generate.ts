@@ -20,9 +20,11 @@ categories, products, orders with their lines, refunds, invoices, logistics orde
 always give byte-identical tables.
 
 The generator keeps its state (seed, simulated clock, next ids) in a hub_etl_generator table and
-refuses a database that has ali1688_* tables without it: that may be a real replica. A second
+refuses a database that has ali1688_* tables without it: that may be a real replica. --force adds a
+synthetic store next to the rows already there (never dropping or changing them). A second
 generate appends orders after the simulated clock; --advance moves the clock (default one day):
 payments, shipments, carrier scans, refunds, completions, product edits and expiries, new orders.
+A run that stops part-way leaves the store marked unusable: drop it and generate again.
 
 Examples:
   hub-etl generate --orders 10000

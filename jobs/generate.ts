@@ -19,6 +19,7 @@ import {
   beginRun, categoryChanges, changedOrderChunks, DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, newOrderChunks, newState, productChunks,
   totalOrders, worldFor, type ChangeSet, type GeneratorState, type Run, type Tally,
 } from '../sources/synthetic/store.js';
+import type { World } from '../sources/synthetic/orders.js';
 import { PLAIN_COLUMNS, PRINTED_COLUMNS, sourceTables, TABLE_KEYS, type OrderIdColumns, type Row, type TableKey, type TableSpec } from '../sources/synthetic/tables.js';
 
 export const MARKER_TABLE = 'hub_etl_generator';
@@ -38,6 +39,11 @@ export interface GenerateOptions {
   orderIdColumns?: boolean;
   /** Orders per chunk (memory bound and write granularity). */
   chunkOrders?: number;
+  /**
+   * Generate new orders in a second thread while this one writes (default: for runs of 5,000 orders
+   * or more). The store is the same either way.
+   */
+  orderThread?: boolean;
 }
 
 export interface TableCounts {
@@ -89,6 +95,60 @@ export async function generate(ctx: Context, opts: GenerateOptions): Promise<Gen
 }
 
 const WORKER_KIND = 'hub-etl-generate';
+const ORDERS_KIND = 'hub-etl-generate-orders';
+/** Chunks the order thread may have handed over and not yet seen written (memory bound). */
+const CHUNKS_AHEAD = 4;
+
+/** A chunk of new orders as LOAD DATA buffers per table, their rows already numbered. */
+interface LoadChunk {
+  orders: number;
+  tsv: Array<{ key: TableKey; rows: number; buffers: Uint8Array[] }>;
+}
+
+/**
+ * New orders of a run generated in a second thread, chunk by chunk in order, so that generating and
+ * writing each get a core. The thread numbers the rows from `ids` on, exactly as the writer would,
+ * and for MariaDB also builds the LOAD DATA buffers (`tsvBytes`), handed over without a copy.
+ */
+async function* ordersFromThread(state: GeneratorState, run: Run, chunk: number, ids: Record<TableKey, number>, tsvBytes: number | null): AsyncGenerator<ChangeSet | LoadChunk> {
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { kind: ORDERS_KIND, state, run, chunk, ids, tsvBytes },
+    resourceLimits: { maxYoungGenerationSizeMb: 192 },
+  });
+  const queue: Array<ChangeSet | LoadChunk | null> = [];
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  worker.on('message', (m: ChangeSet | LoadChunk | null | { error: string }) => {
+    if (m && 'error' in m) failure = new Error(`generating orders failed: ${m.error}`);
+    else queue.push(m);
+    notify();
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    notify();
+  });
+  worker.on('exit', () => {
+    failure ??= new Error('the order thread stopped before it finished');
+    notify();
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      const next = queue.shift();
+      if (next === undefined) throw failure;
+      if (next === null) return;
+      worker.postMessage('more');
+      yield next;
+    }
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}
 
 type WorkerReply = { result: GenerateResult } | { error: { name: string; message: string; stack?: string; retriable: boolean; problems?: string[] } };
 
@@ -152,16 +212,35 @@ async function generateHere(ctx: Context, opts: GenerateOptions): Promise<Genera
       }
     };
 
-    const world = worldFor(state, run.to);
-    ctx.logger.info('generating', { target: db.label, from: clock.describe(run.from), to: clock.describe(run.to), newOrders: run.batch.orders, products: world.products.length });
-    if (created) await apply(categoryChanges(state, run.from));
-    for (const c of productChunks(world, run, chunk, tally)) await apply(c);
-    if (!run.isNew) for (const c of changedOrderChunks(world, run, chunk, tally)) await apply(c);
+    const threaded = opts.orderThread ?? run.batch.orders >= 5000;
+    const existing = async (): Promise<World> => {
+      const world = worldFor(state, run.to);
+      ctx.logger.info('generating', { target: db.label, from: clock.describe(run.from), to: clock.describe(run.to), newOrders: run.batch.orders, products: world.products.length });
+      if (created) await apply(categoryChanges(state, run.from));
+      for (const c of productChunks(world, run, chunk, tally)) await apply(c);
+      if (!run.isNew) for (const c of changedOrderChunks(world, run, chunk, tally)) await apply(c);
+      return world;
+    };
+    // New orders come last, so a second thread can number their rows from here on as this one would.
+    // This thread then keeps no catalog: the buffers it passes on make V8 collect often, and a full
+    // collection of a large catalog each time would cost more than everything else here.
+    const chunks = threaded ? (await existing(), ordersFromThread(state, run, chunk, nextId, io.tsvBytes)) : newOrderChunks(await existing(), run, chunk, {});
     let done = 0;
     let lastLog = performance.now();
-    for (const c of newOrderChunks(world, run, chunk, tally)) {
-      await apply(c);
-      done += c.inserts.order.length;
+    for await (const c of chunks) {
+      if ('tsv' in c) {
+        for (const { key, rows: n, buffers } of c.tsv) {
+          for (const b of buffers) await io.loadBuffer(specs[key], Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+          nextId[key] += n;
+          rows[key] += n;
+          counts[specs[key].name]!.inserted += n;
+        }
+        done += c.orders;
+      } else {
+        await apply(c);
+        done += c.inserts.order.length;
+      }
+      tally['orders.new'] = done;
       if (performance.now() - lastLog > 5000) {
         lastLog = performance.now();
         ctx.logger.info('progress', { orders: done, of: run.batch.orders, perSecond: Math.round(done / ((lastLog - t0) / 1000)) });
@@ -324,6 +403,9 @@ interface Io {
   lookup(spec: TableSpec, updates: Array<{ row: Row; hint: string | null }>): Promise<Map<string, string>>;
   /** Inserts (or upserts by id) rows; on MariaDB it may return before the rows are written. */
   write(spec: TableSpec, rows: Row[], upsert: boolean): Promise<void>;
+  /** Size of the LOAD DATA buffers this database takes (from a TsvWriter), or null when it takes rows. */
+  readonly tsvBytes: number | null;
+  loadBuffer(spec: TableSpec, buf: Buffer): Promise<void>;
   /** Waits until every write has finished. */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -361,6 +443,56 @@ function lookupGroups(spec: TableSpec, updates: Array<{ row: Row; hint: string |
 
 const TSV_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n' };
 
+/**
+ * Turns a table's rows (ids filled in) into LOAD DATA input: tab-separated UTF-8 of about `maxBytes`
+ * per buffer, written straight from the strings (no SQL text, no second encoding pass). \N is NULL;
+ * \, tab and newline are backslash-escaped (generated text has no tabs or newlines, JSON escapes them).
+ * Rows go into a scratch buffer sized for the worst case (3 bytes per UTF-16 unit) and leave in
+ * buffers of their exact size: V8 collects garbage by the amount of memory outside its heap too.
+ */
+export class TsvWriter {
+  private scratch: Buffer;
+
+  constructor(private readonly maxBytes: number) {
+    this.scratch = Buffer.allocUnsafeSlow(2 * maxBytes);
+  }
+
+  buffers(rows: Row[]): Buffer[] {
+    const out: Buffer[] = [];
+    let scratch = this.scratch;
+    let off = 0;
+    const cut = () => {
+      // Never from Node's shared pool: the order thread hands these buffers over by transfer.
+      const b = Buffer.allocUnsafeSlow(off);
+      scratch.copy(b, 0, 0, off);
+      out.push(b);
+      off = 0;
+    };
+    for (const row of rows) {
+      let need = 1;
+      for (const v of row) need += v === null ? 3 : v.length * 3 + 1;
+      if (off + need > scratch.length) {
+        if (off > 0) cut();
+        if (need > scratch.length) this.scratch = scratch = Buffer.allocUnsafeSlow(Math.max(need, 2 * scratch.length));
+      }
+      for (let i = 0; i < row.length; i++) {
+        if (i > 0) scratch[off++] = 9;
+        const v = row[i]!;
+        if (v === null) {
+          scratch[off++] = 92;
+          scratch[off++] = 78;
+        } else {
+          off += scratch.write(v.indexOf('\\') < 0 && v.indexOf('\t') < 0 && v.indexOf('\n') < 0 ? v : v.replace(/[\\\t\n]/g, (m) => TSV_ESCAPES[m]!), off, 'utf8');
+        }
+      }
+      scratch[off++] = 10;
+      if (off >= this.maxBytes) cut();
+    }
+    if (off > 0) cut();
+    return out;
+  }
+}
+
 interface MysqlConn {
   query(sql: string, values: unknown, cb: (err: Error | null, result: unknown) => void): void;
   query(sql: string, cb: (err: Error | null, result: unknown) => void): void;
@@ -394,13 +526,18 @@ class MysqlIo implements Io {
   private failure: unknown;
   private next = 0;
 
+  /** Bulk inserts go as LOAD DATA LOCAL INFILE in buffers of about this size, when the server allows it (null: INSERT). */
+  readonly tsvBytes: number | null;
+  private tsv: TsvWriter | undefined;
+
   private constructor(
     private readonly db: Db,
     private readonly conns: MysqlConn[],
     private readonly maxBytes: number,
-    /** Bulk inserts go as LOAD DATA LOCAL INFILE when the server allows it (less work on both sides). */
-    private readonly loadData: boolean,
-  ) {}
+    loadData: boolean,
+  ) {
+    this.tsvBytes = loadData ? maxBytes : null;
+  }
 
   static async open(db: Db): Promise<MysqlIo> {
     const client = db.knex.client as Knex.Client;
@@ -457,7 +594,11 @@ class MysqlIo implements Io {
   }
 
   async write(spec: TableSpec, rows: Row[], upsert: boolean): Promise<void> {
-    if (this.loadData && !upsert) return this.load(spec, rows);
+    if (this.tsvBytes !== null && !upsert) {
+      this.tsv ??= new TsvWriter(this.tsvBytes);
+      for (const buf of this.tsv.buffers(rows)) await this.loadBuffer(spec, buf);
+      return;
+    }
     const head = `insert into ${spec.name} (${spec.columns.map((c) => `\`${c}\``).join(',')}) values `;
     const tail = upsert ? ` on duplicate key update ${spec.columns.slice(1).map((c) => `\`${c}\` = values(\`${c}\`)`).join(', ')}` : '';
     let parts: string[] = [];
@@ -478,39 +619,12 @@ class MysqlIo implements Io {
     if (parts.length > 0) await this.enqueue(spec, head + parts.join(',') + tail);
   }
 
-  /**
-   * Rows as tab-separated UTF-8 written straight into buffers for LOAD DATA: no SQL text to build and
-   * no second encoding pass. \N is NULL; \, tab and newline are backslash-escaped (generated text has
-   * no tabs or newlines, JSON escapes them).
-   */
-  private async load(spec: TableSpec, rows: Row[]): Promise<void> {
+  /** Loads one buffer made by a TsvWriter into a table (LOAD DATA LOCAL INFILE). */
+  async loadBuffer(spec: TableSpec, buf: Buffer): Promise<void> {
     const sql =
       `load data local infile 'hub-etl-generate' into table ${spec.name} character set utf8mb4 ` +
       `fields terminated by '\\t' escaped by '\\\\' lines terminated by '\\n' (${spec.columns.map((c) => `\`${c}\``).join(',')})`;
-    let start = 0;
-    while (start < rows.length) {
-      let cap = 0;
-      let end = start;
-      for (; end < rows.length && (cap < this.maxBytes || end === start); end++) for (const v of rows[end]!) cap += v === null ? 3 : v.length * 3 + 1;
-      const buf = Buffer.allocUnsafe(cap + (end - start));
-      let off = 0;
-      for (let r = start; r < end; r++) {
-        const row = rows[r]!;
-        for (let i = 0; i < row.length; i++) {
-          if (i > 0) buf[off++] = 9;
-          const v = row[i]!;
-          if (v === null) {
-            buf[off++] = 92;
-            buf[off++] = 78;
-          } else {
-            off += buf.write(v.indexOf('\\') < 0 && v.indexOf('\t') < 0 && v.indexOf('\n') < 0 ? v : v.replace(/[\\\t\n]/g, (m) => TSV_ESCAPES[m]!), off, 'utf8');
-          }
-        }
-        buf[off++] = 10;
-      }
-      await this.enqueue(spec, sql, buf.subarray(0, off));
-      start = end;
-    }
+    await this.enqueue(spec, sql, buf);
   }
 
   /** Sends a statement on the next connection; waits only when every connection has three queued. */
@@ -564,6 +678,7 @@ interface SqliteConn {
 }
 
 class SqliteIo implements Io {
+  readonly tsvBytes = null;
   private readonly statements = new Map<string, SqliteStatement>();
 
   private constructor(private readonly db: Db, private readonly conn: SqliteConn) {}
@@ -628,6 +743,10 @@ class SqliteIo implements Io {
     }
   }
 
+  async loadBuffer(): Promise<void> {
+    throw new Error('SQLite takes rows, not LOAD DATA buffers');
+  }
+
   async drain(): Promise<void> {}
 
   async close(): Promise<void> {
@@ -657,4 +776,40 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_K
   } finally {
     await ctx.close().catch(() => undefined);
   }
+}
+
+if (!isMainThread && (workerData as { kind?: string } | null)?.kind === ORDERS_KIND) {
+  const { state, run, chunk, ids, tsvBytes } = workerData as { state: GeneratorState; run: Run; chunk: number; ids: Record<TableKey, number>; tsvBytes: number | null };
+  let credits = CHUNKS_AHEAD;
+  let resume: (() => void) | undefined;
+  const tsv = tsvBytes === null ? undefined : new TsvWriter(tsvBytes);
+  parentPort!.on('message', () => {
+    credits++;
+    resume?.();
+  });
+  try {
+    for (const c of newOrderChunks(worldFor(state, run.to), run, chunk, {})) {
+      while (credits === 0) await new Promise<void>((r) => (resume = r));
+      credits--;
+      if (!tsv) {
+        parentPort!.postMessage(c);
+        continue;
+      }
+      const out: LoadChunk = { orders: c.inserts.order.length, tsv: [] };
+      const transfer: ArrayBuffer[] = [];
+      for (const key of TABLE_KEYS) {
+        const rows = c.inserts[key];
+        if (rows.length === 0) continue;
+        for (const row of rows) row[0] = String(ids[key]++);
+        const buffers = tsv.buffers(rows);
+        for (const b of buffers) transfer.push(b.buffer as ArrayBuffer);
+        out.tsv.push({ key, rows: rows.length, buffers });
+      }
+      parentPort!.postMessage(out, transfer);
+    }
+    parentPort!.postMessage(null);
+  } catch (err) {
+    parentPort!.postMessage({ error: describe(err) });
+  }
+  parentPort!.removeAllListeners();
 }

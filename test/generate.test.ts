@@ -22,23 +22,23 @@ test('the same seed and arguments give byte-identical tables on SQLite, and anot
   for (const table of TABLES) t.not(hashes[0]![table], hashes[2]![table], `${table} should differ with another seed`);
 });
 
-test('the same seed and arguments give byte-identical tables on MariaDB', async (t) => {
+test('the same seed and arguments give byte-identical tables on MariaDB, with or without the order thread', async (t) => {
   if (!(await needMysql(t))) return;
   const urls = [await tempMysqlDb(t, 'hubgen'), await tempMysqlDb(t, 'hubgen')];
   const hashes = [];
-  for (const url of urls) {
-    await gen(t, url, { orders: 400, seed: 7, chunkOrders: 97 });
+  for (const [i, url] of urls.entries()) {
+    await gen(t, url, { orders: 400, seed: 7, chunkOrders: 97, orderThread: i === 1 });
     await gen(t, url, { advance: true, days: 2 });
     hashes.push(await tableHashes(await openStore(t, url)));
   }
   t.deepEqual(hashes[0], hashes[1]);
 });
 
-test('chunk size does not change the store', async (t) => {
+test('chunk size and the order thread do not change the store', async (t) => {
   const a = tempSqliteUrl(t, 'a.db');
   const b = tempSqliteUrl(t, 'b.db');
-  await gen(t, a, { orders: 300, seed: 3, chunkOrders: 1000 });
-  await gen(t, b, { orders: 300, seed: 3, chunkOrders: 7 });
+  await gen(t, a, { orders: 300, seed: 3, chunkOrders: 1000, orderThread: false });
+  await gen(t, b, { orders: 300, seed: 3, chunkOrders: 7, orderThread: true });
   t.deepEqual(await tableHashes(await openStore(t, a)), await tableHashes(await openStore(t, b)));
 });
 

@@ -237,10 +237,11 @@ function skuCountOf(rng: Rng): number {
   return rng.int(50, 100);
 }
 
-const nice = (q: number): number => {
+/** A quantity as a seller would write it: whole below 20, else rounded to 1/`parts` of its power of ten. */
+export const niceQuantity = (q: number, parts: number): number => {
   if (q < 20) return Math.max(1, Math.round(q));
-  const mag = 10 ** Math.floor(Math.log10(q));
-  return Math.round(q / (mag / 2)) * (mag / 2);
+  const step = 10 ** Math.floor(Math.log10(q)) / parts;
+  return Math.round(q / step) * step;
 };
 
 export interface ProductWindow {
@@ -262,10 +263,10 @@ export function buildProduct(seed: number, index: number, leaves: LeafNode[], wi
   const priceStep = yuanPrice >= 1 ? 100 : rng.pick([10, 1, 100]);
   const basePrice = Math.max(priceStep, Math.round((yuanPrice * 10_000) / priceStep) * priceStep);
   const quoteType: 0 | 1 = rng.chance(0.55) ? 1 : 0;
-  const minOrder = nice(Math.max(1, l.qty[0] * rng.real(0.3, 1)));
+  const minOrder = niceQuantity(Math.max(1, l.qty[0] * rng.real(0.3, 1)), 2);
   const tierCount = rng.int(2, 4);
   const tiers = [{ start: minOrder, bp: 10_000 }];
-  for (let k = 1; k < tierCount; k++) tiers.push({ start: nice(minOrder * 10 ** k * rng.real(1, 3)), bp: 10_000 - k * rng.int(300, 600) });
+  for (let k = 1; k < tierCount; k++) tiers.push({ start: niceQuantity(minOrder * 10 ** k * rng.real(1, 3), 2), bp: 10_000 - k * rng.int(300, 600) });
   const cargo = rng.chance(0.8) ? `${rng.pick(['HD', 'JY', 'A', 'YW', 'K', 'X'])}${rng.int(100, 99999)}` : null;
   const titleRoll = rng.next();
   const product: Product = {

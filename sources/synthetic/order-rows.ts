@@ -288,13 +288,16 @@ function senderJson(p: Party): string {
   return s;
 }
 
+// Only the buyers' own addresses (shared by many orders) are cached: one WeakMap entry per order would
+// cost every garbage collection more than the formatting saves.
 const receiverCache = new WeakMap<Receiver, string>();
 function receiverPartyJson(r: Receiver): string {
-  let s = receiverCache.get(r);
+  let s = r.shared ? receiverCache.get(r) : undefined;
   if (s === undefined) {
-    s = `{"receiverName":"${r.name}","receiverMobile":"${r.mobile}","receiverProvince":"${r.city.province}","receiverCity":"${r.city.city}",` +
+    s =
+      `{"receiverName":"${r.name}","receiverMobile":"${r.mobile}","receiverProvince":"${r.city.province}","receiverCity":"${r.city.city}",` +
       `"receiverCounty":"${r.district[0]}","receiverAddress":"${r.address}"}`;
-    receiverCache.set(r, s);
+    if (r.shared) receiverCache.set(r, s);
   }
   return s;
 }

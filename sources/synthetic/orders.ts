@@ -2,7 +2,7 @@
 // instant (payment, shipments, carrier scans, refunds, completion). The store at clock C shows each plan
 // cut at C, so a later run can move the clock and see exactly which rows change.
 import { DAY, HOUR, MINUTE, type ZoneClock } from './clock.js';
-import { buyers as makeBuyers, seller as makeSeller, SELLABLE, sku, stateAt, subject, unitPrice, mobile, personName, type Party, type Product, type Sku } from './catalog.js';
+import { buyers as makeBuyers, seller as makeSeller, mobile, niceQuantity, personName, SELLABLE, sku, stateAt, subject, unitPrice, type Party, type Product, type Sku } from './catalog.js';
 import { allocate, perm9 } from './format.js';
 import { hashUnit, Stream, streamRng, type Rng } from './random.js';
 import { CARRIER_WEIGHTS, CARRIERS, CITIES, REFUND_REASON_WEIGHTS, REFUND_REASONS, SIGNERS, STREETS, BUYER_MEMOS, type Carrier, type City } from './vocabulary.js';
@@ -32,7 +32,7 @@ export interface World {
 
 export function makeWorld(seed: number, clock: ZoneClock, products: Product[], batches: Batch[]): World {
   const buyers = makeBuyers(seed);
-  const receivers = buyers.map((b) => ({ name: b.name, mobile: b.mobile, phone: b.phone, city: b.city, district: b.district, address: b.address }));
+  const receivers = buyers.map((b) => ({ name: b.name, mobile: b.mobile, phone: b.phone, city: b.city, district: b.district, address: b.address, shared: true }));
   return { seed, clock, products, buyers, seller: makeSeller(seed), batches, timeTables: new Map(), receivers };
 }
 
@@ -166,6 +166,8 @@ export interface InvoicePlan {
 }
 
 export interface Receiver {
+  /** A buyer's own address, shared by all their orders (the others belong to one order). */
+  shared?: boolean;
   name: string;
   mobile: string;
   phone: string;
@@ -247,11 +249,6 @@ function pickProduct(w: World, rng: Rng, count: number, at: number): Product {
   return w.products[r]!;
 }
 
-const niceQty = (q: number): number => {
-  if (q < 20) return Math.max(1, Math.round(q));
-  const mag = 10 ** Math.floor(Math.log10(q));
-  return Math.round(q / (mag / 10)) * (mag / 10);
-};
 
 /**
  * Parcel statuses the order itself shows: it embeds its parcels (nativeLogistics), its lines show
@@ -298,7 +295,7 @@ export function planOrder(w: World, index: number): OrderPlan {
     const state = stateAt(product, T0);
     const s = sku(seed, product, rng.zipf(product.skuCount));
     const l = product.leaf.leaf;
-    const q = Math.max(product.minOrder, niceQty(rng.logUniform(Math.max(1, l.qty[0]), Math.max(2, l.qty[1]))));
+    const q = Math.max(product.minOrder, niceQuantity(rng.logUniform(Math.max(1, l.qty[0]), Math.max(2, l.qty[1])), 10));
     const fractional = rng.chance(0.005);
     const q10 = q * 10 + (fractional ? rng.int(1, 9) : 0);
     const price = unitPrice(product, s, q, state?.priceBp ?? 10_000);
