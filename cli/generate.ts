@@ -1,17 +1,10 @@
 // hub-etl generate: writes a deterministic synthetic 1688 store into the source tables, or moves one forward.
 import type { Command } from 'commander';
-import { generate, type GenerateResult } from '../jobs/generate.js';
+import { generate, type GenerateOptions, type GenerateResult } from '../jobs/generate.js';
 import { action, isoDate, wholeNumber } from './action.js';
 
-interface GenerateFlags {
-  orders?: number;
-  seed?: number;
-  start?: string;
-  days?: number;
-  advance?: boolean;
-  force?: boolean;
-  orderIdColumns?: boolean;
-}
+/** The options the command line exposes; chunk size and threading stay internal. */
+type GenerateFlags = Omit<GenerateOptions, 'chunkOrders' | 'orderThread'>;
 
 const HELP = `
 The store goes into the source database (--source, HUB_SOURCE_URL; default sqlite:./data/source.db):

@@ -54,20 +54,23 @@ export const REDIS_URL = process.env.HUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:63
 
 let redisAvailable: Promise<boolean> | undefined;
 
-/** True when Redis answers PING. */
+/** True when the Redis at `url` answers PING (no retries: an answer now or false). */
+export async function pong(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** True when the tests' Redis answers PING. */
 export async function redisUp(): Promise<boolean> {
-  redisAvailable ??= (async () => {
-    const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      r.disconnect();
-    }
-  })();
+  redisAvailable ??= pong(REDIS_URL);
   return redisAvailable;
 }
 

@@ -11,7 +11,7 @@ import { loadConfig } from '../lib/config.js';
 import { createContext, type Context } from '../lib/context.js';
 import { openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { CLI, REDIS_URL, ROOT, target, tempDir } from './helpers.js';
+import { CLI, pong, REDIS_URL, ROOT, target, tempDir } from './helpers.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -113,19 +113,6 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-async function pong(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
 }
 
 /**
