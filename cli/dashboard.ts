@@ -1,6 +1,5 @@
 // hub-etl dashboard: the status page, bull-board over the queues, /api/status and /metrics, until stopped.
 import { Option, type Command } from 'commander';
-import { startDashboard } from '../jobs/dashboard/server.js';
 import { action, wholeNumber } from './action.js';
 
 export function registerDashboard(program: Command): void {
@@ -11,6 +10,8 @@ export function registerDashboard(program: Command): void {
     .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').argParser(wholeNumber(0, 65_535)).default(3000))
     .option('--read-only', 'show queues and jobs without any action (retry, clean, promote, remove)')
     .action(action<{ host: string; port: number; readOnly?: boolean }>(async (ctx, opts) => {
+      // Loaded on use: express and bull-board would slow every other command's start.
+      const { startDashboard } = await import('../jobs/dashboard/server.js');
       const dash = await startDashboard(ctx, { host: opts.host, port: opts.port, readOnly: opts.readOnly ?? false });
       ctx.logger.info('dashboard ready', { url: dash.url, readOnly: opts.readOnly ?? false });
       await new Promise<void>((resolve) => {

@@ -1,8 +1,5 @@
 // hub-etl demo: generate (or advance), migrate, run, status and verify in one command.
 import type { Command } from 'commander';
-import { demo, demoHeadline } from '../jobs/demo.js';
-import { formatStatus } from '../jobs/status.js';
-import { formatVerify } from '../jobs/verify.js';
 import { action, wholeNumber } from './action.js';
 import { formatSummaries } from './run.js';
 
@@ -12,6 +9,7 @@ export function registerDemo(program: Command): void {
     .description('show hub-etl end to end on the configured source and warehouse (default: SQLite files under ./data): a synthetic store, a load, status and verify; run it again for an incremental day')
     .option('--orders <n>', 'orders in a new synthetic store', wholeNumber(1, 10_000_000), 5000)
     .action(action<{ orders: number }>(async (ctx, opts) => {
+      const [{ demo, demoHeadline }, { formatStatus }, { formatVerify }] = await Promise.all([import('../jobs/demo.js'), import('../jobs/status.js'), import('../jobs/verify.js')]);
       const r = await demo(ctx, opts);
       const out = [
         'hub-etl demo',
