@@ -9,9 +9,8 @@ import { rawRows, type Db, type Dialect } from '../lib/db.js';
 import { describe, HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { RunSummary } from './engine.js';
-import { migrate } from './migrate.js';
 import { utcNow } from '../sinks/sql.js';
-import { runStreams, selectStreams, type RunOptions } from './run.js';
+import { openRunSession, runStreams, selectStreams, type RunOptions } from './run.js';
 
 export interface LeaseOptions {
   /** How long a lease lasts without renewal, in ms; a holder that dies frees its stream after this. */
@@ -173,18 +172,23 @@ export async function runStreamsExclusive(ctx: Context, opts: RunOptions, lease:
   if (opts.mode === 'backfill' || ctx.config.warehouse.kind === 'csv') return runStreams(ctx, opts);
   const defs = selectStreams(opts.streams);
   const wh = await ctx.warehouse();
-  await migrate(wh, ctx.logger);
+  // Source inspection, migration and the source clock once for all streams; then a lease per stream.
+  const session = await openRunSession(ctx);
   const results: RunSummary[] = [];
-  for (const def of defs) {
-    const summaries = await withStreamLease(wh, def.name, { logger: ctx.logger, ...lease }, async (l) => {
-      // Holding the lease, no other run of this stream is alive: a run still marked running died (SIGKILL, power).
-      const abandoned = await wh.knex('etl_run').where({ stream: def.name, status: 'running' }).whereIn('mode', ['incremental', 'full_refresh'])
-        .update({ status: 'abandoned', finished_at: utcNow(), error: 'abandoned: the process running it stopped without finishing (found by the next run)' });
-      if (abandoned > 0) ctx.logger.warn(`marked ${abandoned} earlier run(s) of ${def.name} as abandoned`, { stream: def.name });
-      return runStreams(ctx, { ...opts, streams: [def.name], signal: opts.signal ? AbortSignal.any([opts.signal, l.lost]) : l.lost });
-    });
-    results.push(...summaries);
-    if (opts.signal?.aborted) break;
+  try {
+    for (const def of defs) {
+      const summaries = await withStreamLease(wh, def.name, { logger: ctx.logger, ...lease }, async (l) => {
+        // Holding the lease, no other run of this stream is alive: a run still marked running died (SIGKILL, power).
+        const abandoned = await wh.knex('etl_run').where({ stream: def.name, status: 'running' }).whereIn('mode', ['incremental', 'full_refresh'])
+          .update({ status: 'abandoned', finished_at: utcNow(), error: 'abandoned: the process running it stopped without finishing (found by the next run)' });
+        if (abandoned > 0) ctx.logger.warn(`marked ${abandoned} earlier run(s) of ${def.name} as abandoned`, { stream: def.name });
+        return runStreams(ctx, { ...opts, streams: [def.name], signal: opts.signal ? AbortSignal.any([opts.signal, l.lost]) : l.lost }, session);
+      });
+      results.push(...summaries);
+      if (opts.signal?.aborted) break;
+    }
+  } finally {
+    await session.release();
   }
   return results;
 }

@@ -1,7 +1,9 @@
 // Runs streams inline: the replica in, the engine, the warehouse out. The only place that wires them.
 import type { Context } from '../lib/context.js';
+import type { Db } from '../lib/db.js';
 import { UsageError } from '../lib/errors.js';
-import { inspectSource, sourceNowUtc } from '../sources/replica.js';
+import type { Sink } from '../sinks/sink.js';
+import { inspectSource, isSynthetic, sourceNowUtc, type SourceSchema } from '../sources/replica.js';
 import { runStream, type EngineOptions, type RunSummary } from './engine.js';
 import { openSink } from './sink.js';
 import { STREAM_NAMES, STREAMS, type StreamDef } from './streams.js';
@@ -26,17 +28,37 @@ export function selectStreams(names: string[]): StreamDef[] {
   return names.length === 0 ? STREAMS : STREAMS.filter((s) => names.includes(s.name));
 }
 
-export async function runStreams(ctx: Context, opts: RunOptions): Promise<RunSummary[]> {
-  const defs = selectStreams(opts.streams);
+/** What every stream of one run shares: the source with its inspected schema, the sink. */
+export interface RunSession {
+  src: Db;
+  schema: SourceSchema;
+  sink: Sink;
+  /** The source is a synthetic store: its simulated clock stands for "now". */
+  synthetic: boolean;
+  release(): Promise<void>;
+}
+
+/** Inspects the source and opens the sink (migrating a SQL warehouse), once per run. */
+export async function openRunSession(ctx: Context): Promise<RunSession> {
   const src = await ctx.source();
   const schema = await inspectSource(src);
+  const synthetic = await isSynthetic(src);
+  if (synthetic) ctx.logger.info('the source is a synthetic store: its simulated clock is "now"');
   const { sink, release } = await openSink(ctx);
+  return { src, schema, sink, synthetic, release };
+}
+
+/** Runs the streams named in order, in the session given or in one of their own. */
+export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSession): Promise<RunSummary[]> {
+  const defs = selectStreams(opts.streams);
+  const s = session ?? (await openRunSession(ctx));
   try {
-    const { now, synthetic } = await sourceNowUtc(src);
-    if (synthetic) ctx.logger.info('the source is a synthetic store: its simulated clock is "now"', { source_now: now.toISOString() });
+    // Read when the streams start (after any lease wait), so that a window never ends before a watermark another run set.
+    const { now } = await sourceNowUtc(s.src, s.synthetic);
+    ctx.logger.debug('source clock', { source_now: now.toISOString() });
     const results: RunSummary[] = [];
     for (const def of defs) {
-      results.push(await runStream(src, schema, sink, def, {
+      results.push(await runStream(s.src, s.schema, s.sink, def, {
         mode: opts.mode,
         batchSize: opts.batchSize,
         lookbackMs: opts.lookbackMs,
@@ -50,6 +72,6 @@ export async function runStreams(ctx: Context, opts: RunOptions): Promise<RunSum
     }
     return results;
   } finally {
-    await release();
+    if (!session) await s.release();
   }
 }
