@@ -1,10 +1,10 @@
 // hub-etl generate: writes a deterministic synthetic 1688 store into the source tables, or moves one forward.
 import type { Command } from 'commander';
-import { generate, type GenerateOptions, type GenerateResult } from '../jobs/generate.js';
+import type { GenerateOptions, GenerateResult } from '../jobs/generate.js';
 import { action, isoDate, wholeNumber } from './action.js';
 
 /** The options the command line exposes; chunk size and threading stay internal. */
-type GenerateFlags = Omit<GenerateOptions, 'chunkOrders' | 'orderThread'>;
+type GenerateFlags = Omit<GenerateOptions, 'chunkOrders' | 'orderThread'> & { json?: boolean };
 
 const HELP = `
 The store goes into the source database (--source, HUB_SOURCE_URL; default sqlite:./data/source.db):
@@ -23,6 +23,7 @@ Examples:
   hub-etl generate --orders 10000
   hub-etl generate --source mysql://root@127.0.0.1:3306/hub_src --orders 1000000 --seed 7
   hub-etl generate --advance --days 3
+  hub-etl generate --advance --hours 6
 `;
 
 export function registerGenerate(program: Command): void {
@@ -33,14 +34,18 @@ export function registerGenerate(program: Command): void {
     .option('--seed <s>', 'random seed of a new store (default 1688)', wholeNumber(0, 2 ** 48))
     .option('--start <date>', 'first day of a new store, YYYY-MM-DD in the source time zone (default 2024-05-01)', isoDate)
     .option('--days <d>', 'simulated days the run covers (default 30, or 1 with --advance)', wholeNumber(1, 3650))
+    .option('--hours <h>', 'simulated hours the run covers, instead of --days (e.g. an --advance of a few hours)', wholeNumber(1, 87_600))
+    .option('--json', 'print the result (tables, changes by kind, speed) as JSON')
     .option('--advance', 'move an existing store forward in simulated time')
     .option('--force', 'write even into a database whose ali1688_* tables generate did not create')
     .option('--order-id-columns', 'name the refund and invoice order-id columns order_id (default: the printed order_ld / order_Id)')
     .addHelpText('after', HELP)
     .action(
       action<GenerateFlags>(async (ctx, flags) => {
-        const result = await generate(ctx, flags);
-        process.stdout.write(summary(result));
+        const { generate } = await import('../jobs/generate.js');
+        const { json, ...opts } = flags;
+        const result = await generate(ctx, opts);
+        process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : summary(result));
       }),
     );
 }

@@ -14,7 +14,7 @@ import { createContext, type Context } from '../lib/context.js';
 import { ConnectError, listColumns, listTables, type Db } from '../lib/db.js';
 import { ConfigError, describe, HubError, SafetyError, SourceError, sourceError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
-import { ZoneClock } from '../sources/synthetic/clock.js';
+import { ZoneClock, type Span } from '../sources/synthetic/clock.js';
 import {
   beginRun, categoryChanges, changedOrderChunks, DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, newOrderChunks, newState, productChunks,
   totalOrders, worldFor, type ChangeSet, type GeneratorState, type Run, type Tally,
@@ -30,7 +30,10 @@ export interface GenerateOptions {
   seed?: number;
   /** First day of a new store (YYYY-MM-DD in the source zone). */
   start?: string;
+  /** Simulated local days the run covers (default 30, or 1 with --advance). */
   days?: number;
+  /** Simulated hours the run covers, instead of days (an --advance of a few hours changes ~1% of a year's store). */
+  hours?: number;
   /** Move an existing store's clock forward (default one day). */
   advance?: boolean;
   /** Write even into a database that has ali1688_* tables the generator did not create. */
@@ -73,6 +76,8 @@ export interface GenerateResult {
  * rate, and with V8's default nursery it spends about 40% more CPU time (measured) collecting them.
  */
 export async function generate(ctx: Context, opts: GenerateOptions): Promise<GenerateResult> {
+  // Option clashes fail before anything is written.
+  if (opts.days !== undefined && opts.hours !== undefined) throw new UsageError('--days and --hours both set the span of the run; give one of them');
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { kind: WORKER_KIND, config: ctx.config, opts, log: { level: ctx.logger.level, silent: Boolean(ctx.logger.silent) } },
     resourceLimits: { maxYoungGenerationSizeMb: 192 },
@@ -329,9 +334,10 @@ async function prepare(ctx: Context, db: Db, io: Io, opts: GenerateOptions, foun
     }
     if (!opts.advance && opts.orders === undefined) throw new UsageError('generate needs --orders N (or --advance to move the existing store forward)');
   }
-  const days = opts.days ?? (opts.advance ? 1 : DEFAULT_DAYS);
-  const orders = opts.orders ?? defaultRate(state, days);
-  const { run, state: next } = beginRun(state, orders, days);
+  const span: Span = opts.hours !== undefined ? { hours: opts.hours } : { days: opts.days ?? (opts.advance ? 1 : DEFAULT_DAYS) };
+  const to = new ZoneClock(state.sourceTz).plus(state.clock, span);
+  const orders = opts.orders ?? defaultRate(state, (to - state.clock) / 86_400_000);
+  const { run, state: next } = beginRun(state, orders, to);
   await claimMarker(io, db.label, next, created);
   return { run, state: next, columns, created };
 }

@@ -1,7 +1,7 @@
 // hub-etl generate --advance: the simulated clock moves, rows change only forward in time, and every
 // kind of change an incremental extract must handle shows up.
 import test, { type ExecutionContext } from 'ava';
-import { blobInstant, fen, gen, naiveIn, num, openStore, parseBlob, readStore, TABLES, unwrapRefund, type Json, type Store, type TextRow } from './generate-helpers.js';
+import { blobInstant, fen, gen, naiveIn, num, openStore, parseBlob, readStore, readTable, TABLES, unwrapRefund, type Json, type Store, type TextRow } from './generate-helpers.js';
 import { needMysql, tempMysqlDb, tempSqliteUrl } from './helpers.js';
 
 interface Advanced {
@@ -143,6 +143,20 @@ test('advance defaults to one day and the store\'s own daily rate of new orders'
   t.is(r.totalOrders, 630);
   const changedOrders = r.tables.ali1688_order!.updated;
   t.true(changedOrders > 0 && changedOrders < 600, `${changedOrders} existing orders changed in a day`);
+});
+
+test('--hours advances the clock by hours, at the store\'s rate, and the nightly batch lands in the hours that hold it', async (t) => {
+  const url = tempSqliteUrl(t);
+  await gen(t, url, { orders: 600, seed: 35, start: '2024-02-01', days: 20 });
+  const early = await gen(t, url, { advance: true, hours: 2 });
+  t.is(early.from, '2024-02-21 00:00:00');
+  t.is(early.to, '2024-02-21 02:00:00');
+  t.is(early.newOrders, 3); // 30 a day for 2 hours is 2.5, rounded
+  const nightly = async () => (await readTable(await openStore(t, url), 'ali1688_order')).filter((o) => o.modify_time === '2024-02-21 03:15:07').length;
+  t.is(await nightly(), 0, 'no nightly batch before 03:15');
+  const batch = await gen(t, url, { advance: true, hours: 2 });
+  t.is(batch.to, '2024-02-21 04:00:00');
+  t.true((await nightly()) >= 3, 'the 03:15 nightly batch re-saves orders');
 });
 
 test('the same store on SQLite and MariaDB holds the same values, ids exact end to end', async (t) => {

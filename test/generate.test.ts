@@ -115,6 +115,19 @@ test('a new store needs --orders, and --advance needs a store', async (t) => {
   t.regex(advance.stderr, /no synthetic store to advance/);
 });
 
+test('--days with --hours exits 2 naming both; --json prints the result', async (t) => {
+  const url = tempSqliteUrl(t);
+  const both = await runCli(['generate', '--orders', '50', '--days', '2', '--hours', '3'], { env: { HUB_SOURCE_URL: url } });
+  t.is(both.code, 2);
+  t.regex(both.stderr.trim(), /^hub-etl: --days and --hours .*give one of them$/);
+  const json = await runCli(['generate', '--orders', '50', '--hours', '30', '--json'], { env: { HUB_SOURCE_URL: url } });
+  t.is(json.code, 0, json.stderr);
+  const r = JSON.parse(json.stdout) as { from: string; to: string; newOrders: number; tables: Record<string, { inserted: number }> };
+  t.is(r.newOrders, 50);
+  t.is(r.tables.ali1688_order!.inserted, 50);
+  t.is(r.to, '2024-05-02 06:00:00');
+});
+
 test('the CLI prints rows per table and orders per second', async (t) => {
   const r = await runCli(['generate', '--orders', '120', '--seed', '4'], { env: { HUB_SOURCE_URL: tempSqliteUrl(t) } });
   t.is(r.code, 0, r.stderr);

@@ -15,6 +15,9 @@ const QUARTER = 15 * MINUTE;
 const D2: string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const D3: string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
+/** How far a generate run moves the simulated clock. */
+export type Span = { days: number } | { hours: number };
+
 /** Civil date of a day number (days since 1970-01-01), Howard Hinnant's algorithm. */
 function civil(days: number): [number, number, number] {
   const z = days + 719468;
@@ -132,6 +135,11 @@ export class ZoneClock {
   /** The instant n local calendar days later (same wall time, DST-aware). */
   plusDays(ms: number, n: number): number {
     return DateTime.fromMillis(ms, { zone: this.zone }).plus({ days: n }).toMillis();
+  }
+
+  /** The instant a span later: local calendar days (DST-aware) or elapsed hours. */
+  plus(ms: number, span: Span): number {
+    return 'days' in span ? this.plusDays(ms, span.days) : ms + span.hours * HOUR;
   }
 
   /** 'YYYY-MM-DD HH:MM:SS zone' for messages. */

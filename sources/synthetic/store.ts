@@ -64,11 +64,10 @@ export interface Run {
   existingProducts: number;
 }
 
-/** Plans a run and returns the state as it will be once the run is written (status 'writing'). */
-export function beginRun(state: GeneratorState, orders: number, days: number): { run: Run; state: GeneratorState } {
-  const clock = new ZoneClock(state.sourceTz);
+/** Plans a run up to simulated instant `to` and returns the state as it will be once the run is written (status 'writing'). */
+export function beginRun(state: GeneratorState, orders: number, to: number): { run: Run; state: GeneratorState } {
   const from = state.clock;
-  const to = clock.plusDays(from, days);
+  if (!(to > from)) throw new Error(`a run must move the simulated clock forward (from ${from} to ${to})`);
   const existingOrders = totalOrders(state);
   const existingProducts = totalProducts(state);
   const isNew = state.batches.length === 0 && state.productBatches.length === 0;
