@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Knex } from 'knex';
-import mysql from 'mysql2';
 import type { Config } from '../lib/config.js';
 import { createContext, type Context } from '../lib/context.js';
 import { ConnectError, listColumns, listTables, type Db } from '../lib/db.js';
@@ -503,7 +502,6 @@ interface MysqlConn {
   query(sql: string, values: unknown, cb: (err: Error | null, result: unknown) => void): void;
   query(sql: string, cb: (err: Error | null, result: unknown) => void): void;
   query(options: { sql: string; infileStreamFactory: () => Readable }, cb: (err: Error | null, result: unknown) => void): void;
-  config: { queryFormat?: (sql: string, values: unknown[] | undefined) => string };
 }
 
 /**
@@ -549,9 +547,6 @@ class MysqlIo implements Io {
     const client = db.knex.client as Knex.Client;
     const conns: MysqlConn[] = [];
     for (let i = 0; i < 2; i++) conns.push((await client.acquireConnection()) as MysqlConn);
-    // mysql2 scans every statement for ? placeholders even without values (megabytes per INSERT here);
-    // while the writer holds these connections, text without values goes out as it is.
-    for (const c of conns) c.config.queryFormat = (sql, values) => (values && values.length > 0 ? mysql.format(sql, values as Parameters<typeof mysql.format>[1]) : sql);
     const probe = new MysqlIo(db, conns, 0, false);
     const [v] = await probe.query('select @@max_allowed_packet as packet, @@sql_mode as mode, @@local_infile as local_files');
     // Literals are written with backslash escapes; make sure every session reads them that way.
@@ -666,10 +661,7 @@ class MysqlIo implements Io {
   async close(): Promise<void> {
     await Promise.allSettled([...this.inflight]);
     const client = this.db.knex.client as Knex.Client;
-    for (const c of this.conns) {
-      delete c.config.queryFormat;
-      await client.releaseConnection(c);
-    }
+    for (const c of this.conns) await client.releaseConnection(c);
   }
 }
 

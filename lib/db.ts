@@ -55,14 +55,22 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
       pool: {
         min: 0,
         max: opts.poolMax ?? 4,
-        afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void }, done: (err: unknown, conn: unknown) => void) => {
+        afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void; config: { queryFormat?: unknown } }, done: (err: unknown, conn: unknown) => void) => {
           // Session time zone UTC so NOW() and implicit conversions never shift values;
           // a read-only session makes "hub-etl never writes to a source" a server-enforced fact.
           // Two statements: MariaDB does not accept `session transaction read only` inside a SET list.
-          conn.query("set session time_zone = '+00:00'", (err) => {
-            if (err || !opts.readOnly) return done(err, conn);
-            conn.query('set session transaction read only', (err2) => done(err2, conn));
-          });
+          const session = () =>
+            conn.query("set session time_zone = '+00:00'", (err) => {
+              if (err || !opts.readOnly) return done(err, conn);
+              conn.query('set session transaction read only', (err2) => done(err2, conn));
+            });
+          // A statement without values goes out as it is: mysql2 would otherwise scan the megabytes of a
+          // multi-row upsert whose literals the sink wrote (or a generator INSERT) for placeholders.
+          import('mysql2').then(({ default: mysql }) => {
+            conn.config.queryFormat = (sql: string, values: unknown) =>
+              Array.isArray(values) && values.length > 0 ? mysql.format(sql, values as never[], false, 'Z') : sql;
+            session();
+          }, (err: unknown) => done(err, conn));
         },
       },
     });

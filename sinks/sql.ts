@@ -22,12 +22,15 @@ function quoter(d: Dialect) {
   return d === 'mysql' ? (n: string) => `\`${n}\`` : (n: string) => `"${n}"`;
 }
 
-/** Multi-row upsert that never replaces a row with an older `_source_version`. */
-export function upsertSql(d: Dialect, table: Table, columns: string[], rowCount: number, guard: boolean): string {
+/**
+ * Multi-row upsert that never replaces a row with an older `_source_version`. `values` is the VALUES
+ * list: `rowCount` tuples of ? placeholders by default, or literal tuples already written.
+ */
+export function upsertSql(d: Dialect, table: Table, columns: string[], rowCount: number, guard: boolean, values?: string): string {
   const q = quoter(d);
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const values = Array.from({ length: rowCount }, () => tuple).join(', ');
-  const head = `insert into ${q(table.name)} (${columns.map(q).join(', ')}) values ${values}`;
+  const list = values ?? Array.from({ length: rowCount }, () => tuple).join(', ');
+  const head = `insert into ${q(table.name)} (${columns.map(q).join(', ')}) values ${list}`;
   const updatable = columns.filter((c) => !table.primaryKey.includes(c));
   if (d === 'mysql') {
     if (updatable.length === 0) return `${head} on duplicate key update ${q(columns[0]!)} = ${q(columns[0]!)}`;
@@ -44,6 +47,35 @@ export function upsertSql(d: Dialect, table: Table, columns: string[], rowCount:
   return `${head} ${conflict} do update set ${set}${where}`;
 }
 
+/**
+ * A MySQL/MariaDB literal of a warehouse value, right whatever the session's sql_mode: quotes are
+ * doubled, and text with a backslash (which NO_BACKSLASH_ESCAPES reads differently) goes as UTF-8 hex.
+ */
+export function mysqlLiteral(v: string | number | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`cannot write the number ${v} to MySQL`);
+    return String(v);
+  }
+  if (v.indexOf('\\') >= 0) return `_utf8mb4 X'${Buffer.from(v, 'utf8').toString('hex')}'`;
+  return v.indexOf("'") < 0 ? `'${v}'` : `'${v.replaceAll("'", "''")}'`;
+}
+
+/** The VALUES list of rows as MySQL literals: one string built once, no placeholder pass by knex or the driver. */
+function mysqlValues(rows: WarehouseRow[], columns: string[]): string {
+  let out = '';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out += i === 0 ? '(' : ', (';
+    for (let j = 0; j < columns.length; j++) {
+      if (j > 0) out += ', ';
+      out += mysqlLiteral(r[columns[j]!] ?? null);
+    }
+    out += ')';
+  }
+  return out;
+}
+
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -51,7 +83,8 @@ function chunk<T>(items: T[], size: number): T[][] {
 }
 
 async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]): Promise<void> {
-  await k.raw(sql, bindings as Knex.RawBinding[]);
+  // Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is).
+  await (bindings.length > 0 ? k.raw(sql, bindings as Knex.RawBinding[]) : k.raw(sql));
 }
 
 /** Upserts rows into a table in statements of bounded size. */
@@ -60,6 +93,10 @@ async function upsertRows(k: Knex | Knex.Transaction, d: Dialect, table: Table, 
   const columns = physicalColumns(table).map((c) => c.name).filter((c) => !(table.name === 'etl_run' && c === 'run_id'));
   const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns.length)));
   for (const part of chunk(rows, perStatement)) {
+    if (d === 'mysql') {
+      await exec(k, upsertSql(d, table, columns, part.length, guard, mysqlValues(part, columns)), []);
+      continue;
+    }
     const bindings: unknown[] = [];
     for (const r of part) for (const c of columns) bindings.push(r[c] ?? null);
     await exec(k, upsertSql(d, table, columns, part.length, guard), bindings);
