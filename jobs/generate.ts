@@ -4,7 +4,9 @@
 // MariaDB as LOAD DATA LOCAL INFILE (multi-row INSERTs when the server forbids it, and for updates) over
 // two connections while the next chunk is generated; on SQLite with prepared statements, one
 // transaction per chunk.
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Knex } from 'knex';
@@ -70,35 +72,55 @@ export interface GenerateResult {
 }
 
 /**
- * Runs one generate (or --advance) into the source database of the context. The work happens in a
- * worker thread with a large young generation: the generator allocates short-lived strings at a high
- * rate, and with V8's default nursery it spends about 40% more CPU time (measured) collecting them.
+ * The generator runs in a child process of its own heap settings: V8 heap flags are per process, and
+ * the hub-etl command caps its old generation at 256 MB for loads, while a store of millions of orders
+ * keeps its catalog and order index in memory (about 400 MB at 1,000,000 orders). The large young
+ * generation matters as much: the generator allocates short-lived strings at a high rate, and with
+ * V8's default nursery it spends about 40% more CPU time (measured) collecting them.
  */
+const CHILD_EXEC_ARGV = ['--max-old-space-size=2048', '--max-semi-space-size=64'];
+/** The order thread inside that process: the same young generation. */
+const ORDER_THREAD_LIMITS = { maxYoungGenerationSizeMb: 192 };
+
+/** Runs one generate (or --advance) into the source database of the context, in a child process. */
 export async function generate(ctx: Context, opts: GenerateOptions): Promise<GenerateResult> {
   // Option clashes fail before anything is written.
   if (opts.days !== undefined && opts.hours !== undefined) throw new UsageError('--days and --hours both set the span of the run; give one of them');
-  const worker = new Worker(new URL(import.meta.url), {
-    workerData: { kind: WORKER_KIND, config: ctx.config, opts, log: { level: ctx.logger.level, silent: Boolean(ctx.logger.silent) } },
-    resourceLimits: { maxYoungGenerationSizeMb: 192 },
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: CHILD_EXEC_ARGV,
+    env: { ...process.env, [CHILD_ENV]: '1' },
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return new Promise<GenerateResult>((resolve, reject) => {
-    let settled = false;
-    worker.once('message', (m: WorkerReply) => {
-      settled = true;
-      if ('result' in m) resolve(m.result);
-      else reject(rebuildError(m.error));
+  // The child must not outlive this process (it also exits when the IPC channel closes).
+  const stop = () => child.kill('SIGKILL');
+  process.once('exit', stop);
+  child.send({ config: ctx.config, opts, log: { level: ctx.logger.level, silent: Boolean(ctx.logger.silent) } } satisfies ChildStart);
+  try {
+    return await new Promise<GenerateResult>((resolve, reject) => {
+      let settled = false;
+      child.once('message', (m: WorkerReply) => {
+        settled = true;
+        if ('result' in m) resolve(m.result);
+        else reject(rebuildError(m.error));
+      });
+      child.once('error', (err) => {
+        settled = true;
+        reject(err);
+      });
+      child.once('exit', (code, signal) => {
+        if (!settled) reject(new Error(`the generate process stopped (${signal ?? `exit code ${code}`}) before it finished`));
+      });
     });
-    worker.once('error', (err) => {
-      settled = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the generate worker stopped (exit code ${code}) before it finished`));
-    });
-  });
+  } finally {
+    process.removeListener('exit', stop);
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+  }
 }
 
-const WORKER_KIND = 'hub-etl-generate';
+interface ChildStart { config: Config; opts: GenerateOptions; log: { level: string; silent: boolean } }
+const CHILD_ENV = 'HUB_ETL_GENERATE_CHILD';
+
 const ORDERS_KIND = 'hub-etl-generate-orders';
 /** Chunks the order thread may have handed over and not yet seen written (memory bound). */
 const CHUNKS_AHEAD = 4;
@@ -117,7 +139,7 @@ interface LoadChunk {
 async function* ordersFromThread(state: GeneratorState, run: Run, chunk: number, ids: Record<TableKey, number>, tsvBytes: number | null): AsyncGenerator<ChangeSet | LoadChunk> {
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { kind: ORDERS_KIND, state, run, chunk, ids, tsvBytes },
-    resourceLimits: { maxYoungGenerationSizeMb: 192 },
+    resourceLimits: ORDER_THREAD_LIMITS,
   });
   const queue: Array<ChangeSet | LoadChunk | null> = [];
   let failure: unknown;
@@ -753,16 +775,22 @@ class SqliteIo implements Io {
   }
 }
 
-// Worker entry (last, so that every class above is initialised when it runs).
-if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_KIND) {
-  const { config, opts, log } = workerData as { config: Config; opts: GenerateOptions; log: { level: string; silent: boolean } };
+// Child process entry (last, so that every class above is initialised when it runs).
+if (isMainThread && process.env[CHILD_ENV] === '1' && process.send) {
+  delete process.env[CHILD_ENV];
+  // Never outlive the parent: the IPC channel closes when it exits or is killed.
+  process.once('disconnect', () => process.exit(1));
+  process.once('message', (start: ChildStart) => void runChild(start));
+}
+
+async function runChild({ config, opts, log }: ChildStart): Promise<void> {
   const ctx = createContext(config, createLogger({ format: config.logFormat, level: log.level, silent: log.silent }));
-  const reply = (m: WorkerReply) => parentPort!.postMessage(m);
+  const reply = (m: WorkerReply) => new Promise<void>((resolve) => process.send!(m, undefined, undefined, () => resolve()));
   try {
-    reply({ result: await generateHere(ctx, opts) });
+    await reply({ result: await generateHere(ctx, opts) });
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    reply({
+    await reply({
       error: {
         name: e instanceof HubError ? e.name : 'Error',
         message: e instanceof HubError ? e.message : describe(e),
@@ -773,6 +801,9 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_K
     });
   } finally {
     await ctx.close().catch(() => undefined);
+    // Done: let go of the parent so that this process ends.
+    process.removeAllListeners('disconnect');
+    process.disconnect();
   }
 }
 
