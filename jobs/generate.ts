@@ -108,13 +108,14 @@ export async function generate(ctx: Context, opts: GenerateOptions): Promise<Gen
         settled = true;
         reject(err);
       });
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': it comes after the IPC channel has delivered every message of the child.
+      child.once('close', (code, signal) => {
         if (!settled) reject(new Error(`the generate process stopped (${signal ?? `exit code ${code}`}) before it finished`));
       });
     });
   } finally {
     process.removeListener('exit', stop);
-    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('close', r));
   }
 }
 

@@ -172,7 +172,7 @@ export async function runStreamsExclusive(ctx: Context, opts: RunOptions, lease:
   if (opts.mode === 'backfill' || ctx.config.warehouse.kind === 'csv') return runStreams(ctx, opts);
   const defs = selectStreams(opts.streams);
   const wh = await ctx.warehouse();
-  // Source inspection, migration and the source clock once for all streams; then a lease per stream.
+  // Source inspection and migration once for all streams; then a lease per stream (the clock is read inside it).
   const session = await openRunSession(ctx);
   const results: RunSummary[] = [];
   try {
