@@ -235,7 +235,7 @@ async function main(): Promise<void> {
       incrementalNoChange: { seconds: noChange.ms / 1000, runs: noChangeRuns },
       incrementalAfterAdvance: { advanceHours: ADVANCE_HOURS, ordersTouched: touched.orders, shareOfOrdersTouched: touched.share, seconds: changed.ms / 1000, rows: changedRows, rowsPerSec: Math.round(changedRows / (changed.ms / 1000)), shareOfFullLoad: changed.ms / n.load.ms },
       scale,
-      verify: { ok: verify.code === 0, exitCode: verify.code, peakRssMb: verify.peakRssMb, output: verify.stdout.trim().split('\n').slice(-1)[0], error: verify.stderr.trim().slice(-2000) },
+      verify: { ok: verify.code === 0, exitCode: verify.code, seconds: verify.ms / 1000, peakRssMb: verify.peakRssMb, output: verify.stdout.trim().split('\n').slice(-1)[0], error: verify.stderr.trim().slice(-2000) },
     });
     const out: Array<[string, string]> = [
       ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, MariaDB buffer pool ${bufferPool.mb} MB${bufferPool.raisedFromMb !== null ? ` (raised from ${bufferPool.raisedFromMb} MB by --buffer-pool-mb)` : ''}`],
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
       ['4. incremental, no change', `${(noChange.ms / 1000).toFixed(2)} s, median of ${noChangeRuns.map((x) => x.toFixed(2)).join(' / ')} s (target < 1 s at 1,000,000 orders)`],
       ['5. incremental after ~1% change', `${ADVANCE_HOURS} h advance touched ${touched.orders} orders (${(100 * touched.share).toFixed(2)}%); ${(changed.ms / 1000).toFixed(2)} s, ${changedRows} rows read, ${(100 * changed.ms / n.load.ms).toFixed(1)}% of the full load (target ≤ 5%)`],
       ['6. scaling', scale ? `N=${args.orders}: ${(n.load.ms / 1000).toFixed(1)} s; 4N=${scale.orders4n}: ${scale.seconds4n.toFixed(1)} s; ratio ${scale.ratio.toFixed(2)} (target ≤ 4.4); MariaDB read ${n.diskReads.gb.toFixed(1)} GB / ${scale.diskReadGb4n.toFixed(1)} GB from disk` : 'skipped (--no-scale)'],
-      ['verify', verify.code === 0 ? 'no mismatch' : verify.stdout.trim() === '' ? `FAILED (exit ${verify.code}): ${verify.stderr.trim().split('\n').slice(-1)[0]}` : 'MISMATCH'],
+      ['verify', verify.code === 0 ? `no mismatch (${(verify.ms / 1000).toFixed(1)} s, peak RSS ${verify.peakRssMb} MB)` : verify.stdout.trim() === '' ? `FAILED (exit ${verify.code}): ${verify.stderr.trim().split('\n').slice(-1)[0]}` : 'MISMATCH'],
     ];
     process.stdout.write(`${table(out)}\n`);
     const dir = path.join(ROOT, 'bench/results');

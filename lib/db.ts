@@ -134,6 +134,28 @@ export async function rawRows<T = Record<string, unknown>>(db: Db | Knex.Transac
   return (dialect === 'mysql' ? res[0] : res) as T[];
 }
 
+/**
+ * Calls `fn` for every row of a query without holding the result: MySQL streams it (mysql2 query
+ * stream), SQLite iterates its statement. For scans of whole tables (verify), where `rawRows` would
+ * build millions of row objects at once.
+ */
+export async function eachRow<T = Record<string, unknown>>(db: Db, sql: string, bindings: readonly unknown[], fn: (row: T) => void): Promise<void> {
+  if (db.dialect === 'mysql') {
+    for await (const row of db.knex.raw(sql, bindings as Knex.RawBinding[]).stream()) fn(row as T);
+    return;
+  }
+  // knex's SQLite stream reads every row first; iterate the statement on the (single) connection instead.
+  const client = db.knex.client as { acquireConnection(): Promise<SqliteHandle>; releaseConnection(c: SqliteHandle): Promise<void> };
+  const conn = await client.acquireConnection();
+  try {
+    for (const row of conn.prepare(sql).iterate(...(bindings as unknown[]))) fn(row as T);
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+interface SqliteHandle { prepare(sql: string): { iterate(...params: unknown[]): IterableIterator<unknown> } }
+
 /** Names of the tables in the database whose names start with a prefix. */
 export async function listTables(db: Db, prefix: string): Promise<string[]> {
   const rows =

@@ -95,4 +95,39 @@ for (const backend of BACKENDS) {
     t.is(await count(whDb, "select count(*) as n from etl_reject where stream = 'orders' and resolved_at is not null"), 4);
     t.is(await count(whDb, 'select count(*) as n from fct_order'), 60);
   });
+
+  test(`${backend}: verify compares keys when counts differ: names missing and extra rows, excuses rows newer than the watermark`, async (t) => {
+    const src = await freshUrl(t, backend, 'src');
+    const wh = await freshUrl(t, backend, 'wh');
+    if (!src || !wh) return;
+    await generate(t, src, ['--orders', '200', '--seed', '14']);
+    const ctx = contextFor(t, src, wh);
+    await run(ctx);
+    const whDb = await ctx.warehouse();
+    const db = await writableSource(t, src);
+    const lines = await rawRows<{ id: unknown; sub: unknown; ord: unknown }>(db, db.dialect, 'select id, sub_item_id as sub, order_id as ord from ali1688_order_line order by id');
+    const byOrder = new Map<string, string[]>();
+    for (const l of lines) byOrder.set(String(l.ord), [...(byOrder.get(String(l.ord)) ?? []), String(l.sub)]);
+    const [gone, lost, late] = [...byOrder.keys()].slice(0, 3).map((o) => ({ order: o, subs: byOrder.get(o)! }));
+    // 1. A line the source no longer has (extra in the warehouse).
+    await db.knex.raw(`delete from ali1688_order_line where sub_item_id = ${gone!.subs[0]}`);
+    // 2. A line lost from the warehouse whose order has not changed (missing).
+    await whDb.knex.raw(`delete from fct_order_line where sub_item_id = ${lost!.subs[0]}`);
+    // 3. An order changed after the watermark: its lines are not loaded yet (waiting, not a mismatch).
+    await db.knex('ali1688_order').where('order_id', late!.order).update({ modify_time: '2099-01-01 00:00:00' });
+    await whDb.knex.raw(`delete from fct_order_line where order_id = ${late!.order}`);
+    // 4. A shipment lost from the warehouse: text keys (BX…/LP…) take the same path.
+    const ship = String((await rawRows<{ k: unknown }>(whDb, whDb.dialect, 'select logistics_id as k from fct_shipment order by logistics_id limit 1'))[0]!.k);
+    await whDb.knex('fct_shipment').where('logistics_id', ship).delete();
+
+    const v = await verify(await ctx.source(), whDb);
+    const linesCheck = v.checks.find((c) => c.stream === 'order_lines' && c.name === 'row count')!;
+    t.false(linesCheck.ok);
+    t.regex(linesCheck.detail, new RegExp(`missing in the warehouse: ${lost!.subs[0]}(;|$)`));
+    t.regex(linesCheck.detail, new RegExp(`not in the source: ${gone!.subs[0]}(;|$)`));
+    t.true(linesCheck.detail.includes(`${late!.subs.length} newer than the watermark`), linesCheck.detail);
+    const shipCheck = v.checks.find((c) => c.stream === 'shipments' && c.name === 'row count')!;
+    t.false(shipCheck.ok);
+    t.regex(shipCheck.detail, new RegExp(`missing in the warehouse: ${ship}(;|$)`));
+  });
 }
