@@ -9,7 +9,8 @@ import { loadConfig, maskSecrets, parseDbUrl, type DbTarget } from '../lib/confi
 import { createContext } from '../lib/context.js';
 import { openDb, listTables } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { generate, MARKER_TABLE } from '../jobs/generate.js';
+import { generate } from '../jobs/generate.js';
+import { isSynthetic } from '../sources/replica.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,7 +27,7 @@ async function reset(target: DbTarget): Promise<void> {
   const db = await openDb(target, { create: true });
   try {
     const tables = await listTables(db, 'ali1688_');
-    const ours = (await listTables(db, MARKER_TABLE)).includes(MARKER_TABLE);
+    const ours = await isSynthetic(db);
     if (tables.length > 0 && !ours) throw new Error(`${db.label} has ali1688_* tables that generate did not create; pick another --source`);
   } finally {
     await db.close();

@@ -154,22 +154,26 @@ async function fullLoad(k: Knex, args: Args, orders: number, tag: string) {
   return { src, wh, env, gen, load, diskReads, streams: streamFigures(load.stdout) };
 }
 
+/** MariaDB status variables (information_schema.global_status) by upper-case name, as text. */
+async function globalStatus(k: Knex, names: string[]): Promise<Map<string, string>> {
+  const [rows] = (await k.raw(`select variable_name as n, variable_value as v from information_schema.global_status where variable_name in (${names.map(() => '?').join(', ')})`, names)) as [Array<{ n: string; v: string }>];
+  return new Map(rows.map((r) => [r.n.toUpperCase(), String(r.v)]));
+}
+
 async function innodbReads(k: Knex): Promise<{ pages: number; bytes: number }> {
-  const [rows] = (await k.raw(`select variable_name as n, variable_value as v from information_schema.global_status where variable_name in ('INNODB_BUFFER_POOL_READS', 'INNODB_DATA_READ')`)) as [Array<{ n: string; v: string }>];
-  const get = (n: string) => Number(rows.find((r) => r.n.toUpperCase() === n)?.v ?? 0);
-  return { pages: get('INNODB_BUFFER_POOL_READS'), bytes: get('INNODB_DATA_READ') };
+  const s = await globalStatus(k, ['INNODB_BUFFER_POOL_READS', 'INNODB_DATA_READ']);
+  return { pages: Number(s.get('INNODB_BUFFER_POOL_READS') ?? 0), bytes: Number(s.get('INNODB_DATA_READ') ?? 0) };
 }
 
 /**
  * Waits until MariaDB has written back the dirty pages of the previous step (at most two minutes),
  * so that each timed step starts on a quiet server instead of paying for the one before it.
  */
-async function settle(k: Knex): Promise<number> {
+async function settle(k: Knex): Promise<void> {
   const started = performance.now();
   const dirty = async () => {
-    const [rows] = (await k.raw(`select variable_name as n, variable_value as v from information_schema.global_status where variable_name in ('INNODB_BUFFER_POOL_PAGES_DIRTY', 'INNODB_BUFFER_POOL_PAGES_TOTAL')`)) as [Array<{ n: string; v: string }>];
-    const get = (n: string) => Number(rows.find((r) => r.n.toUpperCase() === n)?.v ?? 0);
-    return { dirty: get('INNODB_BUFFER_POOL_PAGES_DIRTY'), total: get('INNODB_BUFFER_POOL_PAGES_TOTAL') };
+    const s = await globalStatus(k, ['INNODB_BUFFER_POOL_PAGES_DIRTY', 'INNODB_BUFFER_POOL_PAGES_TOTAL']);
+    return { dirty: Number(s.get('INNODB_BUFFER_POOL_PAGES_DIRTY') ?? 0), total: Number(s.get('INNODB_BUFFER_POOL_PAGES_TOTAL') ?? 0) };
   };
   let last = -1;
   let still = 0;
@@ -181,7 +185,6 @@ async function settle(k: Knex): Promise<number> {
     last = d.dirty;
     await new Promise((r) => setTimeout(r, 1000));
   }
-  return (performance.now() - started) / 1000;
 }
 
 function table(rows: Array<[string, string]>): string {
@@ -271,8 +274,8 @@ async function main(): Promise<void> {
 async function setPool(k: Knex, mb: number): Promise<void> {
   await k.raw(`set global innodb_buffer_pool_size = ${mb * 2 ** 20}`);
   for (let i = 0; i < 120; i++) {
-    const [[row]] = (await k.raw(`select variable_value as v from information_schema.global_status where variable_name = 'INNODB_BUFFER_POOL_RESIZE_STATUS'`)) as [[{ v: string } | undefined]];
-    if (!row || row.v === '' || /complete|finished/i.test(row.v)) return;
+    const status = (await globalStatus(k, ['INNODB_BUFFER_POOL_RESIZE_STATUS'])).get('INNODB_BUFFER_POOL_RESIZE_STATUS') ?? '';
+    if (status === '' || /complete|finished/i.test(status)) return;
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import { describeTarget } from '../lib/config.js';
 import type { Context } from '../lib/context.js';
 import { openDb } from '../lib/db.js';
-import { generate, MARKER_TABLE, type GenerateResult } from './generate.js';
+import { isSynthetic } from '../sources/replica.js';
+import { generate, type GenerateResult } from './generate.js';
 import { migrate } from './migrate.js';
 import { runStreamsExclusive } from './lock.js';
 import { DEFAULT_RUN } from './run.js';
@@ -28,7 +29,7 @@ async function hasSyntheticStore(ctx: Context): Promise<boolean> {
   const db = await openDb(source, { readOnly: true, create: false }).catch(() => null);
   if (!db) return false;
   try {
-    return await db.knex.schema.hasTable(MARKER_TABLE);
+    return await isSynthetic(db);
   } finally {
     await db.close();
   }

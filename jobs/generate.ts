@@ -12,9 +12,10 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config.js';
 import { createContext, type Context } from '../lib/context.js';
-import { ConnectError, listColumns, listTables, type Db } from '../lib/db.js';
+import { ConnectError, listColumns, listTables, mysqlLiteral, type Db } from '../lib/db.js';
 import { ConfigError, describe, HubError, SafetyError, SourceError, sourceError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
+import { isSynthetic, SYNTHETIC_MARKER } from '../sources/replica.js';
 import { ZoneClock, type Span } from '../sources/synthetic/clock.js';
 import {
   beginRun, categoryChanges, changedOrderChunks, DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, newOrderChunks, newState, productChunks,
@@ -22,8 +23,6 @@ import {
 } from '../sources/synthetic/store.js';
 import type { World } from '../sources/synthetic/orders.js';
 import { PLAIN_COLUMNS, PRINTED_COLUMNS, sourceTables, TABLE_KEYS, type OrderIdColumns, type Row, type TableKey, type TableSpec } from '../sources/synthetic/tables.js';
-
-export const MARKER_TABLE = 'hub_etl_generator';
 
 export interface GenerateOptions {
   /** New orders; required for a plain generate, defaults to the store's daily rate with --advance. */
@@ -197,7 +196,7 @@ async function generateHere(ctx: Context, opts: GenerateOptions): Promise<Genera
   // What is there already (through knex, before the writer takes SQLite's only connection).
   const found: Found = {
     tables: await listTables(db, 'ali1688_'),
-    hasMarker: (await listTables(db, MARKER_TABLE)).includes(MARKER_TABLE),
+    hasMarker: await isSynthetic(db),
     refundColumns: (await listColumns(db, 'ali1688_order_refund')).map((c) => c.toLowerCase()),
   };
   const io = db.dialect === 'mysql' ? await MysqlIo.open(db) : await SqliteIo.open(db);
@@ -318,7 +317,7 @@ async function prepare(ctx: Context, db: Db, io: Io, opts: GenerateOptions, foun
   if (!hasMarker) {
     if (tables.length > 0 && !opts.force) {
       throw new SafetyError(
-        `refusing to write into ${db.label}: it has ${tables.length} ali1688_* table(s) but no ${MARKER_TABLE} table, so it may be a real Cloud Hub replica; pass --force to add a synthetic store to it anyway`,
+        `refusing to write into ${db.label}: it has ${tables.length} ali1688_* table(s) but no ${SYNTHETIC_MARKER} table, so it may be a real Cloud Hub replica; pass --force to add a synthetic store to it anyway`,
       );
     }
     if (opts.advance) throw new UsageError(`${db.label} holds no synthetic store to advance; run "hub-etl generate --orders N" first`);
@@ -345,7 +344,7 @@ async function prepare(ctx: Context, db: Db, io: Io, opts: GenerateOptions, foun
     columns = state.orderIdColumns ? PLAIN_COLUMNS : PRINTED_COLUMNS;
     const clock = new ZoneClock(state.sourceTz);
     const missing = Object.values(sourceTables(columns)).map((s) => s.name).filter((n) => !tables.includes(n));
-    if (missing.length > 0) throw new SafetyError(`${db.label} has a ${MARKER_TABLE} table but lacks ${missing.join(', ')}; drop the database and generate a new store`);
+    if (missing.length > 0) throw new SafetyError(`${db.label} has a ${SYNTHETIC_MARKER} table but lacks ${missing.join(', ')}; drop the database and generate a new store`);
     if (opts.seed !== undefined && opts.seed !== state.seed) throw new UsageError(`the store in ${db.label} was generated with seed ${state.seed}; --seed ${opts.seed} only applies to a new store`);
     if (opts.start !== undefined) {
       throw new UsageError(`the store in ${db.label} continues from its simulated clock (${clock.describe(state.clock)}); --start only applies to a new store`);
@@ -387,14 +386,14 @@ export function sourceDdl(dialect: 'mysql' | 'sqlite', columns: OrderIdColumns):
 function markerDdl(dialect: 'mysql' | 'sqlite'): string {
   // The generator's own state; its presence is what marks a database as a synthetic store.
   return dialect === 'mysql'
-    ? `create table if not exists ${MARKER_TABLE} (id int not null primary key, seed bigint not null, source_tz varchar(64) not null, sim_clock varchar(32) not null, status varchar(16) not null, state mediumtext not null) engine = InnoDB default charset = utf8mb4`
-    : `create table if not exists ${MARKER_TABLE} (id integer not null primary key, seed bigint not null, source_tz varchar(64) not null, sim_clock varchar(32) not null, status varchar(16) not null, state text not null)`;
+    ? `create table if not exists ${SYNTHETIC_MARKER} (id int not null primary key, seed bigint not null, source_tz varchar(64) not null, sim_clock varchar(32) not null, status varchar(16) not null, state mediumtext not null) engine = InnoDB default charset = utf8mb4`
+    : `create table if not exists ${SYNTHETIC_MARKER} (id integer not null primary key, seed bigint not null, source_tz varchar(64) not null, sim_clock varchar(32) not null, status varchar(16) not null, state text not null)`;
 }
 
 async function loadMarker(io: Io, label: string): Promise<GeneratorState> {
-  const rows = await io.query(`select status, state from ${MARKER_TABLE} where id = 1`);
+  const rows = await io.query(`select status, state from ${SYNTHETIC_MARKER} where id = 1`);
   const row = rows[0];
-  if (!row) throw new SafetyError(`${label} has an empty ${MARKER_TABLE} table; drop the database and generate a new store`);
+  if (!row) throw new SafetyError(`${label} has an empty ${SYNTHETIC_MARKER} table; drop the database and generate a new store`);
   const state = JSON.parse(String(row.state)) as GeneratorState;
   if (row.status !== 'ready' || state.status !== 'ready') {
     throw new SafetyError(`a previous generate into ${label} stopped part-way (or is still running); drop the database and generate a new store`);
@@ -407,16 +406,16 @@ async function claimMarker(io: Io, label: string, state: GeneratorState, created
   const clock = new ZoneClock(state.sourceTz);
   const values = [state.seed, state.sourceTz, clock.naive(state.clock), 'writing', JSON.stringify(state)];
   if (created) {
-    await io.run(`insert into ${MARKER_TABLE} (id, seed, source_tz, sim_clock, status, state) values (1, ?, ?, ?, ?, ?)`, values);
+    await io.run(`insert into ${SYNTHETIC_MARKER} (id, seed, source_tz, sim_clock, status, state) values (1, ?, ?, ?, ?, ?)`, values);
     return;
   }
-  const changed = await io.run(`update ${MARKER_TABLE} set seed = ?, source_tz = ?, sim_clock = ?, status = ?, state = ? where id = 1 and status = 'ready'`, values);
+  const changed = await io.run(`update ${SYNTHETIC_MARKER} set seed = ?, source_tz = ?, sim_clock = ?, status = ?, state = ? where id = 1 and status = 'ready'`, values);
   if (changed !== 1) throw new SafetyError(`another generate is writing into ${label}; try again when it has finished`);
 }
 
 async function saveMarker(io: Io, state: GeneratorState): Promise<void> {
   const clock = new ZoneClock(state.sourceTz);
-  await io.run(`update ${MARKER_TABLE} set sim_clock = ?, status = ?, state = ? where id = 1`, [clock.naive(state.clock), state.status, JSON.stringify(state)]);
+  await io.run(`update ${SYNTHETIC_MARKER} set sim_clock = ?, status = ?, state = ? where id = 1`, [clock.naive(state.clock), state.status, JSON.stringify(state)]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,15 +526,6 @@ interface MysqlConn {
   query(options: { sql: string; infileStreamFactory: () => Readable }, cb: (err: Error | null, result: unknown) => void): void;
 }
 
-/**
- * A MariaDB string literal (the session runs without NO_BACKSLASH_ESCAPES). Inside quotes only ' and \
- * need escaping; MariaDB takes any other byte as it is. indexOf finds them far faster than a regex
- * on the large blobs.
- */
-function quote(s: string): string {
-  return s.indexOf("'") < 0 && s.indexOf('\\') < 0 ? `'${s}'` : `'${s.replace(/[\\']/g, (m) => `\\${m}`)}'`;
-}
-
 const DIGITS = /^-?\d{1,20}$/;
 
 /** A literal for one value of a column kind: integers unquoted (exact, never compared as doubles). */
@@ -545,7 +535,7 @@ function literal(v: string | null, kind: 'int' | 'text'): string {
     if (!DIGITS.test(v)) throw new Error(`not an integer: ${v}`);
     return v;
   }
-  return quote(v);
+  return mysqlLiteral(v);
 }
 
 class MysqlIo implements Io {
@@ -571,11 +561,7 @@ class MysqlIo implements Io {
     const conns: MysqlConn[] = [];
     for (let i = 0; i < 2; i++) conns.push((await client.acquireConnection()) as MysqlConn);
     const probe = new MysqlIo(db, conns, 0, false);
-    const [v] = await probe.query('select @@max_allowed_packet as packet, @@sql_mode as mode, @@local_infile as local_files');
-    // Literals are written with backslash escapes; make sure every session reads them that way.
-    if (String(v?.mode ?? '').includes('NO_BACKSLASH_ESCAPES')) {
-      for (const c of conns) await probe.send(c, `set session sql_mode = replace(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')`);
-    }
+    const [v] = await probe.query('select @@max_allowed_packet as packet, @@local_infile as local_files');
     return new MysqlIo(db, conns, Math.min(8 * 1024 * 1024, Math.floor(Number(v?.packet ?? 4194304) * 0.75)), String(v?.local_files) === '1');
   }
 
@@ -610,7 +596,7 @@ class MysqlIo implements Io {
     const keyCol = spec.columns[spec.naturalKey]!;
     const out = new Map<string, string>();
     for (const g of lookupGroups(spec, updates, 2000)) {
-      const where = `\`${byCol}\` in (${g.values.map((v) => literal(v, spec.kinds[by]!)).join(',')})${hint && g.hint !== null ? ` and \`${hint}\` = ${quote(g.hint)}` : ''}`;
+      const where = `\`${byCol}\` in (${g.values.map((v) => literal(v, spec.kinds[by]!)).join(',')})${hint && g.hint !== null ? ` and \`${hint}\` = ${mysqlLiteral(g.hint)}` : ''}`;
       const rows = await this.query(`select id, \`${keyCol}\` as k from ${spec.name} where ${where}`);
       for (const r of rows) out.set(String(r.k), String(r.id));
     }
@@ -643,11 +629,11 @@ class MysqlIo implements Io {
     if (parts.length > 0) await this.enqueue(spec, head + parts.join(',') + tail);
   }
 
-  /** Loads one buffer made by a TsvWriter into a table (LOAD DATA LOCAL INFILE). */
+  /** Loads one buffer made by a TsvWriter into a table (LOAD DATA LOCAL INFILE; separators in hex read the same under any sql_mode). */
   async loadBuffer(spec: TableSpec, buf: Buffer): Promise<void> {
     const sql =
       `load data local infile 'hub-etl-generate' into table ${spec.name} character set utf8mb4 ` +
-      `fields terminated by '\\t' escaped by '\\\\' lines terminated by '\\n' (${spec.columns.map((c) => `\`${c}\``).join(',')})`;
+      `fields terminated by X'09' escaped by X'5C' lines terminated by X'0A' (${spec.columns.map((c) => `\`${c}\``).join(',')})`;
     await this.enqueue(spec, sql, buf);
   }
 

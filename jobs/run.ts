@@ -54,7 +54,7 @@ export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSe
   const s = session ?? (await openRunSession(ctx));
   try {
     // Read when the streams start (after any lease wait), so that a window never ends before a watermark another run set.
-    const { now } = await sourceNowUtc(s.src, s.synthetic);
+    const now = await sourceNowUtc(s.src, s.synthetic);
     ctx.logger.debug('source clock', { source_now: now.toISOString() });
     const results: RunSummary[] = [];
     for (const def of defs) {

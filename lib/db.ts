@@ -56,11 +56,13 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
         min: 0,
         max: opts.poolMax ?? 4,
         afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void; config: { queryFormat?: unknown } }, done: (err: unknown, conn: unknown) => void) => {
-          // Session time zone UTC so NOW() and implicit conversions never shift values;
-          // a read-only session makes "hub-etl never writes to a source" a server-enforced fact.
-          // Two statements: MariaDB does not accept `session transaction read only` inside a SET list.
+          // Session time zone UTC so NOW() and implicit conversions never shift values; backslash escapes
+          // on, because mysql2 escapes bound values with backslashes (under a server's NO_BACKSLASH_ESCAPES
+          // a bound 'say "hi"' would be stored as 'say \"hi\"'); a read-only session makes "hub-etl never
+          // writes to a source" a server-enforced fact. Two statements: MariaDB does not accept
+          // `session transaction read only` inside a SET list.
           const session = () =>
-            conn.query("set session time_zone = '+00:00'", (err) => {
+            conn.query("set session time_zone = '+00:00', sql_mode = replace(@@session.sql_mode, 'NO_BACKSLASH_ESCAPES', '')", (err) => {
               if (err || !opts.readOnly) return done(err, conn);
               conn.query('set session transaction read only', (err2) => done(err2, conn));
             });
@@ -155,6 +157,20 @@ export async function eachRow<T = Record<string, unknown>>(db: Db, sql: string, 
 }
 
 interface SqliteHandle { prepare(sql: string): { iterate(...params: unknown[]): IterableIterator<unknown> } }
+
+/**
+ * A MySQL/MariaDB literal of a value, right whatever the session's sql_mode: quotes are
+ * doubled, and text with a backslash (which NO_BACKSLASH_ESCAPES reads differently) goes as UTF-8 hex.
+ */
+export function mysqlLiteral(v: string | number | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`cannot write the number ${v} to MySQL`);
+    return String(v);
+  }
+  if (v.indexOf('\\') >= 0) return `_utf8mb4 X'${Buffer.from(v, 'utf8').toString('hex')}'`;
+  return v.indexOf("'") < 0 ? `'${v}'` : `'${v.replaceAll("'", "''")}'`;
+}
 
 /** Names of the tables in the database whose names start with a prefix. */
 export async function listTables(db: Db, prefix: string): Promise<string[]> {

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Db, Dialect } from '../lib/db.js';
-import { idText } from '../lib/db.js';
+import { idText, mysqlLiteral } from '../lib/db.js';
 import { sinkError } from '../lib/errors.js';
 import { physicalColumns, tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
@@ -45,20 +45,6 @@ export function upsertSql(d: Dialect, table: Table, columns: string[], rowCount:
   const set = updatable.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ');
   const where = guard ? ` where excluded.${q(VERSION)} >= ${q(table.name)}.${q(VERSION)}` : '';
   return `${head} ${conflict} do update set ${set}${where}`;
-}
-
-/**
- * A MySQL/MariaDB literal of a warehouse value, right whatever the session's sql_mode: quotes are
- * doubled, and text with a backslash (which NO_BACKSLASH_ESCAPES reads differently) goes as UTF-8 hex.
- */
-export function mysqlLiteral(v: string | number | null): string {
-  if (v === null) return 'NULL';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`cannot write the number ${v} to MySQL`);
-    return String(v);
-  }
-  if (v.indexOf('\\') >= 0) return `_utf8mb4 X'${Buffer.from(v, 'utf8').toString('hex')}'`;
-  return v.indexOf("'") < 0 ? `'${v}'` : `'${v.replaceAll("'", "''")}'`;
 }
 
 /** The VALUES list of rows as MySQL literals: one string built once, no placeholder pass by knex or the driver. */

@@ -2,7 +2,7 @@
 // and keyset-paginated extracts ordered by (cursor, id). Never writes.
 import { DateTime } from 'luxon';
 import type { Db, Dialect } from '../lib/db.js';
-import { rawRows } from '../lib/db.js';
+import { listTables, rawRows } from '../lib/db.js';
 import { sourceError, SourceError } from '../lib/errors.js';
 import type { SourceRow } from '../transforms/types.js';
 
@@ -63,32 +63,29 @@ export async function inspectSource(db: Db): Promise<SourceSchema> {
 }
 
 /** The table in which `hub-etl generate` keeps a synthetic store's state, including its simulated clock. */
-const SYNTHETIC_MARKER = 'hub_etl_generator';
+export const SYNTHETIC_MARKER = 'hub_etl_generator';
 
 /**
  * The source's notion of "now", as a UTC instant: the database clock of a real replica, or the
  * simulated clock of a synthetic store (whose history lies in a simulated past), so that windows,
  * lookback and lag mean the same on both.
  */
-export async function sourceNowUtc(db: Db, synthetic?: boolean): Promise<{ now: Date; synthetic: boolean }> {
-  if (synthetic ?? (await isSynthetic(db))) {
+export async function sourceNowUtc(db: Db, synthetic: boolean): Promise<Date> {
+  if (synthetic) {
     const [row] = await rawRows<{ clock: string; tz: string }>(db, db.dialect, `select sim_clock as clock, source_tz as tz from ${SYNTHETIC_MARKER} where id = 1`);
     if (row) {
       const at = DateTime.fromFormat(String(row.clock).slice(0, 19), 'yyyy-MM-dd HH:mm:ss', { zone: String(row.tz) });
-      if (at.isValid) return { now: at.toJSDate(), synthetic: true };
+      if (at.isValid) return at.toJSDate();
     }
   }
   const sql = db.dialect === 'mysql' ? 'select utc_timestamp(3) as now' : "select strftime('%Y-%m-%d %H:%M:%f', 'now') as now";
   const [row] = await rawRows<{ now: string }>(db, db.dialect, sql);
-  return { now: new Date(`${String(row!.now).replace(' ', 'T')}Z`), synthetic: false };
+  return new Date(`${String(row!.now).replace(' ', 'T')}Z`);
 }
 
 /** Whether the source is a store written by hub-etl generate (it has the generator's marker table). */
 export async function isSynthetic(db: Db): Promise<boolean> {
-  const marker = db.dialect === 'mysql'
-    ? await rawRows<{ n: unknown }>(db, 'mysql', 'select count(*) as n from information_schema.tables where table_schema = database() and table_name = ?', [SYNTHETIC_MARKER])
-    : await rawRows<{ n: unknown }>(db, 'sqlite', "select count(*) as n from sqlite_master where type = 'table' and name = ?", [SYNTHETIC_MARKER]);
-  return Number(marker[0]?.n ?? 0) > 0;
+  return (await listTables(db, SYNTHETIC_MARKER)).includes(SYNTHETIC_MARKER);
 }
 
 /** One driver value as exact text: BigInt and numbers to decimal digits, everything else as is. */
