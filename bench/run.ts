@@ -1,7 +1,7 @@
 // npm run bench: the throughput, memory and scaling figures of issue 4, measured in one run against
 // MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
-//   npm run bench -- [--orders 200000] [--no-scale] [--mysql mysql://root@127.0.0.1:3306]
-import { spawn } from 'node:child_process';
+//   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--mysql mysql://root@127.0.0.1:3306]
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import knexFactory, { type Knex } from 'knex';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
 
-interface Args { orders: number; scale: boolean; mysql: string; bufferPoolMb: number | null }
+interface Args { orders: number; scale: boolean; mysql: string; bufferPoolMb: number | null; redoLogMb: number | null }
 
 /** Simulated days of history the bench store spans. */
 const STORE_DAYS = 365;
@@ -29,7 +29,7 @@ function ordersTouched(stdout: string): { orders: number; share: number } {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { orders: 200_000, scale: true, mysql: process.env.HUB_BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306', bufferPoolMb: null };
+  const args: Args = { orders: 200_000, scale: true, mysql: process.env.HUB_BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306', bufferPoolMb: null, redoLogMb: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--orders') args.orders = Number(argv[++i]);
@@ -38,9 +38,13 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--buffer-pool-mb') {
       args.bufferPoolMb = Number(argv[++i]);
       if (!Number.isInteger(args.bufferPoolMb) || args.bufferPoolMb < 128) throw new Error('--buffer-pool-mb: expected a whole number of MB, at least 128');
+    } else if (a === '--redo-log-mb') {
+      args.redoLogMb = Number(argv[++i]);
+      if (!Number.isInteger(args.redoLogMb) || args.redoLogMb < 8) throw new Error('--redo-log-mb: expected a whole number of MB, at least 8');
     } else if (a === '--help') {
-      process.stdout.write('usage: npm run bench -- [--orders 200000] [--no-scale] [--mysql mysql://root@127.0.0.1:3306] [--buffer-pool-mb N]\n' +
-        '  --buffer-pool-mb N  set MariaDB\'s innodb_buffer_pool_size to N MB for the run (SET GLOBAL; restored at the end)\n');
+      process.stdout.write('usage: npm run bench -- [--orders 200000] [--no-scale] [--mysql mysql://root@127.0.0.1:3306] [--buffer-pool-mb N] [--redo-log-mb N]\n' +
+        '  --buffer-pool-mb N  set MariaDB\'s innodb_buffer_pool_size to N MB for the run (SET GLOBAL; restored at the end)\n' +
+        '  --redo-log-mb N     set MariaDB\'s innodb_log_file_size to N MB for the run (SET GLOBAL, MariaDB 10.9+; restored at the end)\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -48,9 +52,42 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-interface Child { code: number | null; stdout: string; stderr: string; ms: number; peakRssMb: number }
+interface Child { code: number | null; stdout: string; stderr: string; ms: number; peakRssMb: number; cpuSeconds: number }
 
-/** Runs the hub-etl CLI, timing it and sampling its peak resident memory (VmHWM) from /proc. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system, all threads) a process has used so far, from /proc; null when it is gone. */
+function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** The local MariaDB server's process (to read its CPU time), or null when it runs elsewhere. */
+function serverPid(mysqlUrl: string): number | null {
+  if (!['127.0.0.1', 'localhost', '::1'].includes(new URL(mysqlUrl).hostname)) return null;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (/^(mariadbd|mysqld)$/.test(fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+/** Runs the hub-etl CLI, timing it and sampling its peak resident memory (VmHWM) and CPU time from /proc. */
 function hubEtl(args: string[], env: Record<string, string>): Promise<Child> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -59,6 +96,7 @@ function hubEtl(args: string[], env: Record<string, string>): Promise<Child> {
     let stdout = '';
     let stderr = '';
     let peak = 0;
+    let cpu = 0;
     const sample = () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -66,6 +104,7 @@ function hubEtl(args: string[], env: Record<string, string>): Promise<Child> {
       } catch {
         // the process is gone
       }
+      cpu = cpuSecondsOf(child.pid!) ?? cpu;
     };
     const timer = setInterval(sample, 50);
     child.stdout.on('data', (d) => (stdout += d));
@@ -73,7 +112,7 @@ function hubEtl(args: string[], env: Record<string, string>): Promise<Child> {
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started, peakRssMb: Math.round(peak) });
+      resolve({ code, stdout, stderr, ms: performance.now() - started, peakRssMb: Math.round(peak), cpuSeconds: cpu });
     });
   });
 }
@@ -146,12 +185,18 @@ async function fullLoad(k: Knex, args: Args, orders: number, tag: string) {
   const gen = must(await hubEtl(['generate', '--orders', String(orders), '--seed', '1688', '--days', String(STORE_DAYS)], env), 'generate');
   await settle(k);
   process.stderr.write(`bench: full load of all streams into ${wh}\n`);
-  const before = await innodbReads(k);
+  const before = await innodbIo(k);
+  const server = serverPid(args.mysql);
+  const serverCpu0 = server === null ? null : cpuSecondsOf(server);
   const load = must(await hubEtl(['run', '--json'], env), 'full load');
-  const after = await innodbReads(k);
+  const serverCpu1 = server === null ? null : cpuSecondsOf(server);
+  const after = await innodbIo(k);
   // Pages MariaDB had to read from disk during the load: the buffer pool's misses.
-  const diskReads = { pages: after.pages - before.pages, gb: (after.bytes - before.bytes) / 2 ** 30 };
-  return { src, wh, env, gen, load, diskReads, streams: streamFigures(load.stdout) };
+  const diskReads = { pages: after.pages - before.pages, gb: (after.bytes - before.bytes) / 2 ** 30, writtenGb: (after.written - before.written) / 2 ** 30 };
+  // CPU time of both sides: unlike wall time, it shows how each one's work grows with the store on a
+  // shared machine whose speed varies from hour to hour.
+  const cpu = { hubEtl: load.cpuSeconds, mariadb: serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null };
+  return { src, wh, env, gen, load, diskReads, cpu, streams: streamFigures(load.stdout) };
 }
 
 /** MariaDB status variables (information_schema.global_status) by upper-case name, as text. */
@@ -160,9 +205,9 @@ async function globalStatus(k: Knex, names: string[]): Promise<Map<string, strin
   return new Map(rows.map((r) => [r.n.toUpperCase(), String(r.v)]));
 }
 
-async function innodbReads(k: Knex): Promise<{ pages: number; bytes: number }> {
-  const s = await globalStatus(k, ['INNODB_BUFFER_POOL_READS', 'INNODB_DATA_READ']);
-  return { pages: Number(s.get('INNODB_BUFFER_POOL_READS') ?? 0), bytes: Number(s.get('INNODB_DATA_READ') ?? 0) };
+async function innodbIo(k: Knex): Promise<{ pages: number; bytes: number; written: number }> {
+  const s = await globalStatus(k, ['INNODB_BUFFER_POOL_READS', 'INNODB_DATA_READ', 'INNODB_DATA_WRITTEN']);
+  return { pages: Number(s.get('INNODB_BUFFER_POOL_READS') ?? 0), bytes: Number(s.get('INNODB_DATA_READ') ?? 0), written: Number(s.get('INNODB_DATA_WRITTEN') ?? 0) };
 }
 
 /**
@@ -197,11 +242,15 @@ async function main(): Promise<void> {
   const k = await admin(args.mysql);
   const poolMb = async () => Math.round(Number(((await k.raw('select @@innodb_buffer_pool_size as b')) as [[{ b: string }]])[0][0].b) / 2 ** 20);
   const originalPoolMb = await poolMb();
+  const redoMb = async () => Math.round(Number(((await k.raw('select @@innodb_log_file_size as b')) as [[{ b: string }]])[0][0].b) / 2 ** 20);
+  const originalRedoMb = await redoMb();
   const figures: Record<string, unknown> = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, orders: args.orders, at: new Date().toISOString() };
   try {
     if (args.bufferPoolMb !== null) await setPool(k, args.bufferPoolMb);
     const bufferPool = { mb: await poolMb(), raisedFromMb: args.bufferPoolMb !== null ? originalPoolMb : null };
-    figures.mariadb = { bufferPool };
+    if (args.redoLogMb !== null) await k.raw(`set global innodb_log_file_size = ${args.redoLogMb * 2 ** 20}`);
+    const redoLog = { mb: await redoMb(), changedFromMb: args.redoLogMb !== null ? originalRedoMb : null };
+    figures.mariadb = { bufferPool, redoLog };
     const n = await fullLoad(k, args, args.orders, 'n');
     const genRate = Math.round(args.orders / (n.gen.ms / 1000));
     const totalRows = n.streams.reduce((a, s) => a + s.rows, 0);
@@ -223,16 +272,16 @@ async function main(): Promise<void> {
     const changedRows = streamFigures(changed.stdout).reduce((a, s) => a + s.rows, 0);
     process.stderr.write('bench: verify\n');
     const verify = await hubEtl(['verify'], n.env);
-    let scale: { orders4n: number; seconds4n: number; ratio: number; diskReadGb4n: number; streams4n: StreamFigure[] } | null = null;
+    let scale: { orders4n: number; seconds4n: number; ratio: number; diskReadGb4n: number; diskWrittenGb4n: number; cpu4n: typeof n.cpu; streams4n: StreamFigure[] } | null = null;
     if (args.scale) {
       const m = await fullLoad(k, args, args.orders * 4, '4n');
-      scale = { orders4n: args.orders * 4, seconds4n: m.load.ms / 1000, ratio: m.load.ms / n.load.ms, diskReadGb4n: m.diskReads.gb, streams4n: m.streams };
+      scale = { orders4n: args.orders * 4, seconds4n: m.load.ms / 1000, ratio: m.load.ms / n.load.ms, diskReadGb4n: m.diskReads.gb, diskWrittenGb4n: m.diskReads.writtenGb, cpu4n: m.cpu, streams4n: m.streams };
       await k.raw(`drop database if exists \`${m.src}\``);
       await k.raw(`drop database if exists \`${m.wh}\``);
     }
     Object.assign(figures, {
       generate: { seconds: n.gen.ms / 1000, ordersPerSec: genRate },
-      fullLoad: { seconds: n.load.ms / 1000, rows: totalRows, rowsPerSec: overall, peakRssMb: n.load.peakRssMb, diskReadGb: n.diskReads.gb, streams: n.streams },
+      fullLoad: { seconds: n.load.ms / 1000, rows: totalRows, rowsPerSec: overall, peakRssMb: n.load.peakRssMb, diskReadGb: n.diskReads.gb, diskWrittenGb: n.diskReads.writtenGb, cpuSeconds: n.cpu, streams: n.streams },
       jsonTable: limit,
       orderLinesVsJsonTable: lines.rowsPerSec / limit.rowsPerSec,
       incrementalNoChange: { seconds: noChange.ms / 1000, runs: noChangeRuns },
@@ -241,15 +290,15 @@ async function main(): Promise<void> {
       verify: { ok: verify.code === 0, exitCode: verify.code, seconds: verify.ms / 1000, peakRssMb: verify.peakRssMb, output: verify.stdout.trim().split('\n').slice(-1)[0], error: verify.stderr.trim().slice(-2000) },
     });
     const out: Array<[string, string]> = [
-      ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, MariaDB buffer pool ${bufferPool.mb} MB${bufferPool.raisedFromMb !== null ? ` (raised from ${bufferPool.raisedFromMb} MB by --buffer-pool-mb)` : ''}`],
+      ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, MariaDB buffer pool ${bufferPool.mb} MB${bufferPool.raisedFromMb !== null ? ` (raised from ${bufferPool.raisedFromMb} MB by --buffer-pool-mb)` : ''}, redo log ${redoLog.mb} MB${redoLog.changedFromMb !== null ? ` (${redoLog.changedFromMb} MB before --redo-log-mb)` : ''}`],
       ['store', `${args.orders} orders over ${STORE_DAYS} simulated days`],
       ['1. generate', `${(n.gen.ms / 1000).toFixed(1)} s, ${genRate} orders/s`],
-      ['2. full load', `${(n.load.ms / 1000).toFixed(1)} s, ${totalRows} rows, ${overall} rows/s, peak RSS ${n.load.peakRssMb} MB, MariaDB read ${n.diskReads.gb.toFixed(1)} GB from disk`],
+      ['2. full load', `${(n.load.ms / 1000).toFixed(1)} s, ${totalRows} rows, ${overall} rows/s, peak RSS ${n.load.peakRssMb} MB, MariaDB read ${n.diskReads.gb.toFixed(1)} GB from disk and wrote ${n.diskReads.writtenGb.toFixed(1)} GB; CPU: hub-etl ${n.cpu.hubEtl.toFixed(1)} s, MariaDB ${n.cpu.mariadb === null ? '?' : `${n.cpu.mariadb.toFixed(1)} s`}`],
       ...n.streams.map((s): [string, string] => [`   ${s.stream}`, `${s.rows} rows in ${s.seconds.toFixed(1)} s = ${s.rowsPerSec} rows/s`]),
       ['3. JSON_TABLE limit', `${limit.rows} order lines in ${limit.seconds.toFixed(1)} s = ${limit.rowsPerSec} rows/s; order_lines stream at ${(lines.rowsPerSec / limit.rowsPerSec).toFixed(2)}× (target ≥ 0.5×)`],
       ['4. incremental, no change', `${(noChange.ms / 1000).toFixed(2)} s, median of ${noChangeRuns.map((x) => x.toFixed(2)).join(' / ')} s (target < 1 s at 1,000,000 orders)`],
       ['5. incremental after ~1% change', `${ADVANCE_HOURS} h advance touched ${touched.orders} orders (${(100 * touched.share).toFixed(2)}%); ${(changed.ms / 1000).toFixed(2)} s, ${changedRows} rows read, ${(100 * changed.ms / n.load.ms).toFixed(1)}% of the full load (target ≤ 5%)`],
-      ['6. scaling', scale ? `N=${args.orders}: ${(n.load.ms / 1000).toFixed(1)} s; 4N=${scale.orders4n}: ${scale.seconds4n.toFixed(1)} s; ratio ${scale.ratio.toFixed(2)} (target ≤ 4.4); MariaDB read ${n.diskReads.gb.toFixed(1)} GB / ${scale.diskReadGb4n.toFixed(1)} GB from disk` : 'skipped (--no-scale)'],
+      ['6. scaling', scale ? `N=${args.orders}: ${(n.load.ms / 1000).toFixed(1)} s; 4N=${scale.orders4n}: ${scale.seconds4n.toFixed(1)} s; ratio ${scale.ratio.toFixed(2)} (target ≤ 4.4); MariaDB read ${n.diskReads.gb.toFixed(1)} GB / ${scale.diskReadGb4n.toFixed(1)} GB and wrote ${n.diskReads.writtenGb.toFixed(1)} GB / ${scale.diskWrittenGb4n.toFixed(1)} GB; CPU ratio: hub-etl ${(scale.cpu4n.hubEtl / n.cpu.hubEtl).toFixed(2)}, MariaDB ${scale.cpu4n.mariadb !== null && n.cpu.mariadb ? (scale.cpu4n.mariadb / n.cpu.mariadb).toFixed(2) : '?'}` : 'skipped (--no-scale)'],
       ['verify', verify.code === 0 ? `no mismatch (${(verify.ms / 1000).toFixed(1)} s, peak RSS ${verify.peakRssMb} MB)` : verify.stdout.trim() === '' ? `FAILED (exit ${verify.code}): ${verify.stderr.trim().split('\n').slice(-1)[0]}` : 'MISMATCH'],
     ];
     process.stdout.write(`${table(out)}\n`);
@@ -266,6 +315,7 @@ async function main(): Promise<void> {
     }
   } finally {
     if (args.bufferPoolMb !== null) await setPool(k, originalPoolMb).catch(() => undefined);
+    if (args.redoLogMb !== null) await k.raw(`set global innodb_log_file_size = ${originalRedoMb * 2 ** 20}`).catch(() => undefined);
     await k.destroy();
   }
 }
