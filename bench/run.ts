@@ -1,6 +1,6 @@
 // npm run bench: the throughput, memory and scaling figures of issue 4, measured in one run against
 // MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
-//   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--mysql mysql://root@127.0.0.1:3306]
+//   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--redo-log-mb N] [--mysql mysql://root@127.0.0.1:3306]
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -191,12 +191,12 @@ async function fullLoad(k: Knex, args: Args, orders: number, tag: string) {
   const load = must(await hubEtl(['run', '--json'], env), 'full load');
   const serverCpu1 = server === null ? null : cpuSecondsOf(server);
   const after = await innodbIo(k);
-  // Pages MariaDB had to read from disk during the load: the buffer pool's misses.
-  const diskReads = { pages: after.pages - before.pages, gb: (after.bytes - before.bytes) / 2 ** 30, writtenGb: (after.written - before.written) / 2 ** 30 };
+  // What MariaDB read from disk during the load (the buffer pool's misses) and wrote (flushed pages, redo).
+  const disk = { pages: after.pages - before.pages, readGb: (after.bytes - before.bytes) / 2 ** 30, writtenGb: (after.written - before.written) / 2 ** 30 };
   // CPU time of both sides: unlike wall time, it shows how each one's work grows with the store on a
   // shared machine whose speed varies from hour to hour.
   const cpu = { hubEtl: load.cpuSeconds, mariadb: serverCpu0 !== null && serverCpu1 !== null ? serverCpu1 - serverCpu0 : null };
-  return { src, wh, env, gen, load, diskReads, cpu, streams: streamFigures(load.stdout) };
+  return { src, wh, env, gen, load, disk, cpu, streams: streamFigures(load.stdout) };
 }
 
 /** MariaDB status variables (information_schema.global_status) by upper-case name, as text. */
@@ -275,13 +275,13 @@ async function main(): Promise<void> {
     let scale: { orders4n: number; seconds4n: number; ratio: number; diskReadGb4n: number; diskWrittenGb4n: number; cpu4n: typeof n.cpu; streams4n: StreamFigure[] } | null = null;
     if (args.scale) {
       const m = await fullLoad(k, args, args.orders * 4, '4n');
-      scale = { orders4n: args.orders * 4, seconds4n: m.load.ms / 1000, ratio: m.load.ms / n.load.ms, diskReadGb4n: m.diskReads.gb, diskWrittenGb4n: m.diskReads.writtenGb, cpu4n: m.cpu, streams4n: m.streams };
+      scale = { orders4n: args.orders * 4, seconds4n: m.load.ms / 1000, ratio: m.load.ms / n.load.ms, diskReadGb4n: m.disk.readGb, diskWrittenGb4n: m.disk.writtenGb, cpu4n: m.cpu, streams4n: m.streams };
       await k.raw(`drop database if exists \`${m.src}\``);
       await k.raw(`drop database if exists \`${m.wh}\``);
     }
     Object.assign(figures, {
       generate: { seconds: n.gen.ms / 1000, ordersPerSec: genRate },
-      fullLoad: { seconds: n.load.ms / 1000, rows: totalRows, rowsPerSec: overall, peakRssMb: n.load.peakRssMb, diskReadGb: n.diskReads.gb, diskWrittenGb: n.diskReads.writtenGb, cpuSeconds: n.cpu, streams: n.streams },
+      fullLoad: { seconds: n.load.ms / 1000, rows: totalRows, rowsPerSec: overall, peakRssMb: n.load.peakRssMb, diskReadGb: n.disk.readGb, diskWrittenGb: n.disk.writtenGb, cpuSeconds: n.cpu, streams: n.streams },
       jsonTable: limit,
       orderLinesVsJsonTable: lines.rowsPerSec / limit.rowsPerSec,
       incrementalNoChange: { seconds: noChange.ms / 1000, runs: noChangeRuns },
@@ -293,12 +293,12 @@ async function main(): Promise<void> {
       ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, MariaDB buffer pool ${bufferPool.mb} MB${bufferPool.raisedFromMb !== null ? ` (raised from ${bufferPool.raisedFromMb} MB by --buffer-pool-mb)` : ''}, redo log ${redoLog.mb} MB${redoLog.changedFromMb !== null ? ` (${redoLog.changedFromMb} MB before --redo-log-mb)` : ''}`],
       ['store', `${args.orders} orders over ${STORE_DAYS} simulated days`],
       ['1. generate', `${(n.gen.ms / 1000).toFixed(1)} s, ${genRate} orders/s`],
-      ['2. full load', `${(n.load.ms / 1000).toFixed(1)} s, ${totalRows} rows, ${overall} rows/s, peak RSS ${n.load.peakRssMb} MB, MariaDB read ${n.diskReads.gb.toFixed(1)} GB from disk and wrote ${n.diskReads.writtenGb.toFixed(1)} GB; CPU: hub-etl ${n.cpu.hubEtl.toFixed(1)} s, MariaDB ${n.cpu.mariadb === null ? '?' : `${n.cpu.mariadb.toFixed(1)} s`}`],
+      ['2. full load', `${(n.load.ms / 1000).toFixed(1)} s, ${totalRows} rows, ${overall} rows/s, peak RSS ${n.load.peakRssMb} MB, MariaDB read ${n.disk.readGb.toFixed(1)} GB from disk and wrote ${n.disk.writtenGb.toFixed(1)} GB; CPU: hub-etl ${n.cpu.hubEtl.toFixed(1)} s, MariaDB ${n.cpu.mariadb === null ? '?' : `${n.cpu.mariadb.toFixed(1)} s`}`],
       ...n.streams.map((s): [string, string] => [`   ${s.stream}`, `${s.rows} rows in ${s.seconds.toFixed(1)} s = ${s.rowsPerSec} rows/s`]),
       ['3. JSON_TABLE limit', `${limit.rows} order lines in ${limit.seconds.toFixed(1)} s = ${limit.rowsPerSec} rows/s; order_lines stream at ${(lines.rowsPerSec / limit.rowsPerSec).toFixed(2)}× (target ≥ 0.5×)`],
       ['4. incremental, no change', `${(noChange.ms / 1000).toFixed(2)} s, median of ${noChangeRuns.map((x) => x.toFixed(2)).join(' / ')} s (target < 1 s at 1,000,000 orders)`],
       ['5. incremental after ~1% change', `${ADVANCE_HOURS} h advance touched ${touched.orders} orders (${(100 * touched.share).toFixed(2)}%); ${(changed.ms / 1000).toFixed(2)} s, ${changedRows} rows read, ${(100 * changed.ms / n.load.ms).toFixed(1)}% of the full load (target ≤ 5%)`],
-      ['6. scaling', scale ? `N=${args.orders}: ${(n.load.ms / 1000).toFixed(1)} s; 4N=${scale.orders4n}: ${scale.seconds4n.toFixed(1)} s; ratio ${scale.ratio.toFixed(2)} (target ≤ 4.4); MariaDB read ${n.diskReads.gb.toFixed(1)} GB / ${scale.diskReadGb4n.toFixed(1)} GB and wrote ${n.diskReads.writtenGb.toFixed(1)} GB / ${scale.diskWrittenGb4n.toFixed(1)} GB; CPU ratio: hub-etl ${(scale.cpu4n.hubEtl / n.cpu.hubEtl).toFixed(2)}, MariaDB ${scale.cpu4n.mariadb !== null && n.cpu.mariadb ? (scale.cpu4n.mariadb / n.cpu.mariadb).toFixed(2) : '?'}` : 'skipped (--no-scale)'],
+      ['6. scaling', scale ? `N=${args.orders}: ${(n.load.ms / 1000).toFixed(1)} s; 4N=${scale.orders4n}: ${scale.seconds4n.toFixed(1)} s; ratio ${scale.ratio.toFixed(2)} (target ≤ 4.4); MariaDB read ${n.disk.readGb.toFixed(1)} GB / ${scale.diskReadGb4n.toFixed(1)} GB and wrote ${n.disk.writtenGb.toFixed(1)} GB / ${scale.diskWrittenGb4n.toFixed(1)} GB; CPU ratio: hub-etl ${(scale.cpu4n.hubEtl / n.cpu.hubEtl).toFixed(2)}, MariaDB ${scale.cpu4n.mariadb !== null && n.cpu.mariadb ? (scale.cpu4n.mariadb / n.cpu.mariadb).toFixed(2) : '?'}` : 'skipped (--no-scale)'],
       ['verify', verify.code === 0 ? `no mismatch (${(verify.ms / 1000).toFixed(1)} s, peak RSS ${verify.peakRssMb} MB)` : verify.stdout.trim() === '' ? `FAILED (exit ${verify.code}): ${verify.stderr.trim().split('\n').slice(-1)[0]}` : 'MISMATCH'],
     ];
     process.stdout.write(`${table(out)}\n`);
