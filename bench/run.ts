@@ -191,7 +191,8 @@ async function fullLoad(k: Knex, args: Args, orders: number, tag: string) {
   const load = must(await hubEtl(['run', '--json'], env), 'full load');
   const serverCpu1 = server === null ? null : cpuSecondsOf(server);
   const after = await innodbIo(k);
-  // What MariaDB read from disk during the load (the buffer pool's misses) and wrote to its data files (flushed pages; the redo log is not counted).
+  // What MariaDB read from disk during the load (the buffer pool's misses) and wrote to its data
+  // files (flushed pages; the redo log is not counted).
   const disk = { pages: after.pages - before.pages, readGb: (after.bytes - before.bytes) / 2 ** 30, writtenGb: (after.written - before.written) / 2 ** 30 };
   // CPU time of both sides: unlike wall time, it shows how each one's work grows with the store on a
   // shared machine whose speed varies from hour to hour.
