@@ -241,16 +241,17 @@ function table(rows: Array<[string, string]>): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const k = await admin(args.mysql);
-  const poolMb = async () => Math.round(Number(((await k.raw('select @@innodb_buffer_pool_size as b')) as [[{ b: string }]])[0][0].b) / 2 ** 20);
-  const originalPoolMb = await poolMb();
-  const redoMb = async () => Math.round(Number(((await k.raw('select @@innodb_log_file_size as b')) as [[{ b: string }]])[0][0].b) / 2 ** 20);
-  const originalRedoMb = await redoMb();
+  // A MariaDB size setting (bytes) in MB.
+  const settingMb = async (name: 'innodb_buffer_pool_size' | 'innodb_log_file_size') =>
+    Math.round(Number(((await k.raw(`select @@${name} as b`)) as [[{ b: string }]])[0][0].b) / 2 ** 20);
+  const originalPoolMb = await settingMb('innodb_buffer_pool_size');
+  const originalRedoMb = await settingMb('innodb_log_file_size');
   const figures: Record<string, unknown> = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, orders: args.orders, at: new Date().toISOString() };
   try {
     if (args.bufferPoolMb !== null) await setPool(k, args.bufferPoolMb);
-    const bufferPool = { mb: await poolMb(), raisedFromMb: args.bufferPoolMb !== null ? originalPoolMb : null };
+    const bufferPool = { mb: await settingMb('innodb_buffer_pool_size'), raisedFromMb: args.bufferPoolMb !== null ? originalPoolMb : null };
     if (args.redoLogMb !== null) await k.raw(`set global innodb_log_file_size = ${args.redoLogMb * 2 ** 20}`);
-    const redoLog = { mb: await redoMb(), changedFromMb: args.redoLogMb !== null ? originalRedoMb : null };
+    const redoLog = { mb: await settingMb('innodb_log_file_size'), changedFromMb: args.redoLogMb !== null ? originalRedoMb : null };
     figures.mariadb = { bufferPool, redoLog };
     const n = await fullLoad(k, args, args.orders, 'n');
     const genRate = Math.round(args.orders / (n.gen.ms / 1000));
