@@ -2,14 +2,13 @@
 // and commit each batch's rows together with the stream's watermark. Serves every stream in jobs/streams.ts.
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Db } from '../lib/db.js';
 import { DataError, describe, HubError, UsageError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { RejectRecord, RunCounts, RunMode, Sink, UnitWrite } from '../sinks/sink.js';
 import { utcNow } from '../sinks/sql.js';
 import { tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import type { SourceRow } from '../transforms/types.js';
-import { readChildren, readPage, type Position, type SourceSchema } from '../sources/replica.js';
+import type { CursorKind, ReadWindow, SourceReader, SourceUnit } from '../sources/source.js';
 import type { StreamDef } from './streams.js';
 
 export interface EngineOptions {
@@ -42,17 +41,8 @@ export interface RunSummary extends RunCounts {
   error?: string;
 }
 
-interface Unit {
-  key: string;
-  version: string;
-  rows: SourceRow[];
-  /** Keyset position after this unit. */
-  position: Position;
-  /** Set when the unit cannot even be read as a unit (bad parent key). */
-  invalid?: DataError;
-}
-
-interface Window { from: string | null; to: string | null; toInclusive: boolean; watermarkAfter: string | null }
+/** The run's read window and the watermark the run reaches when it completes. */
+export interface Window extends ReadWindow { watermarkAfter: string | null }
 
 const DATETIME_FMT = 'yyyy-MM-dd HH:mm:ss';
 
@@ -65,48 +55,48 @@ export function parseDuration(text: string, option: string): number {
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
 }
 
+/** Streams read whole every run: no window, fingerprints decide, the watermark is the source clock. */
+export function readsWhole(kind: CursorKind): boolean {
+  return kind === 'text' || kind === 'snapshot';
+}
+
+/**
+ * A watermark as an instant in the source zone. A watermark holds a datetime, or a day when the stream
+ * was last read by a source that finds its changes by day (a day stands for its start here).
+ */
+function watermarkTime(value: string, zone: string): DateTime {
+  const v = value.trim();
+  return v.length <= 10 ? DateTime.fromISO(v.slice(0, 10), { zone }) : DateTime.fromFormat(v.slice(0, 19), DATETIME_FMT, { zone });
+}
+
 /** The read window for a run, in the source's own notation (naive times in the source zone). */
-export function computeWindow(def: StreamDef, watermark: string | null, nowUtc: Date, opts: EngineOptions): Window {
+export function computeWindow(kind: CursorKind, watermark: string | null, nowUtc: Date, opts: EngineOptions): Window {
   const zone = opts.sourceTz;
   const now = DateTime.fromJSDate(nowUtc, { zone });
-  const kind = def.cursor.kind;
   if (opts.window) {
     if (kind === 'date') return { from: opts.window.from.slice(0, 10), to: opts.window.to.slice(0, 10), toInclusive: false, watermarkAfter: null };
     return { from: opts.window.from, to: opts.window.to, toInclusive: false, watermarkAfter: null };
   }
-  if (kind === 'text') return { from: null, to: null, toInclusive: false, watermarkAfter: null };
-  const start = opts.mode === 'full_refresh' ? null : watermark;
+  if (readsWhole(kind)) return { from: null, to: null, toInclusive: false, watermarkAfter: null };
+  const start = opts.mode === 'full_refresh' || watermark === null ? null : watermarkTime(watermark, zone);
+  if (start !== null && !start.isValid) throw new UsageError(`the watermark "${watermark}" is not a time; run with --full-refresh to start again`);
   if (kind === 'date') {
     const to = now.minus({ milliseconds: opts.safetyLagMs }).toFormat('yyyy-MM-dd');
     const lookbackDays = Math.floor(opts.lookbackMs / 86_400_000);
-    const from = start === null ? null : DateTime.fromISO(start.slice(0, 10), { zone }).minus({ days: lookbackDays }).toFormat('yyyy-MM-dd');
+    const from = start === null ? null : start.startOf('day').minus({ days: lookbackDays }).toFormat('yyyy-MM-dd');
     return { from, to, toInclusive: true, watermarkAfter: to };
   }
   const to = now.minus({ milliseconds: opts.safetyLagMs }).toFormat(DATETIME_FMT);
-  const from = start === null ? null : DateTime.fromFormat(start.slice(0, 19), DATETIME_FMT, { zone }).minus({ milliseconds: opts.lookbackMs }).toFormat(DATETIME_FMT);
+  const from = start === null ? null : start.minus({ milliseconds: opts.lookbackMs }).toFormat(DATETIME_FMT);
   return { from, to, toInclusive: false, watermarkAfter: to };
 }
 
 /** The UTC instant of a cursor value, for display and lag. */
-export function cursorAtUtc(def: StreamDef, value: string, zone: string): string | null {
-  if (def.cursor.kind === 'text') return value || null;
+export function cursorAtUtc(kind: CursorKind, value: string, zone: string): string | null {
+  if (readsWhole(kind)) return value || null;
   // A DATE watermark covers its whole day: the instant it stands for is the end of that day.
-  const dt = def.cursor.kind === 'date'
-    ? DateTime.fromISO(value.slice(0, 10), { zone }).plus({ days: 1 })
-    : DateTime.fromFormat(value.slice(0, 19), DATETIME_FMT, { zone });
+  const dt = kind === 'date' ? DateTime.fromISO(value.slice(0, 10), { zone }).plus({ days: 1 }) : watermarkTime(value, zone);
   return dt.isValid ? dt.toUTC().toFormat('yyyy-MM-dd HH:mm:ss.SSS') : null;
-}
-
-/** Category times are free text: read the formats 1688 uses into a sortable UTC version. */
-export function looseTimeVersion(text: string | null, zone: string): string {
-  const t = (text ?? '').trim();
-  let dt = DateTime.fromFormat(t, DATETIME_FMT, { zone });
-  if (!dt.isValid) {
-    const m = /^(\d{17})([+-]\d{4})$/.exec(t);
-    if (m) dt = DateTime.fromFormat(`${m[1]}${m[2]}`, 'yyyyMMddHHmmssSSSZZZ', { setZone: true });
-  }
-  if (!dt.isValid) dt = DateTime.fromISO(t, { zone });
-  return dt.isValid ? dt.toUTC().toFormat('yyyy-MM-dd HH:mm:ss.SSS') : t;
 }
 
 function fingerprint(def: StreamDef, rows: SourceRow[]): string {
@@ -114,63 +104,9 @@ function fingerprint(def: StreamDef, rows: SourceRow[]): string {
   let text = `${def.name}/${def.version}`;
   for (const r of rows) {
     text += '\u0002';
-    for (const k of Object.keys(r)) {
-      if (k === '_id' || k === '_cursor') continue;
-      text += `\u0001${k}=${r[k] ?? '\u0000'}`;
-    }
+    for (const k of Object.keys(r)) text += `\u0001${k}=${r[k] ?? '\u0000'}`;
   }
   return crypto.createHash('md5').update(text).digest('hex');
-}
-
-/** Reads the window as batches of units, each unit holding all its source rows. */
-async function* readUnits(src: Db, schema: SourceSchema, def: StreamDef, w: Window, opts: EngineOptions): AsyncGenerator<Unit[]> {
-  let after: Position | null = null;
-  for (;;) {
-    if (def.parent) {
-      const p = def.parent;
-      const parents = await readPage(src, schema, {
-        table: p.table, columns: p.columns, cursor: p.cursor, from: w.from, to: w.to, toInclusive: w.toInclusive, after, limit: opts.batchSize,
-      });
-      if (parents.length === 0) return;
-      const valid = parents.filter((r) => /^\d{1,19}$/.test(r[p.key] ?? ''));
-      const children = await readChildren(src, schema, def.table, def.columns, p.childColumn, [...new Set(valid.map((r) => r[p.key]!))]);
-      const byParent = new Map<string, SourceRow[]>();
-      for (const c of children) {
-        const k = c[p.childColumn]!;
-        let list = byParent.get(k);
-        if (!list) byParent.set(k, (list = []));
-        list.push(c);
-      }
-      yield parents.map((pr) => {
-        const key = pr[p.key] ?? '';
-        const position = { cursor: pr._cursor!, id: pr._id! };
-        if (!/^\d{1,19}$/.test(key)) {
-          return { key, version: pr._cursor!, rows: [], position, invalid: new DataError(`${p.table}.${p.key}`, `expected an order ID of 1 to 19 digits, found ${JSON.stringify(key).slice(0, 60)}`) };
-        }
-        const rows = (byParent.get(key) ?? []).map((c) => {
-          const row: SourceRow = { ...c };
-          for (const col of p.columns) row[`parent_${col}`] = pr[col] ?? null;
-          return row;
-        });
-        return { key, version: pr._cursor!, rows, position };
-      });
-      after = { cursor: parents[parents.length - 1]!._cursor!, id: parents[parents.length - 1]!._id! };
-      if (parents.length < opts.batchSize) return;
-      continue;
-    }
-    const text = def.cursor.kind === 'text';
-    const rows = await readPage(src, schema, {
-      table: def.table, columns: def.columns, cursor: text ? null : def.cursor.column, from: w.from, to: w.to, toInclusive: w.toInclusive, after, limit: opts.batchSize,
-    });
-    if (rows.length === 0) return;
-    yield rows.map((r) => {
-      const version = text ? looseTimeVersion(r[def.cursor.column] ?? null, opts.sourceTz) : r._cursor!;
-      return { key: r[def.unitKey] ?? '', version, rows: [r], position: { cursor: text ? version : r._cursor!, id: r._id! } };
-    });
-    const last = rows[rows.length - 1]!;
-    after = { cursor: last._cursor ?? '', id: last._id! };
-    if (rows.length < opts.batchSize) return;
-  }
 }
 
 /**
@@ -205,30 +141,34 @@ export function unitColumn(table: Table): string {
 }
 
 /** Runs one stream once: incremental from its watermark, a full refresh, or a backfill window. */
-export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: StreamDef, opts: EngineOptions, nowUtc: Date, logger: Logger): Promise<RunSummary> {
+export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef, opts: EngineOptions, nowUtc: Date, logger: Logger): Promise<RunSummary> {
   const started = Date.now();
   const clock = nowUtc.toISOString().replace('T', ' ').replace('Z', '');
   const targets = def.targets.map(tableNamed);
+  const kind = reader.cursorKind(def.name);
   const wm = await sink.getWatermark(def.name);
-  const w = computeWindow(def, wm?.cursorValue ?? null, nowUtc, opts);
+  const w = computeWindow(kind, wm?.cursorValue ?? null, nowUtc, opts);
   const runId = await sink.startRun({ stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
   const counts = { rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 };
   const openRejects = await sink.openRejectKeys(def.name);
   const keepUnits = new Set<string>();
+  // Snapshot streams: every unit the source still has, so that units gone from it can be removed at the end.
+  const seenUnits = kind === 'snapshot' ? new Set<string>() : null;
   const rewrite = opts.mode !== 'incremental';
   const log = logger.child({ stream: def.name, run: runId });
   log.info(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
+  let pendingWrite: Promise<void> = Promise.resolve();
   try {
     // Where the time goes (waiting for the source, fingerprint lookups, transforms, writes), for --verbose.
     const phases = { readWait: 0, state: 0, transform: 0, write: 0 };
-    let pendingWrite: Promise<void> = Promise.resolve();
     let mark = performance.now();
     const lap = (phase: keyof typeof phases) => {
       const now = performance.now();
       phases[phase] += now - mark;
       mark = now;
     };
-    for await (const batch of readAhead(readUnits(src, schema, def, w, opts))) {
+    const units = reader.units(def.name, w, { batchSize: opts.batchSize, ...(opts.signal ? { signal: opts.signal } : {}) });
+    for await (const batch of readAhead<SourceUnit[]>(units)) {
       lap('readWait');
       const states = await sink.getRowStates(def.name, [...new Set(batch.map((u) => u.key))]);
       lap('state');
@@ -237,6 +177,7 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
       const rejects: RejectRecord[] = [];
       const resolved: string[] = [];
       for (const unit of batch) {
+        seenUnits?.add(unit.key);
         counts.rowsRead += unit.rows.length;
         if (unit.invalid) {
           rejects.push(rejectOf(def, null, unit.key, unit.invalid));
@@ -257,7 +198,7 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
           continue;
         }
         const tables = new Map<string, WarehouseRow[]>();
-        if (def.parent) for (const t of def.targets) tables.set(t, []);
+        if (def.unit === 'set') for (const t of def.targets) tables.set(t, []);
         const keepChildKeys: string[] = [];
         let rejectedRows = 0;
         for (const row of unit.rows) {
@@ -276,11 +217,11 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
             rejectedRows++;
             keepUnits.add(unit.key);
             const child = targets.find((t) => t.parentKey)?.primaryKey.find((c) => !targets.find((t) => t.parentKey)!.parentKey!.includes(c));
-            if (def.parent && child && row[child]) keepChildKeys.push(row[child]!);
+            if (def.unit === 'set' && child && row[child]) keepChildKeys.push(row[child]!);
           }
         }
         counts.rowsRejected += rejectedRows;
-        if (rejectedRows === unit.rows.length && unit.rows.length > 0 && !def.parent) continue;
+        if (rejectedRows === unit.rows.length && unit.rows.length > 0 && def.unit === 'row') continue;
         const unchanged = state !== undefined && state.hash === hash;
         if (unchanged) counts.rowsUnchanged += unit.rows.length - rejectedRows;
         else counts.rowsUpserted += unit.rows.length - rejectedRows;
@@ -301,13 +242,13 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
         await tx.putRowStates(def.name, newStates, runId);
         await tx.putRejects(def.name, rejects, runId);
         if (resolved.length) await tx.resolveRejects(def.name, resolved, runId);
-        if (opts.mode !== 'backfill' && def.cursor.kind !== 'text') {
-          await tx.setWatermark({ stream: def.name, cursorValue: last.position.cursor, cursorAt: cursorAtUtc(def, last.position.cursor, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
+        if (opts.mode !== 'backfill' && !readsWhole(kind)) {
+          await tx.setWatermark({ stream: def.name, cursorValue: last.cursor, cursorAt: cursorAtUtc(kind, last.cursor, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         }
       }).then(() => {
         for (const k of resolved) openRejects.delete(k);
-        opts.onBatch?.({ stream: def.name, runId, ...snapshot, position: last.position.cursor });
-        log.debug('batch committed', { ...snapshot, position: last.position.cursor });
+        opts.onBatch?.({ stream: def.name, runId, ...snapshot, position: last.cursor });
+        log.debug('batch committed', { ...snapshot, position: last.cursor });
       });
       committing.catch(() => undefined); // awaited before the next write or at the end
       pendingWrite = committing;
@@ -323,11 +264,12 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
       return summary;
     }
     if (opts.mode !== 'backfill') {
-      // A text-cursor stream reads its whole table every run: it is complete up to the source's clock.
-      const end = def.cursor.kind === 'text' ? clock : w.watermarkAfter;
+      // A stream read whole every run is complete up to the source's clock.
+      const end = readsWhole(kind) ? clock : w.watermarkAfter;
       await sink.transaction(async (tx) => {
-        if (end) await tx.setWatermark({ stream: def.name, cursorValue: end, cursorAt: cursorAtUtc(def, end, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
-        if (opts.mode === 'full_refresh') await tx.sweep(def.name, targets, unitColumn, runId, [...keepUnits]);
+        if (end) await tx.setWatermark({ stream: def.name, cursorValue: end, cursorAt: cursorAtUtc(kind, end, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
+        // A full refresh removes what it did not write; a snapshot removes the units the source no longer has.
+        if (opts.mode === 'full_refresh' || seenUnits) await tx.sweep(def.name, targets, unitColumn, runId, [...keepUnits, ...(seenUnits ?? [])]);
       });
     }
     const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
@@ -336,6 +278,8 @@ export async function runStream(src: Db, schema: SourceSchema, sink: Sink, def: 
     log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
     return summary;
   } catch (err) {
+    // A batch may still be committing when the read of the next one fails: let it finish (or fail) first.
+    await pendingWrite.catch(() => undefined);
     const message = err instanceof HubError ? err.message : describe(err);
     await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message }).catch(() => undefined);
     log.error('run failed', { error: message });

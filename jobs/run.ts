@@ -1,11 +1,11 @@
-// Runs streams inline: the replica in, the engine, the warehouse out. The only place that wires them.
+// Runs streams inline: the source in, the engine, the warehouse out. The only place that wires them.
 import type { Context } from '../lib/context.js';
-import type { Db } from '../lib/db.js';
 import { UsageError } from '../lib/errors.js';
 import type { Sink } from '../sinks/sink.js';
-import { inspectSource, isSynthetic, sourceNowUtc, type SourceSchema } from '../sources/replica.js';
+import type { SourceReader } from '../sources/source.js';
 import { runStream, type EngineOptions, type RunSummary } from './engine.js';
 import { openSink } from './sink.js';
+import { openReader } from './source.js';
 import { STREAM_NAMES, STREAMS, type StreamDef } from './streams.js';
 
 export interface RunOptions {
@@ -28,24 +28,23 @@ export function selectStreams(names: string[]): StreamDef[] {
   return names.length === 0 ? STREAMS : STREAMS.filter((s) => names.includes(s.name));
 }
 
-/** What every stream of one run shares: the source with its inspected schema, the sink. */
+/** What every stream of one run shares: the source reader and the sink. */
 export interface RunSession {
-  src: Db;
-  schema: SourceSchema;
+  reader: SourceReader;
   sink: Sink;
-  /** The source is a synthetic store: its simulated clock stands for "now". */
-  synthetic: boolean;
   release(): Promise<void>;
 }
 
-/** Inspects the source and opens the sink (migrating a SQL warehouse), once per run. */
+/** Opens the source reader (inspecting a replica once) and the sink (migrating a SQL warehouse), once per run. */
 export async function openRunSession(ctx: Context): Promise<RunSession> {
-  const src = await ctx.source();
-  const schema = await inspectSource(src);
-  const synthetic = await isSynthetic(src);
-  if (synthetic) ctx.logger.info('the source is a synthetic store: its simulated clock is "now"');
-  const { sink, release } = await openSink(ctx);
-  return { src, schema, sink, synthetic, release };
+  const reader = await openReader(ctx);
+  try {
+    const { sink, release } = await openSink(ctx);
+    return { reader, sink, release: async () => { await release(); await reader.close(); } };
+  } catch (err) {
+    await reader.close();
+    throw err;
+  }
 }
 
 /** Runs the streams named in order, in the session given or in one of their own. */
@@ -54,11 +53,11 @@ export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSe
   const s = session ?? (await openRunSession(ctx));
   try {
     // Read when the streams start (after any lease wait), so that a window never ends before a watermark another run set.
-    const now = await sourceNowUtc(s.src, s.synthetic);
+    const now = await s.reader.now();
     ctx.logger.debug('source clock', { source_now: now.toISOString() });
     const results: RunSummary[] = [];
     for (const def of defs) {
-      results.push(await runStream(s.src, s.schema, s.sink, def, {
+      results.push(await runStream(s.reader, s.sink, def, {
         mode: opts.mode,
         batchSize: opts.batchSize,
         lookbackMs: opts.lookbackMs,

@@ -60,12 +60,12 @@ export interface SinkTx {
   putRejects(stream: string, rejects: RejectRecord[], runId: string): Promise<void>;
   resolveRejects(stream: string, keys: string[], runId: string): Promise<void>;
   setWatermark(w: Omit<Watermark, 'updatedAt'>): Promise<void>;
-  /** Deletes the stream's rows not written by this run (end of a full refresh), except the kept units. */
+  /** Deletes the stream's rows and row states not written by this run (end of a full refresh), except those of the kept units. */
   sweep(stream: string, targets: Table[], unitKeyOf: (t: Table) => string, runId: string, keepUnits: string[]): Promise<void>;
 }
 
 export interface Sink {
-  readonly kind: 'mysql' | 'sqlite' | 'csv';
+  readonly kind: 'mysql' | 'sqlite' | 'csv' | 'memory';
   /** Where it writes, safe to print. */
   readonly label: string;
   transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T>;

@@ -163,7 +163,8 @@ class SqlTx implements SinkTx {
       const keep = keepUnits.length > 0 ? ` and ${q(col)} not in (${keepUnits.map(() => '?').join(', ')})` : '';
       await exec(this.trx, `delete from ${q(table.name)} where ${q('_run_id')} <> ?${keep}`, [runId, ...keepUnits]);
     }
-    await exec(this.trx, `delete from ${q('etl_row_state')} where stream = ? and run_id <> ?`, [stream, runId]);
+    const keepStates = keepUnits.length > 0 ? ` and ${q('source_key')} not in (${keepUnits.map(() => '?').join(', ')})` : '';
+    await exec(this.trx, `delete from ${q('etl_row_state')} where stream = ? and run_id <> ?${keepStates}`, [stream, runId, ...keepUnits]);
   }
 }
 

@@ -99,10 +99,20 @@ export function textOf(v: unknown): string | null {
   return String(v);
 }
 
-export function toSourceRow(raw: Record<string, unknown>): SourceRow {
+/** A row read by a keyset query: the source row as the transforms see it, and where it stands. */
+export interface PageRow { id: string; cursor: string | null; row: SourceRow }
+
+/** Splits the paging columns (`_id`, `_cursor`) off a driver row in the one pass that makes its values text. */
+function toPageRow(raw: Record<string, unknown>): PageRow {
   const row: SourceRow = {};
-  for (const k of Object.keys(raw)) row[k] = textOf(raw[k]);
-  return row;
+  let id = '';
+  let cursor: string | null = null;
+  for (const k of Object.keys(raw)) {
+    if (k === '_id') id = textOf(raw[k]) ?? '';
+    else if (k === '_cursor') cursor = textOf(raw[k]);
+    else row[k] = textOf(raw[k]);
+  }
+  return { id, cursor, row };
 }
 
 export function quoteIdent(d: Dialect, name: string): string {
@@ -147,7 +157,7 @@ export interface KeysetQuery {
  * One keyset page ordered by (cursor, id): `t > ? or (t = ? and id > ?)`, never OFFSET, so every
  * page costs the same however deep, and rows sharing one cursor value are never skipped.
  */
-export async function readPage(db: Db, schema: SourceSchema, q: KeysetQuery): Promise<SourceRow[]> {
+export async function readPage(db: Db, schema: SourceSchema, q: KeysetQuery): Promise<PageRow[]> {
   const d = db.dialect;
   const id = quoteIdent(d, 'id');
   const where: string[] = [];
@@ -165,21 +175,21 @@ export async function readPage(db: Db, schema: SourceSchema, q: KeysetQuery): Pr
   const order = q.cursor ? `t.${quoteIdent(d, q.cursor)}, t.${id}` : `t.${id}`;
   const sql = `select t.${id} as _id, ${q.cursor ? `t.${quoteIdent(d, q.cursor)} as _cursor, ` : ''}${cols} from ${quoteIdent(d, q.table)} t${where.length ? ` where ${where.join(' and ')}` : ''} order by ${order} limit ${Number(q.limit)}`;
   try {
-    return (await rawRows<Record<string, unknown>>(db, d, sql, bind)).map(toSourceRow);
+    return (await rawRows<Record<string, unknown>>(db, d, sql, bind)).map(toPageRow);
   } catch (err) {
     throw sourceError(`reading ${q.table} from ${db.label}`, err);
   }
 }
 
 /** Child rows of a set of parent orders (order lines, invoices), ordered by parent then id. */
-export async function readChildren(db: Db, schema: SourceSchema, table: string, columns: string[], parentColumn: string, parentIds: string[]): Promise<SourceRow[]> {
+export async function readChildren(db: Db, schema: SourceSchema, table: string, columns: string[], parentColumn: string, parentIds: string[]): Promise<PageRow[]> {
   if (parentIds.length === 0) return [];
   const d = db.dialect;
   const actual = parentColumn === 'order_id' ? (schema.orderColumn.get(table) ?? 'order_id') : parentColumn;
   const col = `t.${quoteIdent(d, actual)}`;
   const sql = `select t.${quoteIdent(d, 'id')} as _id, ${selectList(db, schema, table, columns)} from ${quoteIdent(d, table)} t where ${col} in (${parentIds.map(intLiteral).join(', ')}) order by ${col}, t.${quoteIdent(d, 'id')}`;
   try {
-    return (await rawRows<Record<string, unknown>>(db, d, sql)).map(toSourceRow);
+    return (await rawRows<Record<string, unknown>>(db, d, sql)).map(toPageRow);
   } catch (err) {
     throw sourceError(`reading ${table} from ${db.label}`, err);
   }

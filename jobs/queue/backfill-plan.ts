@@ -71,11 +71,11 @@ export function planBackfill(input: { streams: string[]; all?: boolean; from: st
   for (const def of defs) {
     let index = 0;
     const push = (a: DateTime, b: DateTime) => chunks.push({ stream: def.name, index: index++, from: a.toFormat(FMT), to: b.toFormat(FMT) });
-    if (def.cursor.kind === 'text') {
+    if (def.cursor === 'text' || def.cursor === 'snapshot') {
       push(naive(from), naive(to));
       continue;
     }
-    if (def.cursor.kind === 'date') {
+    if (def.cursor === 'date') {
       const days = Math.max(1, Math.ceil(chunkMs / DAY_MS));
       const end = naive(to).startOf('day') < naive(to) ? naive(to).startOf('day').plus({ days: 1 }) : naive(to);
       for (let a = naive(from).startOf('day'); a < end; a = a.plus({ days })) push(a, DateTime.min(a.plus({ days }), end));
