@@ -25,6 +25,7 @@ export interface DemoResult {
 /** True when the source already holds a store made by `hub-etl generate`. */
 async function hasSyntheticStore(ctx: Context): Promise<boolean> {
   const source = ctx.config.source;
+  if (source.kind === 'api') return false; // generate then says the demo needs a replica database
   if (source.kind === 'sqlite' && !fs.existsSync(source.file)) return false;
   const db = await openDb(source, { readOnly: true, create: false }).catch(() => null);
   if (!db) return false;

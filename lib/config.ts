@@ -2,6 +2,9 @@
 import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { ConfigError } from './errors.js';
+import { describeApiTarget, isApiUrl, loadApiTargets, type ApiFlags, type ApiTarget } from './api-config.js';
+
+export type { ApiTarget } from './api-config.js';
 
 export type DbTarget =
   | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string }
@@ -18,7 +21,10 @@ export interface RedisTarget { url: string; host: string; port: number; db: numb
 export type LogFormat = 'pretty' | 'json';
 
 export interface Config {
-  source: DbTarget;
+  /** The replica database, or the 1688 API itself (1688+https://…, pop+https://…). */
+  source: DbTarget | ApiTarget;
+  /** The 1688 API: HUB_API_URL beside a replica source, or the source itself when the source is the API; null when none. */
+  api: ApiTarget | null;
   warehouse: WarehouseTarget;
   redis: RedisTarget;
   /** Namespace of hub-etl's queues in Redis, so that several installations (or tests) share one server. */
@@ -32,7 +38,7 @@ export interface Config {
 }
 
 /** The global flags every sub-command accepts; each overrides its environment variable. */
-export interface GlobalFlags {
+export interface GlobalFlags extends ApiFlags {
   source?: string;
   warehouse?: string;
   redis?: string;
@@ -49,14 +55,19 @@ export const DEFAULT_QUEUE_PREFIX = 'hub-etl';
 export const DEFAULT_SOURCE_TZ = 'Asia/Shanghai';
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
 
-/** Replaces the password of any URL-like text with `***`. Safe to call on any string. */
+/**
+ * Replaces the password of any URL-like text with `***`, and the value of any API secret or token
+ * written as a form field or JSON member (`access_token=…`, `"refresh_token":"…"`). Safe to call on any string.
+ */
 export function maskSecrets(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@');
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@')
+    .replace(/\b(access_token|refresh_token|client_secret|app_?secret|_aop_signature|Signature)(=|"\s*:\s*")([^&"\s]+)/gi, '$1$2***');
 }
 
-/** How a target is shown in logs and messages: its URL with the password masked. */
-export function describeTarget(target: WarehouseTarget | RedisTarget): string {
-  return maskSecrets(target.url);
+/** How a target is shown in logs and messages: its URL with the password masked; for the API, its base URL and app key. */
+export function describeTarget(target: WarehouseTarget | RedisTarget | ApiTarget): string {
+  return 'kind' in target && target.kind === 'api' ? describeApiTarget(target) : maskSecrets(target.url);
 }
 
 /** Parses a database URL (`mysql://user:pass@host:port/db`, `sqlite:./file.db`); returns a problem text on error. */
@@ -151,8 +162,10 @@ export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = pro
   const tz = pick(flags.sourceTz, 'source-tz', 'HUB_SOURCE_TZ', DEFAULT_SOURCE_TZ);
   const qp = pick(flags.queuePrefix, 'queue-prefix', 'HUB_QUEUE_PREFIX', DEFAULT_QUEUE_PREFIX);
 
-  const source = parseDbUrl(src.value, src.label);
-  if (typeof source === 'string') problems.push(source);
+  const apis = loadApiTargets(src, flags, env, problems);
+  // An API source's problems are already among `problems` (it is then null).
+  const source = isApiUrl(src.value) ? apis.source : parseDbUrl(src.value, src.label);
+  if (typeof source === 'string') problems.push(/^https?:\/\//i.test(src.value.trim()) ? `${source}, or 1688+${src.value.trim()} for the 1688 API` : source);
   const warehouse = parseWarehouseUrl(wh.value, wh.label);
   if (typeof warehouse === 'string') problems.push(warehouse);
   const redis = parseRedisUrl(rd.value, rd.label);
@@ -166,12 +179,13 @@ export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = pro
   const logLevel = flags.logLevel ?? env.HUB_LOG_LEVEL ?? (flags.verbose ? 'debug' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
 
-  if (typeof source !== 'string' && typeof warehouse !== 'string' && sameDatabase(source, warehouse)) {
+  if (source && typeof source !== 'string' && typeof warehouse !== 'string' && sameDatabase(source, warehouse)) {
     problems.push(`${wh.label}: the warehouse must not be the source database (${describeTarget(source)}); hub-etl never writes to a source`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    source: source as DbTarget,
+    source: source as DbTarget | ApiTarget,
+    api: apis.api,
     warehouse: warehouse as WarehouseTarget,
     redis: redis as RedisTarget,
     queuePrefix: qp.value,
@@ -183,7 +197,7 @@ export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = pro
   };
 }
 
-function sameDatabase(a: DbTarget, b: WarehouseTarget): boolean {
+function sameDatabase(a: DbTarget | ApiTarget, b: WarehouseTarget): boolean {
   if (a.kind === 'sqlite' && b.kind === 'sqlite') return a.file !== ':memory:' && a.file === b.file;
   if (a.kind === 'mysql' && b.kind === 'mysql') return a.host === b.host && a.port === b.port && a.database === b.database;
   return false;

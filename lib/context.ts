@@ -4,6 +4,7 @@ import { openDb, type Db, type OpenOptions } from './db.js';
 import { UsageError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Redis } from './redis.js';
+import type { ApiClient } from '../sources/api/client.js';
 
 export interface Context {
   config: Config;
@@ -14,6 +15,8 @@ export interface Context {
   warehouse(opts?: Pick<OpenOptions, 'create'>): Promise<Db>;
   /** Redis for queues and schedules, connected and checked (version, eviction policy) on first use. */
   redis(): Promise<Redis>;
+  /** The 1688 API client (HUB_API_URL, or the source when it is the API): one per process, created on first use. */
+  api(): Promise<ApiClient>;
   close(): Promise<void>;
 }
 
@@ -29,12 +32,17 @@ export function createContext(config: Config, logger: Logger): Context {
     return p;
   };
   let redis: Promise<Redis> | undefined;
+  let api: Promise<ApiClient> | undefined;
   return {
     config,
     logger,
-    source: (opts = {}) =>
-      once(opts.writable ? 'source-rw' : 'source-ro', () =>
-        openDb(config.source, { readOnly: !opts.writable, create: opts.create ?? false })),
+    source: (opts = {}) => {
+      const src = config.source;
+      if (src.kind === 'api') {
+        return Promise.reject(new UsageError(`this command reads a replica database; the source is the 1688 API at ${describeTarget(src)}, set --source to a mysql:// or sqlite: URL`));
+      }
+      return once(opts.writable ? 'source-rw' : 'source-ro', () => openDb(src, { readOnly: !opts.writable, create: opts.create ?? false }));
+    },
     warehouse: (opts = {}) => {
       const wh = config.warehouse;
       if (wh.kind === 'csv') {
@@ -50,7 +58,19 @@ export function createContext(config: Config, logger: Logger): Context {
       }
       return redis;
     },
+    api: () => {
+      const target = config.api;
+      if (!target) {
+        return Promise.reject(new UsageError('no 1688 API is configured: set HUB_API_URL (or --api-url) to 1688+https://gw.open.1688.com, or make the API the source with HUB_SOURCE_URL=1688+https://…'));
+      }
+      // Loaded on first use, like Redis: commands that never call the API do not load the client.
+      api ??= import('../sources/api/client.js').then((m) => m.createApiClient(target, logger));
+      return api;
+    },
     async close() {
+      const apiClient = api;
+      api = undefined;
+      await apiClient?.then((c) => c.close(), () => undefined);
       const client = redis;
       redis = undefined;
       await client?.then(async (c) => (await import('./redis.js')).closeRedis(c), () => undefined);

@@ -95,7 +95,18 @@ export function describe(err: unknown): string {
   return String(err);
 }
 
+/**
+ * True for an error whose fix is in the configuration although it surfaced while running (an API
+ * secret the gateway refuses, an app lacking a permission): such errors carry `configFault: true`.
+ */
+export function isConfigFault(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof HubError && depth < 4; e = e.cause, depth++) {
+    if ((e as { configFault?: unknown }).configFault === true) return true;
+  }
+  return false;
+}
+
 /** Exit code for an error reaching the command line: 2 for usage and configuration, 1 otherwise. */
 export function exitCodeFor(err: unknown): number {
-  return err instanceof ConfigError || err instanceof UsageError ? 2 : 1;
+  return err instanceof ConfigError || err instanceof UsageError || isConfigFault(err) ? 2 : 1;
 }
