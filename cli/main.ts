@@ -9,6 +9,7 @@ import { registerBackfill } from './backfill.js';
 import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
 import { registerExport } from './export.js';
+import { registerFetch } from './fetch.js';
 import { registerGenerate } from './generate.js';
 import { registerMigrate } from './migrate.js';
 import { registerRun } from './run.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerDashboard(program);
   registerDemo(program);
   registerExport(program);
+  registerFetch(program);
   registerGenerate(program);
   registerMigrate(program);
   registerRun(program);

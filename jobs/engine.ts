@@ -21,6 +21,8 @@ export interface EngineOptions {
   safetyLagMs: number;
   /** Backfill: an explicit [from, to) window in the source time zone ('YYYY-MM-DD HH:MM:SS'); the watermark stays. */
   window?: { from: string; to: string };
+  /** Refresh: these units (from SourceReader.lookup) instead of a window; the watermark stays. */
+  units?: SourceUnit[];
   sourceTz: string;
   /** Called after every committed batch (progress bars, tests). */
   onBatch?: (p: BatchProgress) => void;
@@ -73,6 +75,7 @@ function watermarkTime(value: string, zone: string): DateTime {
 export function computeWindow(kind: CursorKind, watermark: string | null, nowUtc: Date, opts: EngineOptions): Window {
   const zone = opts.sourceTz;
   const now = DateTime.fromJSDate(nowUtc, { zone });
+  if (opts.mode === 'refresh') return { from: null, to: null, toInclusive: false, watermarkAfter: null };
   if (opts.window) {
     if (kind === 'date') return { from: opts.window.from.slice(0, 10), to: opts.window.to.slice(0, 10), toInclusive: false, watermarkAfter: null };
     return { from: opts.window.from, to: opts.window.to, toInclusive: false, watermarkAfter: null };
@@ -107,6 +110,15 @@ function fingerprint(def: StreamDef, rows: SourceRow[]): string {
     for (const k of Object.keys(r)) text += `\u0001${k}=${r[k] ?? '\u0000'}`;
   }
   return crypto.createHash('md5').update(text).digest('hex');
+}
+
+/** Backfills and refreshes load what they are given and leave the stream's watermark where it is. */
+function movesWatermark(mode: RunMode): boolean {
+  return mode === 'incremental' || mode === 'full_refresh';
+}
+
+async function* inBatches<T>(items: T[], size: number): AsyncGenerator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 /**
@@ -167,7 +179,9 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       phases[phase] += now - mark;
       mark = now;
     };
-    const units = reader.units(def.name, w, { batchSize: opts.batchSize, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const units = opts.mode === 'refresh'
+      ? inBatches(opts.units ?? [], opts.batchSize)
+      : reader.units(def.name, w, { batchSize: opts.batchSize, ...(opts.signal ? { signal: opts.signal } : {}) });
     for await (const batch of readAhead<SourceUnit[]>(units)) {
       lap('readWait');
       const states = await sink.getRowStates(def.name, [...new Set(batch.map((u) => u.key))]);
@@ -242,7 +256,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
         await tx.putRowStates(def.name, newStates, runId);
         await tx.putRejects(def.name, rejects, runId);
         if (resolved.length) await tx.resolveRejects(def.name, resolved, runId);
-        if (opts.mode !== 'backfill' && !readsWhole(kind)) {
+        if (movesWatermark(opts.mode) && !readsWhole(kind)) {
           await tx.setWatermark({ stream: def.name, cursorValue: last.cursor, cursorAt: cursorAtUtc(kind, last.cursor, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         }
       }).then(() => {
@@ -263,7 +277,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       log.warn('run interrupted after a committed batch', { ...counts });
       return summary;
     }
-    if (opts.mode !== 'backfill') {
+    if (movesWatermark(opts.mode)) {
       // A stream read whole every run is complete up to the source's clock.
       const end = readsWhole(kind) ? clock : w.watermarkAfter;
       await sink.transaction(async (tx) => {

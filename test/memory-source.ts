@@ -1,7 +1,7 @@
 // An in-memory reader and sink for testing the engine's window, resume and commit logic on its own.
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from '../sinks/sink.js';
 import type { Table } from '../sql/warehouse/tables.js';
-import type { CursorKind, ReadOptions, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../sources/source.js';
+import type { CursorKind, LookupBy, ReadOptions, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../sources/source.js';
 import type { SourceRow } from '../transforms/types.js';
 
 export interface MemoryRow { key: string; cursor: string; payload: string }
@@ -36,6 +36,14 @@ export class MemoryReader implements SourceReader {
 
   async close(): Promise<void> {}
 
+  async lookup(_stream: string, _by: LookupBy, ids: string[]): Promise<SourceUnit[]> {
+    return this.rows.filter((r) => ids.includes(r.key)).map((r) => this.unit(r));
+  }
+
+  private unit(r: MemoryRow): SourceUnit {
+    return { key: r.key, version: r.cursor, cursor: r.cursor, position: `${r.cursor}|${r.key}`, rows: [{ key: r.key, payload: r.payload } as SourceRow] };
+  }
+
   async *units(stream: string, w: ReadWindow, opts: ReadOptions): AsyncGenerator<SourceUnit[]> {
     this.windows.push({ ...w });
     const whole = this.kinds[stream] === 'text' || this.kinds[stream] === 'snapshot';
@@ -47,9 +55,7 @@ export class MemoryReader implements SourceReader {
     for (let i = start; i < sorted.length; i += opts.batchSize) {
       if (this.failAfterBatches !== null && this.batchesRead >= this.failAfterBatches) throw new Error('source failed');
       this.batchesRead++;
-      yield sorted.slice(i, i + opts.batchSize).map((r) => ({
-        key: r.key, version: r.cursor, cursor: r.cursor, position: `${r.cursor}|${r.key}`, rows: [{ key: r.key, payload: r.payload } as SourceRow],
-      }));
+      yield sorted.slice(i, i + opts.batchSize).map((r) => this.unit(r));
     }
   }
 }

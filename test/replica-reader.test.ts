@@ -4,6 +4,7 @@ import { ReplicaReader } from '../sources/replica-reader.js';
 import type { SourceUnit } from '../sources/source.js';
 import { gen, openStore } from './generate-helpers.js';
 import { tempSqliteUrl } from './helpers.js';
+import { BACKENDS, freshUrl } from './stream-helpers.js';
 
 async function readAll(reader: ReplicaReader, stream: string, batchSize: number, after: string | null = null): Promise<SourceUnit[]> {
   const out: SourceUnit[] = [];
@@ -44,4 +45,28 @@ test('An order\'s lines are one unit carrying the order\'s times, and no paging 
       t.false('_id' in r || '_cursor' in r);
     }
   }
+});
+
+for (const backend of BACKENDS) test(`${backend}: a lookup by order finds every unit of those orders in each stream, VARCHAR and BIGINT order ids alike`, async (t) => {
+  const url = await freshUrl(t, backend, 'lookup');
+  if (!url) return;
+  await gen(t, url, { orders: 80, seed: 11 });
+  const db = await openStore(t, url);
+  const reader = await ReplicaReader.open(db, 'Asia/Shanghai');
+  const withRefund = await db.knex('ali1688_order_refund').select('order_ld as o').limit(1).first();
+  const shipped = await db.knex('ali1688_logistics_order').select('order_id as o').limit(1).first();
+  const ids = [String(withRefund!.o), String(shipped!.o), '999999999999999999'];
+  for (const stream of ['orders', 'order_lines', 'invoices', 'refunds', 'shipments', 'shipment_events']) {
+    const all = await readAll(reader, stream, 500);
+    const set = stream === 'order_lines' || stream === 'invoices';
+    const expected = all.filter((u) => (set ? ids.includes(u.key) : u.rows.some((r) => ids.includes(r.order_id ?? ''))));
+    t.true(expected.length > 0, stream);
+    const found = await reader.lookup(stream, 'order', ids);
+    const byKey = (units: SourceUnit[]) => Object.fromEntries(units.map((u) => [u.key, { version: u.version, rows: u.rows }]));
+    t.deepEqual(byKey(found), byKey(expected), stream);
+  }
+  const product = (await readAll(reader, 'products', 500))[3]!;
+  const [p] = await reader.lookup('products', 'key', [product.key]);
+  t.deepEqual(p, product);
+  await t.throwsAsync(reader.lookup('products', 'order', ids), { message: /no order id/ });
 });

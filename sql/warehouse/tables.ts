@@ -352,7 +352,7 @@ export const OPERATIONS: Table[] = [
     columns: cols([
       ['run_id', ID, false, 'Run ID', '批次号'],
       ['stream', text(64), false, 'Stream name', '数据流'],
-      ['mode', text(16), false, 'incremental, full_refresh or backfill', '模式'],
+      ['mode', text(16), false, 'incremental, full_refresh, backfill or refresh (specific entities: fetch, messages)', '模式'],
       ['status', text(16), false, 'running, succeeded, failed, interrupted (stopped after a committed batch on shutdown) or abandoned (its process died; found by the next run)', '状态'],
       ['started_at', TS, false, 'Start (UTC)', '开始时间'],
       ['finished_at', TS, true, 'End (UTC)', '结束时间'],
