@@ -46,6 +46,7 @@ test('fetch never writes an older copy over a newer one, and says which ids the 
   const p = rows[0]!.p;
   // The replica now shows an older version of the product with another title: fetch must keep the loaded one.
   await store.knex.raw("update ali1688_product set subject = 'older copy', last_update_time = '2000-01-01 00:00:00' where product_id = ?", [String(p)]);
+  t.is(await count(store, "select count(*) as n from ali1688_product where subject = 'older copy'"), 1);
   const r = await runCli(['fetch', '--product', String(p), '--product', '123456789012345678', '--json'], { env });
   t.is(r.code, 1, r.stderr);
   t.deepEqual((JSON.parse(r.stdout) as { missing: string[] }).missing, ['123456789012345678']);
