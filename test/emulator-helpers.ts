@@ -11,6 +11,21 @@ import type { Db } from '../lib/db.js';
 
 export type Backend = 'SQLite' | 'MariaDB';
 
+// At most a few stores are generated at once in one test process: each generate is a child process
+// (and adds an exit listener), and the machine has two cores.
+let generating = 0;
+const waiting: Array<() => void> = [];
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  while (generating >= 4) await new Promise<void>((r) => waiting.push(r));
+  generating++;
+  try {
+    return await fn();
+  } finally {
+    generating--;
+    waiting.shift()?.();
+  }
+}
+
 export interface Fixture {
   emu: Emulator;
   url: string;
@@ -20,9 +35,9 @@ export interface Fixture {
 /** A store of `orders` orders generated for this test, with an emulator serving it; undefined when MariaDB is not there (outside CI). */
 export async function emulated(
   t: ExecutionContext,
-  opts: { backend?: Backend; orders?: number; seed?: number; orderIdColumns?: boolean } & Omit<EmulatorOptions, 'store'> = {},
+  opts: { backend?: Backend; orders?: number; storeSeed?: number; orderIdColumns?: boolean } & Omit<EmulatorOptions, 'store'> = {},
 ): Promise<Fixture | undefined> {
-  const { backend = 'SQLite', orders = 300, seed = 7, orderIdColumns, ...emuOpts } = opts;
+  const { backend = 'SQLite', orders = 80, storeSeed = 7, orderIdColumns, ...emuOpts } = opts;
   let url: string;
   if (backend === 'MariaDB') {
     if (!(await needMysql(t))) return undefined;
@@ -30,7 +45,7 @@ export async function emulated(
   } else {
     url = tempSqliteUrl(t);
   }
-  await gen(t, url, { orders, seed, ...(orderIdColumns ? { orderIdColumns } : {}) });
+  await limited(() => gen(t, url, { orders, seed: storeSeed, ...(orderIdColumns ? { orderIdColumns } : {}) }));
   const emu = await startEmulator({ store: url, ...emuOpts });
   t.teardown(() => emu.close());
   return { emu, url, db: await openStore(t, url) };

@@ -50,7 +50,7 @@ async function pageAll(f: Fixture, params: Record<string, string>, pageSize: num
 }
 
 async function windowPaging(t: ExecutionContext, backend: Backend): Promise<void> {
-  const f = await emulated(t, { backend, orders: 400, seed: 11 });
+  const f = await emulated(t, { backend, orders: 400, storeSeed: 11 });
   if (!f) return;
   const orders = await storeOrders(f);
   const byModify = [...orders].sort((a, b) => a.modify - b.modify);
@@ -78,7 +78,7 @@ test('a modify window pages through exactly the orders whose blob modifyTime lie
 test('a modify window pages through exactly the orders whose blob modifyTime lies in it (MariaDB)', (t) => windowPaging(t, 'MariaDB'));
 
 test('orderStatus and a create window filter the list on the blob, as the store says', async (t) => {
-  const f = await emulated(t, { orders: 300, seed: 12 });
+  const f = await emulated(t, { orders: 300, storeSeed: 12 });
   if (!f) return;
   const orders = await storeOrders(f);
   const statusOf = new Map(orders.map((o) => [o.id, ((parseBlob(o.blob) as Json).baseInfo as Json).status as string]));
@@ -115,7 +115,7 @@ test('pageSize 21, a malformed time, an unknown status and a reversed window are
 });
 
 test('list items are the order blobs without nativeLogistics.logisticsItems and orderInvoiceInfo, every other byte kept', async (t) => {
-  const f = await emulated(t, { orders: 300, seed: 13 });
+  const f = await emulated(t, { orders: 300, storeSeed: 13 });
   if (!f) return;
   const byId = new Map((await storeOrders(f)).map((o) => [o.id, o.blob]));
   let withItems = 0;
@@ -142,7 +142,7 @@ test('list items are the order blobs without nativeLogistics.logisticsItems and 
 });
 
 test('get.sellerView serves every order blob byte for byte, ids above 2^53 as bare digits', async (t) => {
-  const f = await emulated(t, { orders: 200, seed: 14 });
+  const f = await emulated(t, { orders: 200, storeSeed: 14 });
   if (!f) return;
   let bigIds = 0;
   for (const o of await storeOrders(f)) {
