@@ -124,7 +124,8 @@ export function memberString(t: string, key: string, from = 0): string | undefin
 
 /**
  * The object rebuilt from its members' exact texts, leaving out some keys and replacing the values of
- * others (`replace` gives the new raw value text). Whitespace between members is not kept.
+ * others (`replace` gives the new raw value text). A kept member keeps its text from key to value;
+ * the whitespace between members is not kept.
  */
 export function rebuildObject(t: string, opts: { omit?: ReadonlySet<string>; replace?: ReadonlyMap<string, (raw: string) => string> }, from = 0): string {
   const parts: string[] = [];
