@@ -8,6 +8,7 @@ import { reportError } from './action.js';
 import { registerBackfill } from './backfill.js';
 import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
+import { registerEmulateApi } from './emulate-api.js';
 import { registerExport } from './export.js';
 import { registerFetch } from './fetch.js';
 import { registerGenerate } from './generate.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerBackfill(program);
   registerDashboard(program);
   registerDemo(program);
+  registerEmulateApi(program);
   registerExport(program);
   registerFetch(program);
   registerGenerate(program);

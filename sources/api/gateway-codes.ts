@@ -27,6 +27,8 @@ export const POP = {
   actionNotFound: { code: 'InvalidAction.NotFound', status: 404 },
   missingParameter: { code: 'MissingParameter', status: 400 },
   invalidParameter: { code: 'InvalidParameter', status: 400 },
+  /** A SignatureNonce seen before: POP refuses replays. */
+  signatureNonceUsed: { code: 'SignatureNonceUsed', status: 400 },
   throttling: { code: 'Throttling.User', status: 429 },
   serviceUnavailable: { code: 'ServiceUnavailable', status: 503 },
   internal: { code: 'InternalError', status: 500 },

@@ -14,6 +14,8 @@ export interface ApiOperation {
 }
 
 const OPERATIONS_LIST: ReadonlyArray<Omit<ApiOperation, 'readOnly'>> = [
+  // The gateway's own clock (param2/1/system/currentTime/{appKey}): the API source's "now".
+  { name: 'currentTime', namespace: 'system', popAction: 'GetCurrentTime' },
   { name: 'alibaba.trade.getSellerOrderList', namespace: 'com.alibaba.trade', popAction: 'GetSellerOrderList' },
   { name: 'alibaba.trade.get.sellerView', namespace: 'com.alibaba.trade', popAction: 'GetSellerOrder' },
   { name: 'alibaba.invoice.get', namespace: 'com.alibaba.trade', popAction: 'GetOrderInvoice' },
