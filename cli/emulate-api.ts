@@ -20,7 +20,6 @@ interface EmulateFlags {
   seed: number;
   drift?: boolean;
   driftOrders: number;
-  popAction?: string[];
 }
 
 /** The credential variables, read here (flags win) and passed down as plain options. */
@@ -31,8 +30,6 @@ function share(value: string): number {
   if (!/^\d*\.?\d+$/.test(value) || !(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.05.');
   return n;
 }
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 const HELP = `
 Serves the synthetic store (--store, else the configured source; it must have been written by
@@ -66,18 +63,20 @@ export function registerEmulateApi(program: Command): void {
     .option('--seed <n>', 'seed of the fault choice (same seed, same faults)', wholeNumber(0, 2 ** 48), 1688)
     .option('--drift', 'move a few orders of a getSellerOrderList window out of it while it is paged')
     .option('--drift-orders <n>', 'orders moved per window with --drift', wholeNumber(1, 1000), 3)
-    .option('--pop-action <operation=Action>', 'POP action name of an operation, replacing the default (repeatable)', collect)
     .addHelpText('after', HELP)
-    .action(action<EmulateFlags>(async (ctx, opts) => {
+    .action(action<EmulateFlags>(async (ctx, opts, cmd) => {
       const { startEmulator } = await import('../jobs/emulate-api.js');
-      let store = ctx.config.source;
+      const source = ctx.config.source;
+      let store = source.kind === 'api' ? null : source;
       if (opts.store !== undefined) {
         const parsed = parseDbUrl(opts.store, '--store');
         if (typeof parsed === 'string') throw new UsageError(parsed);
         store = parsed;
       }
+      if (store === null) throw new UsageError(`emulate-api serves a synthetic store database, and the source is the 1688 API (${describeTarget(source)}): give --store sqlite:… or mysql://…`);
       const popActions: Record<string, string> = {};
-      for (const pair of opts.popAction ?? []) {
+      // --pop-action is a global option: the same map configures the client and the emulator.
+      for (const pair of (cmd.optsWithGlobals() as { popAction?: string[] }).popAction ?? []) {
         const m = /^([^=\s]+)=([A-Za-z][A-Za-z0-9]*)$/.exec(pair);
         if (!m) throw new UsageError(`--pop-action: "${pair}" is not operation=Action (e.g. alibaba.trade.get.sellerView=GetSellerOrder)`);
         popActions[m[1]!] = m[2]!;
