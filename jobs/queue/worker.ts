@@ -1,7 +1,7 @@
 // Worker wiring: one BullMQ Worker per queue, each job name mapped to its processor, one log line
 // per job start, success and failure, failures turned into retry-or-fail, graceful shutdown.
 import os from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import { MetricsTime, Worker, type Job } from 'bullmq';
 import type { Context } from '../../lib/context.js';
 import { describe, HubError, UsageError } from '../../lib/errors.js';
 import type { LeaseOptions } from '../lock.js';
@@ -132,6 +132,8 @@ export async function startWorker(ctx: Context, opts: WorkerOptions): Promise<Wo
       stalledInterval: lockDuration,
       // A job may stall twice (its worker killed twice) before it fails; chunks and runs are safe to repeat.
       maxStalledCount: 2,
+      // Completed and failed totals per queue, kept in Redis: the dashboard's bullmq_job_*_total counters.
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     });
     let lastError = 0;
     w.on('error', (err) => {
