@@ -39,8 +39,11 @@ function describeProgress(p: BackfillProgress): string {
   return lines.join('\n');
 }
 
-/** Watches with a live bar on stderr (chunks done/total, rows, rate, ETA); returns the exit code. */
-async function watch(ctx: Context, queues: Queues, plan: BackfillPlan): Promise<number> {
+/** What --json prints about a plan: its id, request and chunk count (the chunks themselves are many). */
+const planJson = (plan: BackfillPlan) => ({ id: plan.id, spec: plan.spec, chunks: plan.chunks.length });
+
+/** Watches with a live bar on stderr (chunks done/total, rows, rate, ETA); returns the exit code and the final progress. */
+async function watch(ctx: Context, queues: Queues, plan: BackfillPlan, json: boolean): Promise<{ code: number; progress: BackfillProgress }> {
   const bar = new cliProgress.SingleBar({
     format: 'backfill [{bar}] {percentage}% | {value}/{total} chunks | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
     stream: process.stderr,
@@ -63,10 +66,10 @@ async function watch(ctx: Context, queues: Queues, plan: BackfillPlan): Promise<
     },
   });
   bar.stop();
-  process.stdout.write(`${describeProgress(p)}\n`);
-  if (p.complete) return 0;
-  process.stdout.write(`some chunks failed: fix the cause, then run "hub-etl backfill --retry-failed"\n`);
-  return 1;
+  if (!json) process.stdout.write(`${describeProgress(p)}\n`);
+  if (p.complete) return { code: 0, progress: p };
+  if (!json) process.stdout.write(`some chunks failed: fix the cause, then run "hub-etl backfill --retry-failed"\n`);
+  return { code: 1, progress: p };
 }
 
 export function registerBackfill(program: Command): void {
@@ -82,7 +85,7 @@ export function registerBackfill(program: Command): void {
     .option('--detach', 'queue the backfill and return at once')
     .option('--status', 'show the progress of the last backfill')
     .option('--retry-failed', 'queue the failed chunks of the last backfill again')
-    .option('--json', 'with --status: print the progress as JSON')
+    .option('--json', 'print as JSON: the backfill submitted (with --detach) or its final progress; with --status its progress')
     .action(action<BackfillFlags>(async (ctx, opts) => {
       const acting = opts.status || opts.retryFailed;
       if (opts.status && opts.retryFailed) throw new UsageError('--status: give either --status or --retry-failed');
@@ -99,6 +102,7 @@ export function registerBackfill(program: Command): void {
       const { openQueues } = await import('../jobs/queue/queues.js');
       const { lastBackfill, retryFailedChunks, submitBackfill, backfillProgress } = await import('../jobs/queue/backfill.js');
       const queues = await openQueues(ctx);
+      let submitted: Record<string, unknown> = {};
       try {
         if (!plan) {
           const last = await lastBackfill(queues);
@@ -110,14 +114,21 @@ export function registerBackfill(program: Command): void {
             return 0;
           }
           const n = await retryFailedChunks(queues, plan, ctx.logger);
-          process.stdout.write(`${describePlan(plan)}\nqueued ${n} failed chunk${n === 1 ? '' : 's'} again\n`);
+          submitted = { backfill: planJson(plan), requeued: n };
+          if (!opts.json) process.stdout.write(`${describePlan(plan)}\nqueued ${n} failed chunk${n === 1 ? '' : 's'} again\n`);
         } else {
           const r = await submitBackfill(queues, plan, ctx.logger);
+          submitted = { backfill: planJson(plan), created: r.created, requeued: r.retried };
           const already = r.created ? '' : `; already queued before${r.retried ? `, ${r.retried} failed chunks queued again` : ''} (chunks done are skipped)`;
-          process.stdout.write(`${describePlan(plan)}${already}\n`);
+          if (!opts.json) process.stdout.write(`${describePlan(plan)}${already}\n`);
         }
-        if (opts.detach) return 0;
-        return await watch(ctx, queues, plan);
+        if (opts.detach) {
+          if (opts.json) process.stdout.write(`${JSON.stringify(submitted, null, 2)}\n`);
+          return 0;
+        }
+        const { code, progress } = await watch(ctx, queues, plan, opts.json ?? false);
+        if (opts.json) process.stdout.write(`${JSON.stringify({ ...submitted, progress }, null, 2)}\n`);
+        return code;
       } finally {
         await queues.close();
       }

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { dateColumnsHelp, exportTable, type ExportResult } from '../jobs/export.js';
 import type { HeaderLang } from '../sinks/csv.js';
 import { action, isoDate } from './action.js';
+import { interruptible } from './signals.js';
 
 interface ExportFlags { table: string; from?: string; to?: string; out: string; bom?: boolean; headerLang: HeaderLang; splitBy?: 'day'; progress?: boolean; json?: boolean }
 
@@ -33,37 +34,41 @@ export function registerExport(program: Command): void {
       const db = await ctx.warehouse({ create: false });
       const showBar = opts.progress === true || process.stderr.isTTY === true;
       let bar: cliProgress.SingleBar | undefined;
-      try {
-        const result = await exportTable(db, {
-          table: opts.table,
-          ...(opts.from ? { from: opts.from } : {}),
-          ...(opts.to ? { to: opts.to } : {}),
-          outDir: opts.out,
-          headerLang: opts.headerLang,
-          bom: opts.bom ?? opts.headerLang === 'zh',
-          ...(opts.splitBy ? { splitBy: opts.splitBy } : {}),
-          ...(showBar
-            ? {
-                onStart: (total: number) => {
-                  bar = new cliProgress.SingleBar({
-                    stream: process.stderr,
-                    format: `${opts.table} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted} | eta {eta_formatted}`,
-                    hideCursor: true,
-                    noTTYOutput: !process.stderr.isTTY,
-                    notTTYSchedule: 2000,
-                  }, cliProgress.Presets.shades_classic);
-                  bar.start(total, 0);
-                },
-                onRows: (n: number) => bar?.update(n),
-              }
-            : {}),
-        });
-        bar?.stop();
-        bar = undefined;
-        process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatExport(result)}\n`);
-        return 0;
-      } finally {
-        bar?.stop();
-      }
+      // SIGINT/SIGTERM: the file being written is removed (complete ones stay), exit 130/143.
+      return interruptible(ctx.logger, 'stopping the export and removing the file being written', async (signal) => {
+        try {
+          const result = await exportTable(db, {
+            signal,
+            table: opts.table,
+            ...(opts.from ? { from: opts.from } : {}),
+            ...(opts.to ? { to: opts.to } : {}),
+            outDir: opts.out,
+            headerLang: opts.headerLang,
+            bom: opts.bom ?? opts.headerLang === 'zh',
+            ...(opts.splitBy ? { splitBy: opts.splitBy } : {}),
+            ...(showBar
+              ? {
+                  onStart: (total: number) => {
+                    bar = new cliProgress.SingleBar({
+                      stream: process.stderr,
+                      format: `${opts.table} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted} | eta {eta_formatted}`,
+                      hideCursor: true,
+                      noTTYOutput: !process.stderr.isTTY,
+                      notTTYSchedule: 2000,
+                    }, cliProgress.Presets.shades_classic);
+                    bar.start(total, 0);
+                  },
+                  onRows: (n: number) => bar?.update(n),
+                }
+              : {}),
+          });
+          bar?.stop();
+          bar = undefined;
+          process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatExport(result)}\n`);
+          return 0;
+        } finally {
+          bar?.stop();
+        }
+      });
     }));
 }

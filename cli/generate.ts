@@ -9,7 +9,7 @@ type GenerateFlags = Omit<GenerateOptions, 'chunkOrders' | 'orderThread'> & { js
 const HELP = `
 The store goes into the source database (--source, HUB_SOURCE_URL; default sqlite:./data/source.db):
 categories, products, orders with their lines, refunds, invoices, logistics orders and routes, as
-1688 Cloud Hub replicates them (docs: ../shared/docs/source-shapes.md). The same seed and arguments
+1688 Cloud Hub replicates them (JSON blobs, fen amounts, 18-digit ids). The same seed and arguments
 always give byte-identical tables.
 
 The generator keeps its state (seed, simulated clock, next ids) in a hub_etl_generator table and

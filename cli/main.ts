@@ -73,7 +73,8 @@ async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code);
+      // `hub-etl` with no command prints the help to stderr (commander's exit code 1): a usage error, 2.
+      const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code) && err.exitCode === 0;
       process.exitCode = ok ? 0 : 2;
       return;
     }

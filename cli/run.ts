@@ -5,6 +5,7 @@ import { runStreamsExclusive } from '../jobs/lock.js';
 import { DEFAULT_RUN } from '../jobs/run.js';
 import { STREAM_NAMES } from '../jobs/streams.js';
 import { action, wholeNumber } from './action.js';
+import { interruptible } from './signals.js';
 
 interface RunFlags { stream?: string[]; fullRefresh?: boolean; batchSize: number; lookback: string; safetyLag: string; json?: boolean; queue?: boolean; lockWait: string }
 
@@ -49,9 +50,12 @@ export function registerRun(program: Command): void {
         }
         return 0;
       }
-      // One run per stream at a time: a stream someone else is running is waited for (lease in the warehouse).
-      const results = await runStreamsExclusive(ctx, req, { waitMs: parseDuration(opts.lockWait, '--lock-wait') });
-      process.stdout.write(opts.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatSummaries(results)}\n`);
-      return 0;
+      const waitMs = parseDuration(opts.lockWait, '--lock-wait');
+      // SIGINT/SIGTERM: the batch in hand commits (or rolls back), the lease is released at once, exit 130/143.
+      return interruptible(ctx.logger, 'stopping after the batch in hand commits', async (signal) => {
+        // One run per stream at a time: a stream someone else is running is waited for (lease in the warehouse).
+        const results = await runStreamsExclusive(ctx, { ...req, signal }, { waitMs, signal });
+        process.stdout.write(opts.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatSummaries(results)}\n`);
+      });
     }));
 }

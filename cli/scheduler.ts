@@ -6,7 +6,7 @@ import { DEFAULT_SCHEDULES_FILE, loadSchedules } from '../jobs/queue/schedules.j
 import { describe } from '../lib/errors.js';
 import { action } from './action.js';
 
-interface SchedulerFlags { schedules: string; once?: boolean; json?: boolean }
+interface SchedulerFlags { schedules?: string; once?: boolean; json?: boolean }
 
 const RESYNC_MS = 5 * 60_000;
 
@@ -19,12 +19,13 @@ export function registerScheduler(program: Command): void {
   program
     .command('scheduler')
     .description('keep the queue\'s job schedulers equal to the schedules file (adds, updates, removes); stays up unless --once')
-    .option('--schedules <file>', 'schedules file (JSON)', DEFAULT_SCHEDULES_FILE)
+    .option('--schedules <file>', 'schedules file (JSON; default: schedules/default.json of this hub-etl)')
     .option('--once', 'sync once and exit (deploys, tests)')
     .option('--json', 'print what changed as JSON')
     .action(action<SchedulerFlags>(async (ctx, opts) => {
       // The file is checked before Redis is touched: a bad file changes nothing.
-      const first = loadSchedules(opts.schedules);
+      const file = opts.schedules ?? DEFAULT_SCHEDULES_FILE;
+      const first = loadSchedules(file);
       const [{ openQueues }, { syncSchedulers }] = await Promise.all([import('../jobs/queue/queues.js'), import('../jobs/queue/scheduler.js')]);
       const queues = await openQueues(ctx);
       try {
@@ -34,7 +35,7 @@ export function registerScheduler(program: Command): void {
         // Staying up heals schedulers lost with Redis data, and SIGHUP applies an edited file without a restart.
         const resync = async (why: string) => {
           try {
-            const again = await syncSchedulers(queues, loadSchedules(opts.schedules), ctx.logger);
+            const again = await syncSchedulers(queues, loadSchedules(file), ctx.logger);
             if (again.added.length + again.updated.length + again.removed.length > 0) process.stdout.write(`${formatSync(again)} (${why})\n`);
           } catch (err) {
             ctx.logger.error('re-sync failed; the live schedulers are unchanged', { why, error: describe(err) });

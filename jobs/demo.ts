@@ -10,7 +10,7 @@ import { migrate } from './migrate.js';
 import { runStreamsExclusive } from './lock.js';
 import { DEFAULT_RUN } from './run.js';
 import type { RunSummary } from './engine.js';
-import { warehouseStatus, type WarehouseStatus } from './status.js';
+import { readSourceClock, warehouseStatus, type WarehouseStatus } from './status.js';
 import { verify, type VerifyResult } from './verify.js';
 
 export interface DemoResult {
@@ -49,7 +49,7 @@ export async function demo(ctx: Context, opts: { orders: number }): Promise<Demo
     schemaVersion: schema.current,
     runs,
     runSeconds,
-    status: await warehouseStatus(wh),
+    status: await warehouseStatus(wh, new Date(), await readSourceClock(ctx)),
     verify: await verify(await ctx.source(), wh),
   };
 }

@@ -266,6 +266,8 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       });
       committing.catch(() => undefined); // awaited before the next write or at the end
       pendingWrite = committing;
+      // SQLite's driver is synchronous and never yields to the event loop: give a SIGINT/SIGTERM handler its turn.
+      if (opts.signal) await new Promise<void>((resolve) => setImmediate(resolve));
       if (opts.signal?.aborted) break;
     }
     await pendingWrite;

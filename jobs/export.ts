@@ -78,6 +78,8 @@ export interface ExportOptions {
   onStart?: (total: number) => void;
   /** Called as rows are written, with the count so far. */
   onRows?: (rows: number) => void;
+  /** When aborted, the export stops: the file being written is removed, files already complete stay. */
+  signal?: AbortSignal;
 }
 
 export interface ExportedFile { path: string; rows: number; day?: string }
@@ -135,8 +137,12 @@ class FileWriter {
   private readonly ws: fs.WriteStream;
   private failed: Error | null = null;
 
+  // A forced exit (a second SIGINT/SIGTERM) skips discard(): the temporary file goes on the way out.
+  private readonly onExit = () => fs.rmSync(this.tmp, { force: true });
+
   constructor(readonly final: string, columns: CsvColumn[], opts: CsvOptions) {
     this.tmp = path.join(path.dirname(final), `.${path.basename(final)}.tmp-${process.pid}`);
+    process.once('exit', this.onExit);
     this.ws = fs.createWriteStream(this.tmp);
     this.t = csvTransform(columns, opts);
     this.t.on('error', (e: Error) => (this.failed ??= e));
@@ -171,12 +177,14 @@ class FileWriter {
       await fh.close();
     }
     await fsp.rename(this.tmp, this.final);
+    process.off('exit', this.onExit);
   }
 
   async discard(): Promise<void> {
     this.t.destroy();
     this.ws.destroy();
     await fsp.rm(this.tmp, { force: true });
+    process.off('exit', this.onExit);
   }
 }
 
@@ -234,8 +242,16 @@ export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportRe
       }
       await writer!.write(row);
       rows++;
-      if (opts.onRows && rows % 1000 === 0) opts.onRows(rows);
+      if (rows % 1000 === 0) {
+        opts.onRows?.(rows);
+        if (opts.signal) {
+          // SQLite's cursor is synchronous: give a pending SIGINT/SIGTERM handler its turn now and then.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (opts.signal.aborted) throw opts.signal.reason;
+        }
+      }
     }
+    if (opts.signal?.aborted) throw opts.signal.reason;
     if (writer) {
       await writer.finish();
       files.push({ path: writer.final, rows: writer.rows, ...(split ? { day: day! } : {}) });

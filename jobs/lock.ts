@@ -20,6 +20,8 @@ export interface LeaseOptions {
   /** Pause between two attempts while waiting, in ms. */
   pollMs?: number;
   logger?: Logger;
+  /** Stops a wait for the lease (SIGINT/SIGTERM of an inline run): the wait ends with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
@@ -65,13 +67,64 @@ function ownerId(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`.slice(-160);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** This process's host name as etl_lock.holder_host records it. */
+const HOST = () => os.hostname().slice(0, 128);
+
+/** False only when no process with this id exists here (ESRCH); one of another user (EPERM) is alive. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Waits `ms`, or less when the signal aborts (the caller then sees it aborted). */
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
+  const timer = setTimeout(done, ms);
+  function done() {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', done);
+    resolve();
+  }
+  signal?.addEventListener('abort', done, { once: true });
+});
+
+export interface LeaseHolder {
+  owner: string;
+  expiresAt: string;
+  held: boolean;
+  /** Host name and process id of the holder (null for a lease taken before warehouse version 4). */
+  host: string | null;
+  pid: number | null;
+}
 
 /** Who holds a stream's lease and until when (empty owner when it was never taken). */
-export async function leaseHolder(db: Db, stream: string): Promise<{ owner: string; expiresAt: string; held: boolean } | null> {
-  const [row] = await rawRows<{ owner: string; expires_at: string; held: unknown }>(db, db.dialect,
-    `select owner, expires_at, case when expires_at > ${nowSql(db.dialect)} then 1 else 0 end as held from ${TABLE} where stream = ?`, [stream]);
-  return row ? { owner: String(row.owner), expiresAt: String(row.expires_at), held: Number(row.held) === 1 } : null;
+export async function leaseHolder(db: Db, stream: string): Promise<LeaseHolder | null> {
+  const [row] = await rawRows<{ owner: string; expires_at: string; held: unknown; holder_host: unknown; holder_pid: unknown }>(db, db.dialect,
+    `select owner, expires_at, case when expires_at > ${nowSql(db.dialect)} then 1 else 0 end as held, holder_host, holder_pid from ${TABLE} where stream = ?`, [stream]);
+  if (!row) return null;
+  return {
+    owner: String(row.owner),
+    expiresAt: String(row.expires_at),
+    held: Number(row.held) === 1,
+    host: row.holder_host === null || row.holder_host === undefined ? null : String(row.holder_host),
+    pid: row.holder_pid === null || row.holder_pid === undefined ? null : Number(row.holder_pid),
+  };
+}
+
+/**
+ * Takes over a lease whose holder ran on this host and is gone (SIGKILL, a crash): nobody renews it,
+ * and waiting for it to expire only delays the next run. Conditional on the same owner still holding
+ * it, so two processes finding the same dead holder cannot both take it.
+ */
+async function takeOverDead(db: Db, stream: string, holder: LeaseHolder, owner: string, leaseMs: number): Promise<boolean> {
+  if (!holder.held || holder.host !== HOST() || holder.pid === null || holder.pid === process.pid || processAlive(holder.pid)) return false;
+  const n = await db.knex(TABLE)
+    .where({ stream, owner: holder.owner })
+    .update({ owner, acquired_at: db.knex.raw(nowSql(db.dialect)), expires_at: db.knex.raw(laterSql(db.dialect, leaseMs)), released_at: null, holder_host: HOST(), holder_pid: process.pid });
+  return Number(n) === 1;
 }
 
 /** One attempt: true when this owner now holds the lease. */
@@ -88,7 +141,7 @@ async function tryTake(db: Db, stream: string, owner: string, leaseMs: number): 
   const n = await db.knex(TABLE)
     .where({ stream })
     .andWhereRaw(`expires_at <= ${now}`)
-    .update({ owner, acquired_at: db.knex.raw(now), expires_at: db.knex.raw(laterSql(d, leaseMs)), released_at: null });
+    .update({ owner, acquired_at: db.knex.raw(now), expires_at: db.knex.raw(laterSql(d, leaseMs)), released_at: null, holder_host: HOST(), holder_pid: process.pid });
   return Number(n) === 1;
 }
 
@@ -104,15 +157,21 @@ export async function acquireLease(db: Db, stream: string, opts: LeaseOptions = 
   const started = Date.now();
   let told = false;
   for (;;) {
+    if (opts.signal?.aborted) throw opts.signal.reason;
     if (await tryTake(db, stream, owner, leaseMs)) break;
     const holder = await leaseHolder(db, stream);
+    if (holder && (await takeOverDead(db, stream, holder, owner, leaseMs))) {
+      opts.logger?.warn(`took over the lease of ${stream} from pid ${holder.pid} on this host, which is no longer running`, { stream, holder: holder.owner, lease_until: holder.expiresAt });
+      break;
+    }
     if (Date.now() - started >= waitMs) throw new LeaseBusyError(stream, holder?.owner ?? '', holder?.expiresAt ?? '');
     if (!told) {
-      opts.logger?.info('waiting for the stream lease', { stream, holder: holder?.owner, lease_until: holder?.expiresAt });
+      const who = holder?.host ? `${holder.host} pid ${holder.pid ?? '?'}` : holder?.owner || 'another process';
+      opts.logger?.info(`waiting for the lease of ${stream} held by ${who} until ${holder?.expiresAt ?? '?'} UTC`, { stream, holder: holder?.owner, lease_until: holder?.expiresAt });
       told = true;
     }
     // Jitter keeps waiters on several hosts from polling in step.
-    await sleep(Math.min(pollMs * (0.5 + Math.random()), Math.max(50, waitMs - (Date.now() - started))));
+    await sleep(Math.min(pollMs * (0.5 + Math.random()), Math.max(50, waitMs - (Date.now() - started))), opts.signal);
   }
 
   const lost = new AbortController();

@@ -11,6 +11,13 @@ const HISTORY = 'etl_schema_migrations';
 // Errors that mean "already there": a migration interrupted after some statements can be re-run.
 const ALREADY = new Set(['ER_DUP_KEYNAME', 'ER_DUP_FIELDNAME', 'ER_TABLE_EXISTS_ERROR']);
 
+function alreadyThere(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  if (code && ALREADY.has(code)) return true;
+  // SQLite has no IF NOT EXISTS for columns and one generic code: a column a fresh install's version 1 already created.
+  return code === 'SQLITE_ERROR' && /duplicate column name/i.test(String((err as Error).message));
+}
+
 async function ensureHistory(db: Db): Promise<void> {
   const exists = await db.knex.schema.hasTable(HISTORY);
   if (exists) return;
@@ -40,8 +47,7 @@ export async function migrate(db: Db, logger: Logger): Promise<MigrateResult> {
         try {
           await db.knex.raw(sql);
         } catch (err) {
-          const code = (err as { code?: string }).code;
-          if (!code || !ALREADY.has(code)) throw err;
+          if (!alreadyThere(err)) throw err;
         }
       }
       try {

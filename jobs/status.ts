@@ -1,6 +1,11 @@
-// Per stream: watermark, lag, last run and its counts, open rejects. Read from the warehouse only.
+// Per stream: watermark, lag, last run and its counts, open rejects. Read from the warehouse, plus the
+// source's clock for the lag as of now.
+import { maskSecrets } from '../lib/config.js';
+import type { Context } from '../lib/context.js';
 import type { Db } from '../lib/db.js';
+import { describe } from '../lib/errors.js';
 import type { RunCounts } from '../sinks/sink.js';
+import { isSynthetic, sourceNowUtc } from '../sources/replica.js';
 import { appliedVersion } from './migrate.js';
 import { STREAMS } from './streams.js';
 
@@ -10,6 +15,11 @@ export interface StreamStatus {
   watermarkAt: string | null;
   /** How far the warehouse was behind the source at the last run: source clock − watermark, in seconds. */
   lagSeconds: number | null;
+  /**
+   * How far it is behind now: the source's clock when the status was taken − watermark, in seconds.
+   * Grows while nothing loads (a dead scheduler, stopped workers); null for a stream never loaded.
+   */
+  lagNowSeconds: number | null;
   lastRun: RunInfo | null;
   openRejects: number;
 }
@@ -44,12 +54,34 @@ export function runInfo(run: Record<string, unknown>): RunInfo {
   };
 }
 
-export interface WarehouseStatus { schemaVersion: number; generatedAt: string; streams: StreamStatus[] }
+export interface WarehouseStatus {
+  schemaVersion: number;
+  generatedAt: string;
+  /** The source's clock (UTC) that lagNowSeconds is measured against: this host's clock when the source could not be read. */
+  sourceClockAt: string;
+  /** Why the source's clock could not be read (lagNowSeconds then uses this host's clock). */
+  sourceClockError?: string;
+  streams: StreamStatus[];
+}
+
+/** The source's clock, or why it could not be read. A synthetic store's clock is its simulated time. */
+export type SourceClock = { at: Date } | { error: string };
+
+export async function readSourceClock(ctx: Context): Promise<SourceClock> {
+  try {
+    const src = await ctx.source();
+    return { at: await sourceNowUtc(src, await isSynthetic(src)) };
+  } catch (err) {
+    return { error: maskSecrets(describe(err)) };
+  }
+}
 
 const utcMs = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-export async function warehouseStatus(db: Db, now = new Date()): Promise<WarehouseStatus> {
+/** The status of every stream; `clock` is the source's clock for the lag as of now (this host's when absent or unreadable). */
+export async function warehouseStatus(db: Db, now = new Date(), clock?: SourceClock): Promise<WarehouseStatus> {
+  const sourceNow = clock && 'at' in clock ? clock.at : now;
   const schemaVersion = await appliedVersion(db);
   const streams: StreamStatus[] = [];
   const ready = schemaVersion > 0;
@@ -64,17 +96,29 @@ export async function warehouseStatus(db: Db, now = new Date()): Promise<Warehou
     const wm = ready ? await db.knex('etl_watermark').where({ stream: def.name }).first() : undefined;
     const run = ready ? await db.knex('etl_run').where({ stream: def.name }).orderBy('run_id', 'desc').first() : undefined;
     const at = str(wm?.cursor_at);
-    const clock = str(wm?.source_clock_at);
+    const clockAtRun = str(wm?.source_clock_at);
     streams.push({
       stream: def.name,
       watermark: str(wm?.cursor_value),
       watermarkAt: at,
-      lagSeconds: at ? Math.max(0, Math.round(((clock ? utcMs(clock) : now.getTime()) - utcMs(at)) / 1000)) : null,
+      lagSeconds: at ? Math.max(0, Math.round(((clockAtRun ? utcMs(clockAtRun) : now.getTime()) - utcMs(at)) / 1000)) : null,
+      lagNowSeconds: at ? Math.max(0, Math.round((sourceNow.getTime() - utcMs(at)) / 1000)) : null,
       lastRun: run ? runInfo(run) : null,
       openRejects: rejects.get(def.name) ?? 0,
     });
   }
-  return { schemaVersion, generatedAt: now.toISOString(), streams };
+  return {
+    schemaVersion,
+    generatedAt: now.toISOString(),
+    sourceClockAt: sourceNow.toISOString(),
+    ...(clock && 'error' in clock ? { sourceClockError: clock.error } : {}),
+    streams,
+  };
+}
+
+/** Streams whose lag as of now exceeds `maxSeconds`, or that were never loaded. */
+export function staleStreams(s: WarehouseStatus, maxSeconds: number): Array<{ stream: string; lagSeconds: number | null }> {
+  return s.streams.filter((x) => x.lagNowSeconds === null || x.lagNowSeconds > maxSeconds).map((x) => ({ stream: x.stream, lagSeconds: x.lagNowSeconds }));
 }
 
 /** Lag as people read it: 45s, 12m, 3h 5m, 2d 4h. */
@@ -88,10 +132,11 @@ export function humanLag(seconds: number | null): string {
 
 /** A plain-text table of the status, one line per stream. */
 export function formatStatus(s: WarehouseStatus): string {
-  const header = ['stream', 'watermark', 'lag', 'last run', 'read', 'upserted', 'unchanged', 'rejected', 'open rejects'];
+  const header = ['stream', 'watermark', 'lag now', 'at last run', 'last run', 'read', 'upserted', 'unchanged', 'rejected', 'open rejects'];
   const rows = s.streams.map((x) => [
     x.stream,
     x.watermark ?? '—',
+    humanLag(x.lagNowSeconds),
     humanLag(x.lagSeconds),
     x.lastRun ? `#${x.lastRun.runId} ${x.lastRun.status}` : 'never',
     String(x.lastRun?.rowsRead ?? '—'),
@@ -101,7 +146,10 @@ export function formatStatus(s: WarehouseStatus): string {
     String(x.openRejects),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const failed = s.streams.filter((x) => x.lastRun?.status === 'failed').map((x) => `  ${x.stream}: ${x.lastRun!.error ?? 'failed'}`);
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...(failed.length ? ['', 'failed runs:', ...failed] : [])].join('\n');
+  const clock = s.sourceClockError
+    ? `lag now by this host's clock (${s.sourceClockAt}): the source's clock could not be read: ${s.sourceClockError}`
+    : `lag now = source clock ${s.sourceClockAt.replace('T', ' ').replace('Z', '')} UTC − watermark; at last run = as the last run left it`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '', clock, ...(failed.length ? ['', 'failed runs:', ...failed] : [])].join('\n');
 }

@@ -2,6 +2,7 @@
 // money in fen, line sums against their order, and exact extreme ids. Names every mismatch.
 import type { Db, Dialect } from '../lib/db.js';
 import { eachRow, rawRows } from '../lib/db.js';
+import type { Logger } from '../lib/logger.js';
 import { inspectSource, quoteIdent, type SourceSchema } from '../sources/replica.js';
 
 export interface Check { stream: string; name: string; ok: boolean; detail: string }
@@ -153,8 +154,9 @@ async function pendingKeys(src: Db, schema: SourceSchema, c: CountSpec, watermar
   return keys(src, c.pending(src, schema), [watermark]);
 }
 
-async function countChecks(src: Db, schema: SourceSchema, wh: Db, marks: Map<string, string>, checks: Check[]): Promise<void> {
+async function countChecks(src: Db, schema: SourceSchema, wh: Db, marks: Map<string, string>, checks: Check[], stop: (step: string) => Promise<void>): Promise<void> {
   for (const c of COUNTS) {
+    await stop(`row count of ${c.stream}`);
     const s = Number((await one(src, `select count(*) as n from ${quoteIdent(src.dialect, c.source)}`)).n ?? 0);
     const whereState = c.warehouse === 'etl_row_state' ? ` where stream = '${c.stream}'` : '';
     const w = Number((await one(wh, `select count(*) as n from ${c.warehouse}${whereState}`)).n ?? 0);
@@ -276,13 +278,23 @@ async function idChecks(src: Db, wh: Db, marks: Map<string, string>, checks: Che
   checks.push({ stream: 'orders', name: 'largest order ID exact', ok: got === id, detail: `source ${id}, fct_order ${got ?? 'missing'}` });
 }
 
-export async function verify(src: Db, wh: Db): Promise<VerifyResult> {
+/** `signal`: stops between checks (SIGINT/SIGTERM); verify only reads, so nothing is left to undo. */
+export async function verify(src: Db, wh: Db, opts: { signal?: AbortSignal; logger?: Logger } = {}): Promise<VerifyResult> {
+  const stop = async (step: string) => {
+    // SQLite's driver never yields to the event loop: give a SIGINT/SIGTERM handler its turn.
+    if (opts.signal) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    opts.logger?.debug(`verify: ${step}`);
+  };
   const schema = await inspectSource(src);
   const checks: Check[] = [];
   const marks = await watermarks(wh);
-  await countChecks(src, schema, wh, marks, checks);
+  await countChecks(src, schema, wh, marks, checks, stop);
+  await stop('orders and goods value per day');
   await orderDayChecks(src, wh, marks, checks);
+  await stop('refund money and line sums');
   await moneyChecks(src, wh, marks, checks);
+  await stop('largest order id');
   await idChecks(src, wh, marks, checks);
   return { ok: checks.every((c) => c.ok), checks };
 }

@@ -39,6 +39,9 @@ export class SourceError extends HubError {}
 /** Writing the warehouse failed. */
 export class SinkError extends HubError {}
 
+/** Work stopped on request (SIGINT/SIGTERM) at a clean point: nothing half-written is left behind. */
+export class InterruptedError extends HubError {}
+
 /** A safety check refused an operation (for example writing into a replica hub-etl did not create). Exit code 1. */
 export class SafetyError extends HubError {}
 

@@ -26,11 +26,17 @@ function pretty(color: boolean) {
   });
 }
 
+/** Colours on a terminal only, and never when NO_COLOR is set to anything but the empty string (no-color.org). */
+export function useColour(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
 export function createLogger(opts: { format: LogFormat; level: string; silent?: boolean }): Logger {
   const format =
     opts.format === 'json'
       ? winston.format.combine(mask(), winston.format.timestamp(), winston.format.json())
-      : winston.format.combine(mask(), winston.format.timestamp(), pretty(Boolean(process.stderr.isTTY)));
+      : winston.format.combine(mask(), winston.format.timestamp(), pretty(useColour()));
   return winston.createLogger({
     level: opts.level,
     silent: opts.silent ?? false,

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes MariaDB (127.0.0.1:3306, root, empty password) and Redis (127.0.0.1:6379) answer:
 # installs them with apt-get when missing, starts them when they are not answering, waits until they do.
+# Also installs the checkers the operations tests run: promtool (Debian's prometheus package) and
+# systemd-analyze (systemd); neither server is started.
 set -euo pipefail
 
 log() { printf 'services: %s\n' "$*" >&2; }
@@ -14,6 +16,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+need_tools=()
+command -v promtool >/dev/null 2>&1 || need_tools+=(prometheus)
+command -v systemd-analyze >/dev/null 2>&1 || need_tools+=(systemd)
+if [ ${#need_tools[@]} -gt 0 ]; then
+  log "installing ${need_tools[*]} (for promtool and systemd-analyze)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Without recommends: the checkers are all the tests need (no exporters); the packages' services are not started here.
+  apt-get install -y -qq --no-install-recommends "${need_tools[@]}" >/dev/null
 fi
 
 mysql_cli() { if command -v mariadb >/dev/null 2>&1; then mariadb "$@"; else mysql "$@"; fi; }

@@ -5,12 +5,15 @@ import { openQueues } from '../jobs/queue/queues.js';
 import { STREAM_NAMES } from '../jobs/streams.js';
 import { needRedis, runCli, tempSqliteUrl } from './helpers.js';
 import { liveDashboard } from './dashboard-helpers.js';
+import { isExported } from './ops-helpers.js';
+import { run } from './stream-helpers.js';
 
 test('/api/status answers the same data as hub-etl status --json', async (t) => {
   if (!(await needRedis(t))) return;
-  const { dash, warehouse } = await liveDashboard(t);
+  const { dash, warehouse, source } = await liveDashboard(t);
   const api = (await (await fetch(`${dash.url}/api/status`)).json()) as Record<string, unknown>;
-  const cli = await runCli(['status', '--json'], { env: { HUB_WAREHOUSE_URL: warehouse } });
+  // Both read the lag against the synthetic store's clock, which stands still between runs.
+  const cli = await runCli(['status', '--json'], { env: { HUB_WAREHOUSE_URL: warehouse, HUB_SOURCE_URL: source } });
   t.is(cli.code, 0, cli.stderr);
   const expected = JSON.parse(cli.stdout) as Record<string, unknown>;
   delete api.generatedAt;
@@ -28,19 +31,58 @@ test('/metrics is Prometheus text with lag, row counts and queue depths', async 
   t.is(res.status, 200);
   t.regex(res.headers.get('content-type') ?? '', /^text\/plain/);
   const text = await res.text();
-  const typed = new Set<string>();
+  const typed = new Map<string, string>();
   for (const line of text.trimEnd().split('\n')) {
+    if (line === '') continue;
     const m = /^# (HELP|TYPE) (\S+) (.+)$/.exec(line);
     if (m) {
-      if (m[1] === 'TYPE') typed.add(m[2]!);
+      if (m[1] === 'TYPE') typed.set(m[2]!, m[3]!);
       continue;
     }
     t.regex(line, SAMPLE);
-    t.true(typed.has(line.split(/[{ ]/)[0]!), `${line} has a # TYPE line before it`);
+    t.true(isExported(typed, line.split(/[{ ]/)[0]!), `${line} has a # TYPE line before it`);
   }
   for (const s of STREAM_NAMES) t.regex(text, new RegExp(`^hub_etl_stream_lag_seconds\\{stream="${s}"\\} \\d+$`, 'm'));
   t.regex(text, /^hub_etl_recent_run_rows\{stream="orders",outcome="read"\} [1-9]\d*$/m);
   t.regex(text, /^hub_etl_queue_jobs\{queue="runs",state="failed"\} 0$/m);
+  t.regex(text, /^hub_etl_rows_total\{stream="orders",outcome="read"\} [1-9]\d*$/m);
+  t.regex(text, /^hub_etl_runs_total\{stream="orders",result="succeeded"\} 1$/m);
+  t.regex(text, /^hub_etl_run_duration_seconds_count\{stream="orders"\} 1$/m);
+  t.regex(text, /^hub_etl_stream_last_success_timestamp_seconds\{stream="orders"\} \d+(\.\d+)?$/m);
+  t.is(typed.get('hub_etl_rows_total'), 'counter');
+  t.is(typed.get('hub_etl_run_duration_seconds'), 'histogram');
+  t.regex(text, /^process_cpu_seconds_total \d/m);
+  // No unbounded label: a run id would make a new series per run.
+  t.false(/run_id=/.test(text));
+});
+
+/** One sample's value in an exposition text, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+test('/metrics measures the lag at scrape time: it rises with the source clock while nothing runs, and counters only grow', async (t) => {
+  if (!(await needRedis(t))) return;
+  const { ctx, dash, source } = await liveDashboard(t);
+  const scrape = async () => (await fetch(`${dash.url}/metrics`)).text();
+  const before = await scrape();
+  const lag0 = sample(before, 'hub_etl_stream_lag_seconds{stream="orders"}')!;
+  const runs0 = sample(before, 'hub_etl_runs_total{stream="orders",result="succeeded"}')!;
+  const read0 = sample(before, 'hub_etl_rows_total{stream="orders",outcome="read"}')!;
+  // Two hours pass at the source and no run loads them: a dead scheduler.
+  const adv = await runCli(['generate', '--advance', '--hours', '2'], { env: { HUB_SOURCE_URL: source } });
+  t.is(adv.code, 0, adv.stderr);
+  const stale = await scrape();
+  t.is(sample(stale, 'hub_etl_stream_lag_seconds{stream="orders"}'), lag0 + 7200);
+  t.is(sample(stale, 'hub_etl_runs_total{stream="orders",result="succeeded"}'), runs0);
+  // A run catches up: the lag falls back, the counters grow by what the run did.
+  const [summary] = await run(ctx, { streams: ['orders'] });
+  const after = await scrape();
+  t.true(sample(after, 'hub_etl_stream_lag_seconds{stream="orders"}')! < 600);
+  t.is(sample(after, 'hub_etl_runs_total{stream="orders",result="succeeded"}'), runs0 + 1);
+  t.is(sample(after, 'hub_etl_rows_total{stream="orders",outcome="read"}'), read0 + summary!.rowsRead);
+  t.is(sample(after, 'hub_etl_run_duration_seconds_count{stream="orders"}'), runs0 + 1);
 });
 
 test('--host 0.0.0.0 without credentials refuses to start with one line and exit 2', async (t) => {

@@ -1,4 +1,4 @@
-// The generated store follows ../shared/docs/source-shapes.md on SQLite and MariaDB: every blob parses
+// The generated store follows the Cloud Hub source shapes on SQLite and MariaDB: every blob parses
 // losslessly, ids above 2^53 stay exact, money keeps its units and invariants, columns and blobs agree.
 import test, { type ExecutionContext } from 'ava';
 import {

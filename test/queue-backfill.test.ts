@@ -56,7 +56,7 @@ test.serial('a chunk that fails for good is reported with its error; --status sh
   await generate(t, src, ['--orders', '120', '--seed', '32']);
   const prefix = queuePrefix(t);
   const env = { HUB_SOURCE_URL: src, HUB_WAREHOUSE_URL: wh, HUB_REDIS_URL: REDIS_URL, HUB_QUEUE_PREFIX: prefix };
-  const worker = await startWorker(queueContext(t, { source: src, warehouse: wh, prefix }), { concurrency: 2 });
+  const worker = await startWorker(queueContext(t, { source: src, warehouse: wh, prefix }), { concurrency: 2, migrate: true });
   t.teardown(() => worker.close());
   const { from, to, days } = await sourceDays(src);
   const source = await writableSource(t, src);

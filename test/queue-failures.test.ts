@@ -17,7 +17,7 @@ test('a lost connection is retried with backoff; a fatal error fails the job at 
   const wh = tempSqliteUrl(t, 'wh.db');
   // Nothing listens on port 1: connecting to the source is refused, which may work on a later attempt.
   const retriable = queueContext(t, { source: 'mysql://root@127.0.0.1:1/nowhere', warehouse: wh, prefix });
-  const worker = await startWorker(retriable, { concurrency: 1 });
+  const worker = await startWorker(retriable, { concurrency: 1, migrate: true });
   t.teardown(() => worker.close());
   const [queued] = await enqueueRuns(worker.queues, { streams: ['orders'], mode: 'incremental', requestedBy: 'test' });
   const job = await waitFor('the first attempt to fail', async () => {
@@ -33,7 +33,7 @@ test('a lost connection is retried with backoff; a fatal error fails the job at 
   const fatalPrefix = queuePrefix(t);
   const missing = path.join(tempDir(t), 'no-such-source.db');
   const fatal = queueContext(t, { source: `sqlite:${missing}`, warehouse: tempSqliteUrl(t, 'wh2.db'), prefix: fatalPrefix });
-  const w2 = await startWorker(fatal, { concurrency: 1 });
+  const w2 = await startWorker(fatal, { concurrency: 1, migrate: true });
   t.teardown(() => w2.close());
   const [q2] = await enqueueRuns(w2.queues, { streams: ['orders'], mode: 'incremental', requestedBy: 'test' });
   // A job written by some other program version: refused without retries.
@@ -91,7 +91,7 @@ test('a verify job fails at once, naming the mismatches, while the warehouse is 
   const wh = tempSqliteUrl(t, 'wh.db');
   await generate(t, src, ['--orders', '60', '--seed', '71']);
   const ctx = queueContext(t, { source: src, warehouse: wh, prefix });
-  const worker = await startWorker(ctx, { concurrency: 1 });
+  const worker = await startWorker(ctx, { concurrency: 1, migrate: true });
   t.teardown(() => worker.close());
   const behind = await enqueueVerify(worker.queues, 'test');
   await waitFor('verify to fail', async () => (await worker.queues.runs.getJobState(behind.jobId)) === 'failed', 30_000);

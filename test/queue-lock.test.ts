@@ -1,6 +1,8 @@
 // The stream lease (jobs/lock.ts) on SQLite and MariaDB: one holder at a time, waiting, expiry, loss.
+import { spawn } from 'node:child_process';
+import os from 'node:os';
 import test from 'ava';
-import { acquireLease, leaseHolder, LeaseBusyError, withStreamLease } from '../jobs/lock.js';
+import { acquireLease, leaseHolder, LeaseBusyError, processAlive, withStreamLease } from '../jobs/lock.js';
 import { migrate } from '../jobs/migrate.js';
 import { openDb, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
@@ -9,6 +11,20 @@ import { sleep } from './queue-helpers.js';
 import { BACKENDS, freshUrl } from './stream-helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
+
+/** The pid of a process that existed and is gone now. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
+
+/** A process that stays alive until the test ends. */
+function livePid(t: Parameters<typeof freshUrl>[0]): number {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  t.teardown(() => child.kill('SIGKILL'));
+  return child.pid!;
+}
 
 async function warehouse(t: Parameters<typeof freshUrl>[0], backend: (typeof BACKENDS)[number]): Promise<Db | null> {
   const url = await freshUrl(t, backend, 'lock');
@@ -78,5 +94,37 @@ for (const backend of BACKENDS) {
     });
     t.is(result, 42);
     t.false((await leaseHolder(db, 'refunds'))!.held);
+  });
+}
+
+for (const backend of BACKENDS) {
+  test(`${backend}: a lease whose holder process on this host is gone is taken over at once, one held by a live process is not`, async (t) => {
+    const db = await warehouse(t, backend);
+    if (!db) return;
+    const held = await acquireLease(db, 'orders', { leaseMs: 60_000 });
+    // The same lease as a crashed process on this host would have left it: still valid for a minute.
+    const dead = await deadPid();
+    t.false(processAlive(dead));
+    await held.release();
+    const other = await acquireLease(db, 'orders', { leaseMs: 60_000 });
+    await db.knex('etl_lock').where({ stream: 'orders' }).update({ holder_pid: dead });
+    t.is((await leaseHolder(db, 'orders'))!.host, os.hostname());
+    const started = Date.now();
+    const taker = await acquireLease(db, 'orders', { leaseMs: 60_000, waitMs: 0 });
+    t.true(Date.now() - started < 5_000);
+    t.not(taker.owner, other.owner);
+    const now = (await leaseHolder(db, 'orders'))!;
+    t.is(now.owner, taker.owner);
+    t.is(now.pid, process.pid);
+    await taker.release();
+
+    // A live process of this host keeps its lease: whoever comes next waits, and then gives up.
+    const kept = await acquireLease(db, 'orders', { leaseMs: 60_000 });
+    await db.knex('etl_lock').where({ stream: 'orders' }).update({ holder_pid: livePid(t) });
+    await t.throwsAsync(acquireLease(db, 'orders', { leaseMs: 60_000, waitMs: 300, pollMs: 100 }), { instanceOf: LeaseBusyError });
+    // Nor is a lease of another host taken over, whatever its pid.
+    await db.knex('etl_lock').where({ stream: 'orders' }).update({ holder_host: 'some-other-host', holder_pid: dead });
+    await t.throwsAsync(acquireLease(db, 'orders', { leaseMs: 60_000, waitMs: 300, pollMs: 100 }), { instanceOf: LeaseBusyError });
+    await kept.release();
   });
 }

@@ -34,7 +34,7 @@ test('a schedule every 2 s loads new source rows with a worker running, and an e
   t.is(first.code, 0, first.stderr);
   t.deepEqual(JSON.parse(first.stdout), { added: ['orders-fast', 'nightly-verify'], updated: [], removed: [], unchanged: [] });
 
-  const worker = await startWorker(queueContext(t, { source: src, warehouse: wh, prefix }), { concurrency: 2 });
+  const worker = await startWorker(queueContext(t, { source: src, warehouse: wh, prefix }), { concurrency: 2, migrate: true });
   t.teardown(() => worker.close());
   const inSource = await rows(src, 'ali1688_order');
   await waitFor('the scheduled runs to load every order', async () => (await rows(wh, 'fct_order')) === inSource, 30_000);

@@ -1,4 +1,4 @@
-// The 1688 status vocabularies (source-shapes §5). Closed ones refuse unknown values with a DataError so
+// The 1688 status vocabularies of orders, refunds and logistics. Closed ones refuse unknown values with a DataError so
 // that a new value shows up as a reject instead of flowing into BI unmapped; open ones are kept raw.
 import { DataError } from '../lib/errors.js';
 import { found, type Raw } from './values.js';

@@ -1,64 +1,251 @@
-// /metrics in the Prometheus text format (version 0.0.4), written by hand: a few gauges, no client library.
-import type { StreamStatus } from '../status.js';
-import type { RunPoint } from './data.js';
+// /metrics through prom-client: one Registry per dashboard, every figure read when Prometheus scrapes
+// (the lag from the source's clock at that moment, so a dead scheduler shows a rising lag), counters
+// and the run-duration histogram fed from etl_run so that they stay right across restarts. No label is
+// unbounded: streams, outcomes, results, queues and job states only.
+import client from 'prom-client';
+import type { Db } from '../../lib/db.js';
+import { eachRow } from '../../lib/db.js';
+import type { Queues } from '../queue/queues.js';
+import { warehouseStatus, type SourceClock, type WarehouseStatus } from '../status.js';
+import { STREAM_NAMES } from '../streams.js';
+import { JOB_STATES, queueDepths, recentRuns, utcMs, type RunPoint } from './data.js';
 
-interface Sample { labels: Record<string, string>; value: number }
-interface Family { name: string; help: string; samples: Sample[] }
+export const OUTCOMES = ['read', 'upserted', 'unchanged', 'rejected'] as const;
+export const RESULTS = ['succeeded', 'failed', 'interrupted', 'abandoned'] as const;
+/** Run-duration buckets, in seconds: a quiet incremental run takes under a second, a full refresh hours. */
+export const DURATION_BUCKETS = [0.25, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600];
 
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-
-function render(families: Family[]): string {
-  const lines: string[] = [];
-  for (const f of families) {
-    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`);
-    for (const s of f.samples) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
-      lines.push(`${f.name}${labels ? `{${labels}}` : ''} ${Number.isFinite(s.value) ? s.value : 'NaN'}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+export interface MetricsInputs {
+  warehouse(): Promise<Db>;
+  sourceClock(): Promise<SourceClock>;
+  queues: Queues | null;
 }
 
-export function metricsText(input: {
-  streams: StreamStatus[];
-  runs: Map<string, RunPoint[]>;
-  queues: Record<string, Record<string, number>> | null;
-}): string {
-  const lag: Sample[] = [];
-  const rows: Sample[] = [];
-  const duration: Sample[] = [];
-  const rejects: Sample[] = [];
-  const runsByStatus: Sample[] = [];
-  for (const s of input.streams) {
-    if (s.lagSeconds !== null) lag.push({ labels: { stream: s.stream }, value: s.lagSeconds });
-    rejects.push({ labels: { stream: s.stream }, value: s.openRejects });
-    const recent = input.runs.get(s.stream) ?? [];
-    const sum = { read: 0, upserted: 0, unchanged: 0, rejected: 0 };
-    const statuses = new Map<string, number>();
-    for (const r of recent) {
-      sum.read += r.rowsRead;
-      sum.upserted += r.rowsUpserted;
-      sum.unchanged += r.rowsUnchanged;
-      sum.rejected += r.rowsRejected;
-      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+export interface Metrics {
+  registry: client.Registry;
+  contentType: string;
+  /** The exposition text, every figure read now. */
+  scrape(): Promise<string>;
+}
+
+interface Snapshot {
+  status: WarehouseStatus;
+  recent: Map<string, RunPoint[]>;
+  queueJobs: Record<string, Record<string, number>> | null;
+  queueTotals: Record<string, { completed: number; failed: number }> | null;
+}
+
+const seconds = (text: string) => utcMs(text) / 1000;
+
+/**
+ * Every finished run of etl_run counted once, in run-id order: rows by outcome, runs by result, the
+ * duration histogram and the last success per stream. The first scrape reads the whole table (a
+ * stream of rows, not a query result in memory), later ones only the runs after the last one read and
+ * those that were still running then. A run's counts and status are written once, when it ends, so the
+ * counters never go down.
+ */
+class RunLedger {
+  private lastId = 0;
+  private readonly running = new Set<string>();
+  readonly lastSuccess = new Map<string, number>();
+
+  constructor(private readonly rows: client.Counter<'stream' | 'outcome'>, private readonly runs: client.Counter<'stream' | 'result'>,
+    private readonly duration: client.Histogram<'stream'>) {
+    for (const stream of STREAM_NAMES) {
+      for (const outcome of OUTCOMES) rows.inc({ stream, outcome }, 0);
+      for (const result of RESULTS) runs.inc({ stream, result }, 0);
+      duration.zero({ stream });
     }
-    for (const [outcome, value] of Object.entries(sum)) rows.push({ labels: { stream: s.stream, outcome }, value });
-    for (const [status, value] of statuses) runsByStatus.push({ labels: { stream: s.stream, status }, value });
-    const last = [...recent].reverse().find((r) => r.durationSeconds !== null);
-    if (last) duration.push({ labels: { stream: s.stream, run_id: last.runId }, value: last.durationSeconds! });
   }
-  const depth: Sample[] = [];
-  for (const [queue, counts] of Object.entries(input.queues ?? {})) {
-    for (const [state, value] of Object.entries(counts)) depth.push({ labels: { queue, state }, value });
+
+  async update(db: Db): Promise<void> {
+    const cols = 'run_id, stream, status, started_at, finished_at, rows_read, rows_upserted, rows_unchanged, rows_rejected';
+    const seen: Array<Record<string, unknown>> = [];
+    await eachRow<Record<string, unknown>>(db, `select ${cols} from etl_run where run_id > ? order by run_id`, [this.lastId], (r) => seen.push(r));
+    if (this.running.size > 0) {
+      const ids = [...this.running];
+      await eachRow<Record<string, unknown>>(db, `select ${cols} from etl_run where run_id in (${ids.map(() => '?').join(', ')})`, ids, (r) => seen.push(r));
+    }
+    for (const r of seen) this.fold(r);
   }
-  const families: Family[] = [
-    { name: 'hub_etl_stream_lag_seconds', help: 'Source clock minus watermark at the last run of the stream, in seconds.', samples: lag },
-    { name: 'hub_etl_stream_open_rejects', help: 'Open (unresolved) rejected source rows of the stream.', samples: rejects },
-    { name: 'hub_etl_recent_run_rows', help: 'Source rows of the stream\'s last runs (up to 20) by outcome: read, upserted, unchanged, rejected.', samples: rows },
-    { name: 'hub_etl_recent_runs', help: 'The stream\'s last runs (up to 20) by status.', samples: runsByStatus },
-    { name: 'hub_etl_last_run_duration_seconds', help: 'Duration of the stream\'s last finished run, in seconds.', samples: duration },
-  ];
-  if (input.queues) families.push({ name: 'hub_etl_queue_jobs', help: 'BullMQ jobs per queue and state.', samples: depth });
-  return render(families);
+
+  private fold(r: Record<string, unknown>): void {
+    const id = String(r.run_id);
+    this.lastId = Math.max(this.lastId, Number(id));
+    const status = String(r.status);
+    if (status === 'running') {
+      this.running.add(id);
+      return;
+    }
+    this.running.delete(id);
+    const stream = String(r.stream);
+    this.rows.inc({ stream, outcome: 'read' }, Number(r.rows_read));
+    this.rows.inc({ stream, outcome: 'upserted' }, Number(r.rows_upserted));
+    this.rows.inc({ stream, outcome: 'unchanged' }, Number(r.rows_unchanged));
+    this.rows.inc({ stream, outcome: 'rejected' }, Number(r.rows_rejected));
+    this.runs.inc({ stream, result: status });
+    if (r.finished_at !== null && r.finished_at !== undefined) {
+      const end = seconds(String(r.finished_at));
+      this.duration.observe({ stream }, Math.max(0, end - seconds(String(r.started_at))));
+      if (status === 'succeeded' && end > (this.lastSuccess.get(stream) ?? 0)) this.lastSuccess.set(stream, end);
+    }
+  }
+}
+
+/** A counter that mirrors a total kept elsewhere (Redis): increased by the difference, reset if the total went down. */
+function mirror(counter: client.Counter<'queue'>, last: Map<string, number>, queue: string, total: number): void {
+  const before = last.get(queue);
+  if (before === undefined || total < before) {
+    counter.remove({ queue });
+    counter.inc({ queue }, total);
+  } else if (total > before) {
+    counter.inc({ queue }, total - before);
+  }
+  last.set(queue, total);
+}
+
+export function createMetrics(inputs: MetricsInputs): Metrics {
+  const registry = new client.Registry();
+  const registers = [registry];
+  let current: { at: number; snapshot: Promise<Snapshot> } | null = null;
+  // Counters and the histogram are brought up to date from etl_run before they are read.
+  const collect = async () => {
+    await snapshot();
+  };
+  const rows = new client.Counter({ name: 'hub_etl_rows_total', help: 'Source rows processed by finished runs, by outcome (read = upserted + unchanged + rejected); summed from etl_run.', labelNames: ['stream', 'outcome'] as const, registers, collect });
+  const runs = new client.Counter({ name: 'hub_etl_runs_total', help: 'Finished runs by result: succeeded, failed, interrupted (stopped on shutdown after a committed batch), abandoned (its process died); from etl_run.', labelNames: ['stream', 'result'] as const, registers, collect });
+  const duration = new client.Histogram({ name: 'hub_etl_run_duration_seconds', help: 'Duration of finished runs (incremental, full refresh and backfill chunks), from etl_run.', labelNames: ['stream'] as const, buckets: DURATION_BUCKETS, registers, collect });
+  const ledger = new RunLedger(rows, runs, duration);
+
+  const build = async (): Promise<Snapshot> => {
+    const db = await inputs.warehouse();
+    const status = await warehouseStatus(db, new Date(), await inputs.sourceClock());
+    const ready = status.schemaVersion > 0;
+    if (ready) await ledger.update(db);
+    const recent = ready ? await recentRuns(db) : new Map<string, RunPoint[]>();
+    let queueJobs: Snapshot['queueJobs'] = null;
+    let queueTotals: Snapshot['queueTotals'] = null;
+    if (inputs.queues) {
+      const q = inputs.queues;
+      try {
+        queueJobs = await queueDepths(q);
+        queueTotals = {};
+        for (const queue of [q.runs, q.chunks, q.backfills]) {
+          const [completed, failed] = await Promise.all([queue.getMetrics('completed', 0, 0), queue.getMetrics('failed', 0, 0)]);
+          queueTotals[queue.name] = { completed: Number(completed.meta.count ?? 0), failed: Number(failed.meta.count ?? 0) };
+        }
+      } catch {
+        // Redis not answering: the queue figures are left out and hub_etl_queue_up says so.
+        queueJobs = null;
+        queueTotals = null;
+      }
+    }
+    return { status, recent, queueJobs, queueTotals };
+  };
+  // One read of the warehouse, the source and Redis per scrape, shared by every metric's collect().
+  const snapshot = (): Promise<Snapshot> => {
+    if (!current || Date.now() - current.at > 1_000) {
+      const p = build();
+      current = { at: Date.now(), snapshot: p };
+      p.catch(() => (current = null));
+    }
+    return current.snapshot;
+  };
+
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: client.Gauge<L>, s: Snapshot) => void) =>
+    new client.Gauge<L>({
+      name, help, labelNames, registers,
+      async collect() {
+        const s = await snapshot();
+        this.reset();
+        fill(this, s);
+      },
+    });
+
+  gauge('hub_etl_stream_lag_seconds', 'How far the warehouse is behind the source now: the source\'s clock at this scrape minus the stream\'s watermark, in seconds (rises while nothing loads).', ['stream'], (g, s) => {
+    for (const x of s.status.streams) if (x.lagNowSeconds !== null) g.set({ stream: x.stream }, x.lagNowSeconds);
+  });
+  gauge('hub_etl_stream_watermark_timestamp_seconds', 'The stream\'s watermark as a Unix time (UTC): every source row modified before it is loaded.', ['stream'], (g, s) => {
+    for (const x of s.status.streams) if (x.watermarkAt) g.set({ stream: x.stream }, seconds(x.watermarkAt));
+  });
+  gauge('hub_etl_stream_last_success_timestamp_seconds', 'When the stream\'s last successful run finished, as a Unix time.', ['stream'], (g) => {
+    for (const [stream, at] of ledger.lastSuccess) g.set({ stream }, at);
+  });
+  gauge('hub_etl_stream_open_rejects', 'Open (unresolved) rejected source rows of the stream (etl_reject).', ['stream'], (g, s) => {
+    for (const x of s.status.streams) g.set({ stream: x.stream }, x.openRejects);
+  });
+  gauge('hub_etl_last_run_duration_seconds', 'Duration of the stream\'s last finished run, in seconds.', ['stream'], (g, s) => {
+    for (const [stream, list] of s.recent) {
+      const last = [...list].reverse().find((r) => r.durationSeconds !== null);
+      if (last) g.set({ stream }, last.durationSeconds!);
+    }
+  });
+  gauge('hub_etl_recent_run_rows', 'Source rows of the stream\'s last runs (up to 20) by outcome: read, upserted, unchanged, rejected.', ['stream', 'outcome'], (g, s) => {
+    for (const [stream, list] of s.recent) {
+      const sum = { read: 0, upserted: 0, unchanged: 0, rejected: 0 };
+      for (const r of list) {
+        sum.read += r.rowsRead;
+        sum.upserted += r.rowsUpserted;
+        sum.unchanged += r.rowsUnchanged;
+        sum.rejected += r.rowsRejected;
+      }
+      for (const [outcome, value] of Object.entries(sum)) g.set({ stream, outcome }, value);
+    }
+  });
+  gauge('hub_etl_recent_runs', 'The stream\'s last runs (up to 20) by status.', ['stream', 'status'], (g, s) => {
+    for (const [stream, list] of s.recent) {
+      const by = new Map<string, number>();
+      for (const r of list) by.set(r.status, (by.get(r.status) ?? 0) + 1);
+      for (const [status, n] of by) g.set({ stream, status }, n);
+    }
+  });
+  gauge('hub_etl_source_clock_up', '1 when the source\'s clock was read at this scrape; 0 when not (the lag is then measured by the dashboard host\'s clock).', [], (g, s) => {
+    g.set(s.status.sourceClockError ? 0 : 1);
+  });
+  gauge('hub_etl_source_clock_timestamp_seconds', 'The clock the lag is measured against, as a Unix time: the source\'s (a synthetic store\'s simulated time), else this host\'s.', [], (g, s) => {
+    g.set(Date.parse(s.status.sourceClockAt) / 1000);
+  });
+  gauge('hub_etl_warehouse_schema_version', 'Schema version of the warehouse (etl_schema_migrations).', [], (g, s) => {
+    g.set(s.status.schemaVersion);
+  });
+  if (inputs.queues) {
+    gauge('hub_etl_queue_up', '1 when Redis answered the queue questions at this scrape, else 0.', [], (g, s) => {
+      g.set(s.queueJobs ? 1 : 0);
+    });
+    gauge('hub_etl_queue_jobs', 'BullMQ jobs per queue and state.', ['queue', 'state'], (g, s) => {
+      for (const [queue, counts] of Object.entries(s.queueJobs ?? {})) {
+        for (const state of JOB_STATES) g.set({ queue, state }, counts[state] ?? 0);
+      }
+    });
+    // BullMQ's own totals (kept by the workers in Redis), under the names its exportPrometheusMetrics() uses.
+    const lastTotals = { completed: new Map<string, number>(), failed: new Map<string, number>() };
+    const completed: client.Counter<'queue'> = new client.Counter({
+      name: 'bullmq_job_completed_total', help: 'Total number of completed jobs', labelNames: ['queue'] as const, registers,
+      async collect() {
+        const s = await snapshot();
+        for (const [queue, t] of Object.entries(s.queueTotals ?? {})) mirror(completed, lastTotals.completed, queue, t.completed);
+      },
+    });
+    const failed: client.Counter<'queue'> = new client.Counter({
+      name: 'bullmq_job_failed_total', help: 'Total number of failed jobs', labelNames: ['queue'] as const, registers,
+      async collect() {
+        const s = await snapshot();
+        for (const [queue, t] of Object.entries(s.queueTotals ?? {})) mirror(failed, lastTotals.failed, queue, t.failed);
+      },
+    });
+  }
+  // The dashboard process's own figures: CPU, memory, event-loop lag, handles, GC.
+  client.collectDefaultMetrics({ register: registry });
+  // Gauges whose names end in _total, a suffix Prometheus keeps for counters (promtool refuses them);
+  // nodejs_active_handles and nodejs_active_requests give the same figures by type.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    async scrape() {
+      current = null;
+      return registry.metrics();
+    },
+  };
 }

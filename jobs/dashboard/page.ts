@@ -54,14 +54,14 @@ function backfillSection(b: PageInput['backfill']): string {
 
 export function statusPage(p: PageInput): string {
   const rows = p.status.streams.map((s) => {
-    const fresh = freshness(s.lagSeconds);
+    const fresh = freshness(s.lagNowSeconds);
     const last = s.lastRun;
     const samples = (p.rejects.get(s.stream) ?? []).map((r) => `<li><code>${esc(r.sourceKey)}</code> <b>${esc(r.field)}</b>: ${esc(r.reason)}</li>`).join('');
     const duration = last?.finishedAt ? `${((Date.parse(`${last.finishedAt.replace(' ', 'T')}Z`) - Date.parse(`${last.startedAt.replace(' ', 'T')}Z`)) / 1000).toFixed(1)} s` : '—';
     return `<tr data-stream="${esc(s.stream)}">
 <td><b>${esc(s.stream)}</b></td>
 <td><code>${esc(s.watermark ?? '—')}</code></td>
-<td><span class="lag ${fresh}" data-lag-seconds="${s.lagSeconds ?? ''}">${esc(humanLag(s.lagSeconds))}</span></td>
+<td><span class="lag ${fresh}" data-lag-seconds="${s.lagNowSeconds ?? ''}" title="${esc(`at the last run: ${humanLag(s.lagSeconds)}`)}">${esc(humanLag(s.lagNowSeconds))}</span></td>
 <td>${last ? `<span class="st" style="color:${STATUS_COLOUR[last.status] ?? '#757575'}">#${esc(last.runId)} ${esc(last.status)}</span><br><small>${esc(last.mode)}, window ${esc(last.windowStart ?? '—')} → ${esc(last.windowEnd ?? '—')}<br>read ${last.rowsRead}, upserted ${last.rowsUpserted}, unchanged ${last.rowsUnchanged}, rejected ${last.rowsRejected}; ${duration}</small>${last.error ? `<br><small class="err">${esc(last.error)}</small>` : ''}` : '<span class="muted">never</span>'}</td>
 <td>${runChart(p.runs.get(s.stream) ?? [])}</td>
 <td>${s.openRejects}${samples ? `<ul class="rej">${samples}</ul>` : ''}</td>
@@ -84,7 +84,7 @@ nav a{margin-right:1rem}
 <h1>hub-etl status</h1>
 <p>Warehouse <code>${esc(p.warehouse)}</code>, schema version ${p.status.schemaVersion}, generated ${esc(p.status.generatedAt)}.
 ${p.readOnly ? 'Read-only dashboard: queue actions are hidden.' : p.actionsAllowed ? 'Queue actions need the dashboard credentials.' : 'No credentials configured: queue actions are refused.'}</p>
-<p class="legend">Lag = source clock − watermark at the last run. Freshness:
+<p class="legend">Lag = the source's clock now (${esc(p.status.sourceClockAt)}${p.status.sourceClockError ? `, this host's: the source's could not be read: ${esc(p.status.sourceClockError)}` : ''}) − watermark; it grows while nothing loads (hover for the lag the last run left). Freshness:
 <span class="lag green">&lt; ${FRESH.greenBelow / 60} min</span>
 <span class="lag amber">&lt; ${FRESH.amberBelow / 60} min</span>
 <span class="lag red">≥ ${FRESH.amberBelow / 60} min</span>

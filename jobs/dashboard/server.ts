@@ -9,10 +9,10 @@ import { describeTarget, maskSecrets } from '../../lib/config.js';
 import type { Context } from '../../lib/context.js';
 import { describe } from '../../lib/errors.js';
 import { openQueues, type Queues } from '../queue/queues.js';
-import { warehouseStatus } from '../status.js';
+import { readSourceClock, warehouseStatus } from '../status.js';
 import { checkExposure, credentialsFromEnv, guard, type Credentials } from './auth.js';
-import { currentBackfill, queueDepths, recentRuns, rejectSamples } from './data.js';
-import { metricsText } from './metrics.js';
+import { currentBackfill, recentRuns, rejectSamples } from './data.js';
+import { createMetrics } from './metrics.js';
 import { statusPage } from './page.js';
 
 export interface DashboardOptions {
@@ -66,7 +66,7 @@ export async function startDashboard(ctx: Context, opts: DashboardOptions = {}):
 
   app.get('/', wrap(async (_req, res) => {
     const db = await ctx.warehouse();
-    const status = await warehouseStatus(db);
+    const status = await warehouseStatus(db, new Date(), await readSourceClock(ctx));
     const ready = status.schemaVersion > 0;
     const runs = ready ? await recentRuns(db) : new Map();
     const rejects = ready ? await rejectSamples(db) : new Map();
@@ -75,15 +75,14 @@ export async function startDashboard(ctx: Context, opts: DashboardOptions = {}):
   }));
 
   app.get('/api/status', wrap(async (_req, res) => {
-    res.json(await warehouseStatus(await ctx.warehouse()));
+    res.json(await warehouseStatus(await ctx.warehouse(), new Date(), await readSourceClock(ctx)));
   }));
 
+  const metrics = createMetrics({ warehouse: () => ctx.warehouse(), sourceClock: () => readSourceClock(ctx), queues });
   app.get('/metrics', wrap(async (_req, res) => {
-    const db = await ctx.warehouse();
-    const status = await warehouseStatus(db);
-    const runs = status.schemaVersion > 0 ? await recentRuns(db) : new Map();
-    const depths = await queueDepths(queues).catch(() => null);
-    res.type('text/plain; version=0.0.4; charset=utf-8').send(metricsText({ streams: status.streams, runs, queues: depths }));
+    const text = await metrics.scrape();
+    res.setHeader('Content-Type', metrics.contentType);
+    res.send(text);
   }));
 
   // One line, passwords masked, no stack: the same rule as the CLI.

@@ -1,11 +1,12 @@
 // Worker wiring: one BullMQ Worker per queue, each job name mapped to its processor, one log line
 // per job start, success and failure, failures turned into retry-or-fail, graceful shutdown.
 import os from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import { MetricsTime, Worker, type Job } from 'bullmq';
 import type { Context } from '../../lib/context.js';
-import { describe, UsageError } from '../../lib/errors.js';
+import { describe, HubError, UsageError } from '../../lib/errors.js';
 import type { LeaseOptions } from '../lock.js';
-import { migrate } from '../migrate.js';
+import { appliedVersion, migrate } from '../migrate.js';
+import { LATEST_VERSION } from '../../sql/warehouse/migrations.js';
 import { processBackfill } from './backfill-job.js';
 import { processChunk } from './chunk-job.js';
 import { classifyFailure } from './failure.js';
@@ -33,6 +34,12 @@ export interface WorkerOptions {
   lockDurationMs?: number;
   /** Stream lease settings for runs. */
   lease?: LeaseOptions;
+  /**
+   * Migrate the warehouse at start (`worker --migrate`). Without it a worker refuses a warehouse older
+   * than its code: upgrading a shared warehouse is a deploy step, not something the first worker to
+   * restart does on its own.
+   */
+  migrate?: boolean;
 }
 
 export interface WorkerHandle {
@@ -58,7 +65,19 @@ function isHandBack(err: unknown): boolean {
   return name === 'DelayedError' || name === 'WaitingError';
 }
 
-async function prepareWarehouse(ctx: Context): Promise<void> {
+/** The warehouse is older than this code and the worker was not told to migrate it. */
+export class WarehouseBehindError extends HubError {}
+
+async function prepareWarehouse(ctx: Context, migrateIt: boolean): Promise<void> {
+  if (!migrateIt) {
+    const wh = await ctx.warehouse();
+    const version = await appliedVersion(wh);
+    if (version < LATEST_VERSION) {
+      const what = version === 0 ? 'has no hub-etl tables yet (schema version 0)' : `is at schema version ${version}`;
+      throw new WarehouseBehindError(`warehouse ${wh.label} ${what}; this hub-etl needs version ${LATEST_VERSION}. Run "hub-etl migrate" once (or start one worker with --migrate), then start the workers again`);
+    }
+    return;
+  }
   // Several workers starting at once on a fresh warehouse race to record the migration; the loser
   // finds it recorded on its second try.
   for (let attempt = 1; ; attempt++) {
@@ -73,7 +92,7 @@ async function prepareWarehouse(ctx: Context): Promise<void> {
 }
 
 export async function startWorker(ctx: Context, opts: WorkerOptions): Promise<WorkerHandle> {
-  await prepareWarehouse(ctx);
+  await prepareWarehouse(ctx, opts.migrate ?? false);
   const queues = await openQueues(ctx);
   const shutdown = new AbortController();
   const lockDuration = opts.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
@@ -113,6 +132,8 @@ export async function startWorker(ctx: Context, opts: WorkerOptions): Promise<Wo
       stalledInterval: lockDuration,
       // A job may stall twice (its worker killed twice) before it fails; chunks and runs are safe to repeat.
       maxStalledCount: 2,
+      // Completed and failed totals per queue, kept in Redis: the dashboard's bullmq_job_*_total counters.
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     });
     let lastError = 0;
     w.on('error', (err) => {

@@ -2,7 +2,7 @@
 // Version 1 creates every table at its current definition; later versions only add (columns, tables,
 // indexes, views) and must be idempotent, because a fresh install already has what version 1 created.
 import type { Dialect } from '../../lib/db.js';
-import { createTableSql } from '../../sinks/ddl.js';
+import { addColumnSql, createTableSql } from '../../sinks/ddl.js';
 import { ALL_TABLES, tableNamed } from './tables.js';
 import { viewStatements } from './views.js';
 
@@ -24,6 +24,11 @@ export const MIGRATIONS: Migration[] = [
     statements: (d) => createTableSql(d, tableNamed('etl_lock')),
   },
   { version: 3, name: 'BI views: v_sales_daily, v_sku_sales, v_refund_rate, v_order_fulfilment', statements: viewStatements },
+  {
+    version: 4,
+    name: 'etl_lock.holder_host and holder_pid (a lease of a process gone from the same host is taken over at once)',
+    statements: (d) => ['holder_host', 'holder_pid'].map((c) => addColumnSql(d, 'etl_lock', tableNamed('etl_lock').columns.find((x) => x.name === c)!)),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -430,6 +430,8 @@ export const OPERATIONS: Table[] = [
       ['acquired_at', TS, false, 'When the holder took the lease (UTC, warehouse clock)', '获取时间'],
       ['expires_at', TS, false, 'The lease is free from this instant unless renewed (UTC, warehouse clock)', '到期时间'],
       ['released_at', TS, true, 'When the holder gave the lease back (UTC); empty while held', '释放时间'],
+      ['holder_host', text(128), true, 'Host name of the holder: a lease whose holder process on the same host is gone is taken over at once', '持有主机'],
+      ['holder_pid', INT, true, 'Process id of the holder on its host', '持有进程号'],
     ]),
   },
 ];

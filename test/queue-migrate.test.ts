@@ -1,0 +1,55 @@
+// Workers migrate the warehouse only when told to (--migrate); otherwise they refuse one older than the code.
+import test from 'ava';
+import { appliedVersion, migrate } from '../jobs/migrate.js';
+import { openDb } from '../lib/db.js';
+import { createLogger } from '../lib/logger.js';
+import { LATEST_VERSION, MIGRATIONS } from '../sql/warehouse/migrations.js';
+import { needRedis, REDIS_URL, runCli, target, tempSqliteUrl } from './helpers.js';
+import { queuePrefix, spawnWorker } from './queue-helpers.js';
+
+const logger = createLogger({ format: 'json', level: 'error', silent: true });
+
+/** A warehouse left at an older schema version, as an earlier hub-etl made it. */
+async function warehouseAt(url: string, version: number): Promise<void> {
+  const db = await openDb(target(url), { create: true });
+  try {
+    await migrate(db, logger);
+    // Forget the newer versions: the history is what a worker reads.
+    await db.knex('etl_schema_migrations').where('version', '>', version).delete();
+  } finally {
+    await db.close();
+  }
+}
+
+test('a worker refuses a warehouse older than its code, naming both versions and the fix, and changes nothing', async (t) => {
+  const wh = tempSqliteUrl(t, 'wh.db');
+  const older = LATEST_VERSION - 1;
+  await warehouseAt(wh, older);
+  const r = await runCli(['worker'], { env: { HUB_WAREHOUSE_URL: wh, HUB_REDIS_URL: REDIS_URL, HUB_QUEUE_PREFIX: queuePrefix(t) }, timeoutMs: 60_000 });
+  t.is(r.code, 1);
+  t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  t.regex(r.stderr, new RegExp(`warehouse sqlite:.* is at schema version ${older}; this hub-etl needs version ${LATEST_VERSION}\\. Run "hub-etl migrate" once \\(or start one worker with --migrate\\)`));
+  const db = await openDb(target(wh));
+  t.teardown(() => db.close());
+  t.is(await appliedVersion(db), older);
+});
+
+test('a worker refuses a warehouse without hub-etl tables', async (t) => {
+  const wh = tempSqliteUrl(t, 'wh.db');
+  const r = await runCli(['worker'], { env: { HUB_WAREHOUSE_URL: wh, HUB_REDIS_URL: REDIS_URL, HUB_QUEUE_PREFIX: queuePrefix(t) }, timeoutMs: 60_000 });
+  t.is(r.code, 1);
+  t.regex(r.stderr, /has no hub-etl tables yet \(schema version 0\); this hub-etl needs version \d+/);
+});
+
+test('worker --migrate brings the warehouse to the current version and starts', async (t) => {
+  if (!(await needRedis(t))) return;
+  const wh = tempSqliteUrl(t, 'wh.db');
+  await warehouseAt(wh, MIGRATIONS[1]!.version);
+  const w = await spawnWorker(t, { HUB_WAREHOUSE_URL: wh, HUB_REDIS_URL: REDIS_URL, HUB_QUEUE_PREFIX: queuePrefix(t) }, ['--migrate']);
+  t.regex(w.stderr(), new RegExp(`warehouse migrated to version ${LATEST_VERSION}`));
+  w.child.kill('SIGTERM');
+  t.is(await w.exited, 0);
+  const db = await openDb(target(wh));
+  t.teardown(() => db.close());
+  t.is(await appliedVersion(db), LATEST_VERSION);
+});
