@@ -1,5 +1,6 @@
 // The store's static world: category tree, products with their life (audit, edits, reposts, expiry),
 // buyers and the seller. Every entity is a pure function of (seed, index) and its creation window.
+import { freightTemplateId, productTemplateIndex, SELLER_PAYS_TEMPLATE, storeCategoryId } from './api-ids.js';
 import { DAY, HOUR, MINUTE, type ZoneClock } from './clock.js';
 import { javaDouble, obj, perm6, perm8, str, yuan4 } from './format.js';
 import { hashUnit, Rng, Stream, streamRng } from './random.js';
@@ -232,6 +233,10 @@ export interface Product {
   origin: string;
   title: { prefix: string; feature: string; noun: string; suffix: string; nasty: string };
   nullBlob: boolean;
+  /** Its store category (productInfo.groupID): the one for its level-2 category tree node. */
+  groupId: string;
+  /** Its freight template (shippingInfo.freightTemplateID): a base template of the store, or 1 (the seller pays). */
+  freightTemplateId: string;
   /** Life states from creation up to the horizon it was built for (older states pruned, the last kept). */
   life: ProductState[];
   /** SKUs built so far (they are pure functions of the product and their index). */
@@ -317,11 +322,18 @@ export function buildProduct(seed: number, index: number, leaves: LeafNode[], wi
       nasty: titleRoll < 0.03 ? '"爆款"' : titleRoll < 0.05 ? "工厂's 直供" : titleRoll < 0.06 ? '🔥' : titleRoll < 0.065 ? '\\加厚\\' : '',
     },
     nullBlob: rng.chance(0.01),
+    groupId: storeCategoryId(seed, leaf.path[1]!.id),
+    freightTemplateId: templateOf(seed, index),
     life: [],
     skus: [],
   };
   product.life = productLife(streamRng(seed, Stream.ProductLife, index), product.stable, createMs, horizon, keepFrom);
   return product;
+}
+
+function templateOf(seed: number, index: number): string {
+  const k = productTemplateIndex(index);
+  return k === null ? SELLER_PAYS_TEMPLATE : freightTemplateId(seed, k);
 }
 
 /** The product's states from creation until the first event after `horizon` (not included). */
@@ -519,6 +531,7 @@ export function productRow(seed: number, clock: ZoneClock, p: Product, ms: numbe
       ['productType', str('wholesale')],
       ['categoryID', String(p.leaf.def.id)],
       ['categoryName', str(p.leaf.def.name)],
+      ['groupID', `[${p.groupId}]`],
       ['subject', str(title)],
       ['language', str('CHINESE')],
       ['status', str(s.status)],
@@ -535,7 +548,7 @@ export function productRow(seed: number, clock: ZoneClock, p: Product, ms: numbe
         ['unit', str(p.unit)],
         ['retailprice', yuan4(retail(skuPrices[0]!))],
       ])],
-      ['shippingInfo', obj([['unitWeight', String(p.weightG / 1000)], ['freightTemplateID', String(1000 + (p.index % 7))]])],
+      ['shippingInfo', obj([['unitWeight', String(p.weightG / 1000)], ['freightTemplateID', p.freightTemplateId]])],
     ]);
     const t = (v: number | null) => (v === null ? 'null' : str(clock.blob(v)));
     blob = obj([
