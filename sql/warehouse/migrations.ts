@@ -3,7 +3,7 @@
 // indexes, views) and must be idempotent, because a fresh install already has what version 1 created.
 import type { Dialect } from '../../lib/db.js';
 import { createTableSql } from '../../sinks/ddl.js';
-import { ALL_TABLES, tableNamed } from './tables.js';
+import { ALL_TABLES, API_DIMENSIONS, tableNamed } from './tables.js';
 import { viewStatements } from './views.js';
 
 export interface Migration {
@@ -24,6 +24,11 @@ export const MIGRATIONS: Migration[] = [
     statements: (d) => createTableSql(d, tableNamed('etl_lock')),
   },
   { version: 3, name: 'BI views: v_sales_daily, v_sku_sales, v_refund_rate, v_order_fulfilment', statements: viewStatements },
+  {
+    version: 4,
+    name: 'API dimensions: freight templates and their rules, ship-from addresses, store categories, category attributes and their values',
+    statements: (d) => API_DIMENSIONS.flatMap((t) => createTableSql(d, t)),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
