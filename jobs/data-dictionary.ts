@@ -1,5 +1,5 @@
 // Renders docs/warehouse.md, the data dictionary BI users read, from the table and view definitions.
-import { FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type Table } from '../sql/warehouse/tables.js';
+import { API_DIMENSIONS, FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type Table } from '../sql/warehouse/tables.js';
 import { VIEWS, type View, type ViewColumn, type ViewColumnType } from '../sql/warehouse/views.js';
 
 function typeText(t: ViewColumnType): string {
@@ -71,6 +71,12 @@ export function dataDictionary(): string {
     '## Facts and dimensions',
     '',
     FACTS_AND_DIMENSIONS.map(tableSection).join('\n\n'),
+    '',
+    '## Dimensions from the 1688 API',
+    '',
+    'Created by warehouse migration version 4. Freight templates, ship-from addresses and the store\'s own categories exist only in the 1688 open-platform API, not in the Cloud Hub replica: API snapshot streams read the whole list each run and remove rows whose object is gone. Category attributes come with each leaf category (the replica\'s `ali1688_category.attributes`, or `alibaba.category.attribute.get`). Personal data stays out: the contact person of a ship-from address (name, mobile, phone, WangWang account) is not loaded.',
+    '',
+    API_DIMENSIONS.map(tableSection).join('\n\n'),
     '',
     '## BI views',
     '',

@@ -1,6 +1,7 @@
 // The generate job: writes (or moves forward) a deterministic synthetic 1688 store into the eight
-// ali1688_* source tables, on SQLite or MariaDB. Refuses any database whose ali1688_* tables it did not
-// create, keeps its own state in hub_etl_generator, and streams rows in chunks (bounded memory): on
+// ali1688_* source tables, and what only the API serves into hub_etl_api_object, on SQLite or MariaDB.
+// Refuses any database whose ali1688_* tables it did not create, keeps its own state in
+// hub_etl_generator, and streams rows in chunks (bounded memory): on
 // MariaDB as LOAD DATA LOCAL INFILE (multi-row INSERTs when the server forbids it, and for updates) over
 // two connections while the next chunk is generated; on SQLite with prepared statements, one
 // transaction per chunk.
@@ -22,7 +23,10 @@ import {
   totalOrders, worldFor, type ChangeSet, type GeneratorState, type Run, type Tally,
 } from '../sources/synthetic/store.js';
 import type { World } from '../sources/synthetic/orders.js';
-import { PLAIN_COLUMNS, PRINTED_COLUMNS, sourceTables, TABLE_KEYS, type OrderIdColumns, type Row, type TableKey, type TableSpec } from '../sources/synthetic/tables.js';
+import { apiObjectsAt } from '../sources/synthetic/api-store.js';
+import {
+  API_OBJECT_COLUMNS, API_OBJECT_TABLE, PLAIN_COLUMNS, PRINTED_COLUMNS, sourceTables, TABLE_KEYS, type OrderIdColumns, type Row, type TableKey, type TableSpec,
+} from '../sources/synthetic/tables.js';
 
 export interface GenerateOptions {
   /** New orders; required for a plain generate, defaults to the store's daily rate with --advance. */
@@ -273,6 +277,7 @@ async function generateHere(ctx: Context, opts: GenerateOptions): Promise<Genera
       }
     }
     await io.drain();
+    counts[API_OBJECT_TABLE] = await writeApiObjects(io, db.dialect, columns, state, run.to, tally);
     const finished: GeneratorState = { ...state, nextId, rows, status: 'ready' };
     await saveMarker(io, finished);
     const seconds = (performance.now() - t0) / 1000;
@@ -361,6 +366,40 @@ async function prepare(ctx: Context, db: Db, io: Io, opts: GenerateOptions, foun
   const { run, state: next } = beginRun(state, orders, to);
   await claimMarker(io, db.label, next, created);
   return { run, state: next, columns, created };
+}
+
+/**
+ * The API-only objects (api-store.ts) at the run's end replace the table's rows: new objects inserted,
+ * changed ones updated, removed ones deleted. The table is created here too, so that a store generated
+ * before it existed gets it on its next run.
+ */
+async function writeApiObjects(io: Io, dialect: 'mysql' | 'sqlite', columns: OrderIdColumns, state: GeneratorState, to: number, tally: Tally): Promise<TableCounts> {
+  for (const stmt of sourceDdl(dialect, columns).filter((x) => x.includes(API_OBJECT_TABLE))) await io.exec(stmt);
+  const clock = new ZoneClock(state.sourceTz);
+  const next = apiObjectsAt(state.seed, clock, clock.startOfDate(state.start), to);
+  const cols = API_OBJECT_COLUMNS.join(', ');
+  const old = new Map((await io.query(`select ${cols} from ${API_OBJECT_TABLE}`)).map((r) => [`${String(r.kind)}:${String(r.object_id)}`, r]));
+  const counts: TableCounts = { inserted: 0, updated: 0 };
+  for (const o of next) {
+    const values = [o.kind, o.id, o.parentId, o.position, o.json, clock.naive(o.modified)];
+    const prev = old.get(`${o.kind}:${o.id}`);
+    old.delete(`${o.kind}:${o.id}`);
+    if (!prev) {
+      await io.run(`insert into ${API_OBJECT_TABLE} (${cols}) values (?, ?, ?, ?, ?, ?)`, values);
+      counts.inserted++;
+      tally[`api.${o.kind}.new`] = (tally[`api.${o.kind}.new`] ?? 0) + 1;
+    } else if (prev.json !== o.json || (prev.parent_id ?? null) !== o.parentId || Number(prev.position) !== o.position || String(prev.modified_at) !== values[5]) {
+      await io.run(`update ${API_OBJECT_TABLE} set parent_id = ?, position = ?, json = ?, modified_at = ? where kind = ? and object_id = ?`, [o.parentId, o.position, o.json, values[5], o.kind, o.id]);
+      counts.updated++;
+      // A removal elsewhere moves positions; only a new text is a change of the object.
+      if (prev.json !== o.json) tally[`api.${o.kind}.changed`] = (tally[`api.${o.kind}.changed`] ?? 0) + 1;
+    }
+  }
+  for (const r of old.values()) {
+    await io.run(`delete from ${API_OBJECT_TABLE} where kind = ? and object_id = ?`, [r.kind, r.object_id]);
+    tally[`api.${String(r.kind)}.removed`] = (tally[`api.${String(r.kind)}.removed`] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** New orders an --advance adds by default: the store's own rate so far. */

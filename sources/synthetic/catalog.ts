@@ -1,5 +1,6 @@
 // The store's static world: category tree, products with their life (audit, edits, reposts, expiry),
 // buyers and the seller. Every entity is a pure function of (seed, index) and its creation window.
+import { freightTemplateId, productTemplateIndex, SELLER_PAYS_TEMPLATE, storeCategoryId } from './api-ids.js';
 import { DAY, HOUR, MINUTE, type ZoneClock } from './clock.js';
 import { javaDouble, obj, perm6, perm8, str, yuan4 } from './format.js';
 import { hashUnit, Rng, Stream, streamRng } from './random.js';
@@ -41,26 +42,43 @@ const ATTR_BRAND = 2176;
 const ATTR_MATERIAL = 287;
 const ATTR_MODEL = 1398;
 const ATTR_ORIGIN = 1957;
+/** 货源类别 and, when it is 现货, 是否库存: the cascade of the alibaba.category.attribute.get page's example. */
+const ATTR_SOURCE = 100000691;
+const VALUE_SPOT = 46874;
+const ATTR_IN_STOCK = 7108;
 
-/** The leaf attribute blob (alibaba.category.attribute.get result). */
+/**
+ * The leaf attribute blob: alibaba.category.attribute.get's result (§3.8 and the open.1688.com page):
+ * {attributes[], attributeLevelMapStr, errorMsg}; an attribute has attrID, name, required, isSKUAttribute,
+ * units, inputType and aspect (digit strings), fieldType, parentAttrID / parentAttrValueID (strings, "0"
+ * at the top level) and attrValues [{attrValueID, name, isSKU, childAttrs}]. One aspect is written "0;",
+ * as on the page's sample. attributeLevelMapStr maps "attrID:attrValueID" to the child attribute ids.
+ */
 function leafAttributes(l: LeafSpec): string {
-  const values = (attrId: number, names: readonly string[], isSku: boolean) =>
-    `[${names.map((n, i) => obj([['attrValueID', String(attrId * 100 + i + 1)], ['name', str(n)], ['isSKU', String(isSku)], ['childAttrs', '[]']])).join(',')}]`;
-  const attr = (id: number, name: string, required: boolean, sku: boolean, inputType: string, aspect: string, units: string[], vals: string) =>
+  type Value = readonly [id: number, name: string, children?: readonly number[]];
+  const listed = (attrId: number, names: readonly string[]): Value[] => names.map((n, i) => [attrId * 100 + i + 1, n]);
+  const values = (list: readonly Value[], isSku: boolean) =>
+    `[${list.map(([id, name, children]) => obj([['attrValueID', String(id)], ['name', str(name)], ['isSKU', String(isSku)], ['childAttrs', `[${(children ?? []).join(',')}]`]])).join(',')}]`;
+  const FIELD: Record<string, string> = { '0': 'string', '-1': 'int' };
+  const attr = (id: number, name: string, required: boolean, sku: boolean, inputType: string, aspect: string, units: string[], list: readonly Value[], parent?: readonly [number, number]) =>
     obj([
       ['attrID', String(id)], ['name', str(name)], ['required', String(required)], ['isSKUAttribute', String(sku)],
-      ['inputType', str(inputType)], ['aspect', str(aspect)], ['units', JSON.stringify(units)], ['attrValues', vals],
+      ['inputType', str(inputType)], ['aspect', str(aspect)], ['fieldType', str(FIELD[inputType] ?? 'enum')], ['units', JSON.stringify(units)],
+      ['parentAttrID', str(parent ? String(parent[0]) : '0')], ['parentAttrValueID', str(parent ? String(parent[1]) : '0')],
+      ['attrValues', values(list, sku)],
     ]);
   const attrs = [
-    attr(ATTR_BRAND, '品牌', true, false, '1', '0', [], values(ATTR_BRAND, BRANDS, false)),
-    attr(ATTR_MATERIAL, '材质', false, false, '1', '0', [], values(ATTR_MATERIAL, l.materials, false)),
-    attr(ATTR_MODEL, '型号', false, false, '0', '0', [], '[]'),
-    attr(ATTR_ORIGIN, '产地', false, false, '1', '0', [], values(ATTR_ORIGIN, ORIGINS, false)),
-    attr(l.colour.attrId, l.colour.name, true, true, '3', '0', [], values(l.colour.attrId, l.colour.values, true)),
-    attr(l.spec.attrId, l.spec.name, true, true, '3', '0', [], values(l.spec.attrId, l.spec.values, true)),
-    attr(9001, '单位重量', false, false, '-1', '3', ['千克', '克'], '[]'),
+    attr(ATTR_BRAND, '品牌', true, false, '1', '0', [], listed(ATTR_BRAND, BRANDS)),
+    attr(ATTR_MATERIAL, '材质', false, false, '1', '0', [], listed(ATTR_MATERIAL, l.materials)),
+    attr(ATTR_MODEL, '型号', false, false, '0', '0', [], []),
+    attr(ATTR_ORIGIN, '产地', false, false, '1', '0', [], listed(ATTR_ORIGIN, ORIGINS)),
+    attr(ATTR_SOURCE, '货源类别', true, false, '3', '0;', [], [[VALUE_SPOT, '现货', [ATTR_IN_STOCK]], [VALUE_SPOT + 1, '订货']]),
+    attr(ATTR_IN_STOCK, '是否库存', false, false, '3', '0', [], [[21958, '是'], [21959, '否']], [ATTR_SOURCE, VALUE_SPOT]),
+    attr(l.colour.attrId, l.colour.name, true, true, '3', '0', [], listed(l.colour.attrId, l.colour.values)),
+    attr(l.spec.attrId, l.spec.name, true, true, '3', '0', [], listed(l.spec.attrId, l.spec.values)),
+    attr(9001, '单位重量', false, false, '-1', '3', ['千克', '克'], []),
   ];
-  const levelMap = `{"${ATTR_BRAND}":1,"${l.colour.attrId}":2,"${l.spec.attrId}":2}`;
+  const levelMap = `{"${ATTR_SOURCE}:${VALUE_SPOT}":"${ATTR_IN_STOCK}"}`;
   return obj([['attributes', `[${attrs.join(',')}]`], ['attributeLevelMapStr', str(levelMap)], ['errorMsg', 'null']]);
 }
 
@@ -215,6 +233,10 @@ export interface Product {
   origin: string;
   title: { prefix: string; feature: string; noun: string; suffix: string; nasty: string };
   nullBlob: boolean;
+  /** Its store category (productInfo.groupID): the one for its level-2 category tree node. */
+  groupId: string;
+  /** Its freight template (shippingInfo.freightTemplateID): a base template of the store, or 1 (the seller pays). */
+  freightTemplateId: string;
   /** Life states from creation up to the horizon it was built for (older states pruned, the last kept). */
   life: ProductState[];
   /** SKUs built so far (they are pure functions of the product and their index). */
@@ -300,11 +322,18 @@ export function buildProduct(seed: number, index: number, leaves: LeafNode[], wi
       nasty: titleRoll < 0.03 ? '"爆款"' : titleRoll < 0.05 ? "工厂's 直供" : titleRoll < 0.06 ? '🔥' : titleRoll < 0.065 ? '\\加厚\\' : '',
     },
     nullBlob: rng.chance(0.01),
+    groupId: storeCategoryId(seed, leaf.path[1]!.id),
+    freightTemplateId: templateOf(seed, index),
     life: [],
     skus: [],
   };
   product.life = productLife(streamRng(seed, Stream.ProductLife, index), product.stable, createMs, horizon, keepFrom);
   return product;
+}
+
+function templateOf(seed: number, index: number): string {
+  const k = productTemplateIndex(index);
+  return k === null ? SELLER_PAYS_TEMPLATE : freightTemplateId(seed, k);
 }
 
 /** The product's states from creation until the first event after `horizon` (not included). */
@@ -502,6 +531,7 @@ export function productRow(seed: number, clock: ZoneClock, p: Product, ms: numbe
       ['productType', str('wholesale')],
       ['categoryID', String(p.leaf.def.id)],
       ['categoryName', str(p.leaf.def.name)],
+      ['groupID', `[${p.groupId}]`],
       ['subject', str(title)],
       ['language', str('CHINESE')],
       ['status', str(s.status)],
@@ -518,7 +548,7 @@ export function productRow(seed: number, clock: ZoneClock, p: Product, ms: numbe
         ['unit', str(p.unit)],
         ['retailprice', yuan4(retail(skuPrices[0]!))],
       ])],
-      ['shippingInfo', obj([['unitWeight', String(p.weightG / 1000)], ['freightTemplateID', String(1000 + (p.index % 7))]])],
+      ['shippingInfo', obj([['unitWeight', String(p.weightG / 1000)], ['freightTemplateID', p.freightTemplateId]])],
     ]);
     const t = (v: number | null) => (v === null ? 'null' : str(clock.blob(v)));
     blob = obj([

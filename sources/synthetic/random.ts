@@ -11,6 +11,8 @@ export const enum Stream {
   OrderTime = 6,
   Touch = 7,
   Seller = 8,
+  /** The seller's API-only objects: freight templates, ship-from addresses, store categories. */
+  ApiObject = 9,
 }
 
 // murmur3's 32-bit finaliser: spreads every input bit over the output.

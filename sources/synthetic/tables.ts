@@ -1,4 +1,5 @@
-// Column order of the eight replica tables as the generator writes them (it matches sql/source/*.sql).
+// Column order of the eight replica tables as the generator writes them (it matches sql/source/*.sql),
+// and the table of the objects only the 1688 API serves (api-objects.ts).
 // A row is an array of exact texts in this order; `int` columns hold decimal digits (64-bit exact).
 
 export type TableKey = 'category' | 'product' | 'order' | 'order_line' | 'order_refund' | 'invoice' | 'logistics_order' | 'logistics_route';
@@ -115,3 +116,10 @@ export function sourceTables(cols: OrderIdColumns = PRINTED_COLUMNS): Record<Tab
   }
   return out;
 }
+
+/**
+ * The seller's API-only objects (freight templates, ship-from addresses, store categories), one row per
+ * object with its exact JSON text; not a replica table, so it is no TableKey (see api-objects.ts).
+ */
+export const API_OBJECT_TABLE = 'hub_etl_api_object';
+export const API_OBJECT_COLUMNS = ['kind', 'object_id', 'parent_id', 'position', 'json', 'modified_at'] as const;

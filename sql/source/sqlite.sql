@@ -1,6 +1,7 @@
 -- The eight 1688 Cloud Hub replica tables, SQLite flavour (the embedded default); same names and declared types.
 -- Input: none. Output: empty ali1688_* tables, as printed in the Cloud Hub Developer's Guide
--- (see ../shared/docs/source-shapes.md section 1), plus an index on every modify-time column.
+-- (see ../shared/docs/source-shapes.md section 1), plus an index on every modify-time column, and the
+-- synthetic store's hub_etl_api_object (what only the API serves; see its comment below).
 -- Grain: one row per category / product / order / order line / refund / invoice / logistics order / route.
 -- For demos, tests and benchmarks only: in production the replica already has these tables and
 -- hub-etl never writes to them. {{refund_order_col}} and {{invoice_order_col}} are the printed
@@ -128,3 +129,16 @@ create table if not exists ali1688_logistics_route (
   logistic_route_datas text not null
 );
 create index if not exists idx_logistics_route_modify on ali1688_logistics_route (gmt_modified);
+
+-- Not a replica table: what only the 1688 API serves for the seller (freight templates, ship-from
+-- addresses, store categories), one row per object with its exact JSON text; read by the API emulator
+-- (sources/synthetic/api-objects.ts). Grain: one row per API object.
+create table if not exists hub_etl_api_object (
+  kind varchar(32) not null,
+  object_id varchar(20) not null,
+  parent_id varchar(20) null,
+  position integer not null,
+  json text not null,
+  modified_at datetime not null,
+  primary key (kind, object_id)
+);

@@ -3,7 +3,7 @@
 // indexes, views) and must be idempotent, because a fresh install already has what version 1 created.
 import type { Dialect } from '../../lib/db.js';
 import { addColumnSql, createTableSql } from '../../sinks/ddl.js';
-import { ALL_TABLES, tableNamed } from './tables.js';
+import { ALL_TABLES, API_DIMENSIONS, tableNamed } from './tables.js';
 import { viewStatements } from './views.js';
 
 export interface Migration {
@@ -28,6 +28,11 @@ export const MIGRATIONS: Migration[] = [
     version: 4,
     name: 'etl_lock.holder_host and holder_pid (a lease of a process gone from the same host is taken over at once)',
     statements: (d) => ['holder_host', 'holder_pid'].map((c) => addColumnSql(d, 'etl_lock', tableNamed('etl_lock').columns.find((x) => x.name === c)!)),
+  },
+  {
+    version: 5,
+    name: 'API dimensions: freight templates and their rules, ship-from addresses, store categories, category attributes and their values',
+    statements: (d) => API_DIMENSIONS.flatMap((t) => createTableSql(d, t)),
   },
 ];
 

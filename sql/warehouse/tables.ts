@@ -341,6 +341,146 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
   },
 ];
 
+/**
+ * Dimensions of what the seller's ERP needs and only the 1688 API serves (freight templates, ship-from
+ * addresses, the store's own categories), loaded by snapshot streams that read the whole list each run,
+ * and the attributes of leaf categories (ali1688_category.attributes, or alibaba.category.attribute.get).
+ * Kept apart from FACTS_AND_DIMENSIONS, which the replica streams fill.
+ */
+export const API_DIMENSIONS: Table[] = [
+  {
+    name: 'dim_freight_template',
+    grain: 'one row per freight template of the store',
+    description: 'The seller\'s freight templates (运费模板, alibaba.logistics.freightTemplate.getList): where goods ship from, how freight is charged and who pays it; the fee rules are in dim_freight_template_rule. Products name theirs in shippingInfo.freightTemplateID (1688\'s special template 1 means the seller pays).',
+    primaryKey: ['freight_template_id'],
+    columns: cols([
+      ['freight_template_id', ID, false, 'Freight template ID', '运费模板ID'],
+      ['template_name', text(128), true, 'Template name', '模板名称'],
+      ['seller_member_id', text(128), true, 'Seller memberId (b2b-…)', '卖家会员ID'],
+      ['status', INT, true, 'Status as 1688 sends it: 1 valid, -1 invalid', '状态'],
+      ['is_active', BOOL, true, '1 when status is 1, 0 when it is -1, empty otherwise', '是否有效'],
+      ['template_type', text(8), true, 'Type as 1688 sends it: 3 a 1688 official template; 2 or empty the seller\'s own', '模板类型'],
+      ['is_official', BOOL, false, '1 for a 1688 official logistics template (type 3)', '是否官方模板'],
+      ['from_area_code', text(16), true, '6-digit administrative code of the district goods ship from (joins dim_ship_from_address.district_code)', '发货地区码'],
+      ['from_area_name', text(256), true, 'Province, city and district goods ship from, as 1688 writes them (浙江省 金华市 义乌市)', '发货地区'],
+      ['charge_type', INT, true, 'Charging code of the main sub-template (express, else the first there is): 0 weight, 1 piece, 2 volume', '计费方式代码'],
+      ['charge_basis', text(16), true, 'charge_type as a word: weight, piece, volume or other', '计费方式'],
+      ['has_express', BOOL, false, '1 when the template has an express (快递) sub-template', '含快递'],
+      ['has_freight', BOOL, false, '1 when the template has a freight (货运, less-than-truckload) sub-template', '含货运'],
+      ['has_cash_on_delivery', BOOL, false, '1 when the template has a cash-on-delivery (货到付款) sub-template', '含货到付款'],
+      ['is_seller_paid', BOOL, true, '1 when the main sub-template says the seller pays the freight (free shipping everywhere)', '卖家承担运费'],
+      ['rule_count', INT, false, 'Number of fee rules over all sub-templates', '费率规则数'],
+      ['modified_at', TS, true, 'Latest change of its sub-templates and fee rules (UTC)', '修改时间'],
+    ]),
+  },
+  {
+    name: 'dim_freight_template_rule',
+    grain: 'one row per fee rule (a group of destination regions) of a freight sub-template',
+    description: 'What a freight template charges per destination: first unit and its fee, each further unit and its fee, in yuan. The rule for the whole country (全国) applies where no other rule names the province.',
+    primaryKey: ['freight_template_id', 'service_type', 'rule_seq'],
+    parentKey: ['freight_template_id'],
+    columns: cols([
+      ['freight_template_id', ID, false, 'Freight template ID', '运费模板ID'],
+      ['service_type', text(16), false, 'Sub-template: express (快递), freight (货运) or cod (货到付款)', '服务类型'],
+      ['rule_seq', INT, false, 'Position of the rule in its sub-template, from 1', '序号'],
+      ['sub_template_id', ID, true, 'Sub-template ID', '子模板ID'],
+      ['charge_basis', text(16), true, 'How the sub-template charges: weight, piece, volume or other', '计费方式'],
+      ['is_seller_paid', BOOL, true, '1 when the sub-template says the seller pays the freight', '卖家承担运费'],
+      ['is_system_rate', BOOL, true, '1 for a rate of a 1688 system (official) template', '是否系统费率'],
+      ['is_nationwide', BOOL, false, '1 for the rule covering the whole country (area code 1, 全国)', '是否全国'],
+      ['destination_area_codes', text(2048), true, 'Destination area codes, comma-separated: 6-digit province codes, or 1 for the whole country', '目的地区码'],
+      ['destination_names', text(1024), true, 'Destinations as 1688 writes them (上海、福建省、广东省)', '目的地'],
+      ['unit', text(8), true, 'Unit of first_unit and next_unit: g for weight, piece for piece; empty for volume (1688 documents no unit)', '计量单位'],
+      ['first_unit', QTY, true, 'First weight (grams) or first pieces the first fee covers', '首重首件'],
+      ['first_unit_fee', MONEY, true, 'Fee for the first unit, yuan', '首费'],
+      ['next_unit', QTY, true, 'Each further weight (grams) or pieces', '续重续件'],
+      ['next_unit_fee', MONEY, true, 'Fee for each further unit, yuan', '续费'],
+      ['minimum_fee', MONEY, true, 'Minimum charge per shipment (最低一票), yuan; freight sub-templates only', '最低一票'],
+      ['is_free_shipping', BOOL, false, '1 when the buyer pays nothing to these destinations: the seller pays, or both fees are 0 (包邮)', '是否包邮'],
+      ['modified_at', TS, true, 'Last change of the rule (UTC)', '修改时间'],
+    ]),
+  },
+  {
+    name: 'dim_ship_from_address',
+    grain: 'one row per ship-from address of the seller',
+    description: 'The seller\'s ship-from addresses (发货地址, alibaba.logistics.mySendGoodsAddress.list.get). The address is the business\'s premises (a warehouse, a shop) and is loaded; the contact person\'s name, mobile, phone and WangWang account are personal data (China PIPL) and are not loaded.',
+    primaryKey: ['ship_from_address_id'],
+    indexes: [['district_code']],
+    columns: cols([
+      ['ship_from_address_id', ID, false, 'Ship-from address ID', '发货地址ID'],
+      ['address_name', text(128), true, 'Name the seller gave the address', '地址名称'],
+      ['is_default', BOOL, true, '1 for the default ship-from address', '是否默认'],
+      ['country', text(64), true, 'Country', '国家'],
+      ['province', text(64), true, 'Province (or municipality)', '省份'],
+      ['city', text(64), true, 'City', '城市'],
+      ['district', text(64), true, 'District or county', '区县'],
+      ['district_code', text(16), true, '6-digit administrative code of the district (joins dim_freight_template.from_area_code)', '区县编码'],
+      ['full_address', text(512), true, 'The whole address as 1688 writes it, street and number included (business premises)', '详细地址'],
+      ['post_code', text(16), true, 'Postal code', '邮编'],
+      ['company_name', text(256), true, 'Company shipping from the address', '公司名称'],
+    ]),
+  },
+  {
+    name: 'dim_store_category',
+    grain: 'one row per store category (the seller\'s own, 1 or 2 levels)',
+    description: 'The store\'s own product categories (自定义分类, category.getSelfCatlist), which the seller arranges for buyers; not the 1688 category tree of dim_category. Products name theirs in productInfo.groupID.',
+    primaryKey: ['store_category_id'],
+    indexes: [['parent_store_category_id']],
+    columns: cols([
+      ['store_category_id', ID, false, 'Store category ID (groupID)', '店铺分类ID'],
+      ['category_name', text(256), true, 'Category name', '分类名称'],
+      ['parent_store_category_id', ID, true, 'Parent store category; empty at level 1', '上级分类ID'],
+      ['level', INT, false, 'Depth: 1 at the top, 2 below', '层级'],
+      ['sort_order', INT, true, 'Display order the seller set (ordering; smaller first)', '排序'],
+      ['icon_url', text(1024), true, 'Picture of the category', '分类图片'],
+      ['seller_member_id', text(128), true, 'Seller memberId (b2b-…)', '卖家会员ID'],
+      ['created_at', TS, true, 'When the category was created (UTC)', '创建时间'],
+      ['modified_at', TS, true, 'Last change of the category (UTC)', '修改时间'],
+    ]),
+  },
+  {
+    name: 'dim_category_attribute',
+    grain: 'one row per leaf category and attribute',
+    description: 'The attributes 1688 defines for a leaf category (alibaba.category.attribute.get): what a product listing must or may fill in, which can make SKUs, and how it is entered. The allowed values are in dim_category_attribute_value.',
+    primaryKey: ['category_id', 'attribute_id'],
+    parentKey: ['category_id'],
+    columns: cols([
+      ['category_id', ID, false, 'Leaf category ID', '类目ID'],
+      ['attribute_id', ID, false, 'Attribute ID (attrID)', '属性ID'],
+      ['attribute_name', text(256), true, 'Attribute name', '属性名称'],
+      ['is_required', BOOL, true, '1 when a listing must fill the attribute in', '是否必填'],
+      ['is_sku_attribute', BOOL, true, '1 when the attribute can make SKUs (颜色, 尺码, …)', '是否SKU属性'],
+      ['input_type', text(8), true, 'Input code as 1688 sends it: 0 text, -1 number, 1 dropdown, 2 checkbox, 3 radio, 4 list, 5 date', '输入类型代码'],
+      ['input_type_label', text(16), true, 'input_type as a word: text, number, dropdown, checkbox, radio, list, date or other', '输入类型'],
+      ['aspect', text(16), true, 'Aspect code as 1688 sends it (0 product, 3 trade, 5 SPU; seen with a trailing semicolon)', '属性类别代码'],
+      ['aspect_label', text(32), true, 'aspect as words: product, trade, spu or other (comma-separated when several)', '属性类别'],
+      ['field_type', text(16), true, 'Value type as 1688 sends it: int, string or enum', '字段类型'],
+      ['units', text(256), true, 'Units the value may be given in, semicolon-separated (千克;克)', '单位'],
+      ['parent_attribute_id', ID, true, 'The attribute this one depends on (asked only for one of its values); empty at the top level', '父属性ID'],
+      ['parent_attribute_value_id', ID, true, 'The value of the parent attribute that asks for this one', '父属性值ID'],
+      ['sort_order', INT, false, 'Position in the category\'s attribute list, from 1', '序号'],
+      ['value_count', INT, false, 'Number of allowed values (0 for free input)', '可选值数'],
+      ['modified_at', TS, true, 'Last change of the category the attribute belongs to (UTC)', '修改时间'],
+    ]),
+  },
+  {
+    name: 'dim_category_attribute_value',
+    grain: 'one row per allowed value of a leaf category\'s attribute',
+    description: 'The values a dropdown, checkbox, radio or list attribute allows, with their IDs (what an ERP maps its own colours and sizes to when it lists products). A table of its own rather than a JSON column: brands run to hundreds of values, and BI tools join rows, not JSON.',
+    primaryKey: ['category_id', 'attribute_id', 'attribute_value_id'],
+    parentKey: ['category_id'],
+    columns: cols([
+      ['category_id', ID, false, 'Leaf category ID', '类目ID'],
+      ['attribute_id', ID, false, 'Attribute ID', '属性ID'],
+      ['attribute_value_id', ID, false, 'Value ID (attrValueID)', '属性值ID'],
+      ['value_name', text(256), true, 'Value', '属性值'],
+      ['is_sku_value', BOOL, true, '1 when the value can be a SKU value', '是否SKU属性值'],
+      ['child_attribute_ids', text(1024), true, 'Attributes asked for when this value is chosen, comma-separated IDs', '子属性ID'],
+      ['sort_order', INT, false, 'Position in the attribute\'s value list, from 1', '序号'],
+    ]),
+  },
+];
+
 export const OPERATIONS: Table[] = [
   {
     name: 'etl_run',
@@ -436,7 +576,7 @@ export const OPERATIONS: Table[] = [
   },
 ];
 
-export const ALL_TABLES: Table[] = [...FACTS_AND_DIMENSIONS, ...OPERATIONS];
+export const ALL_TABLES: Table[] = [...FACTS_AND_DIMENSIONS, ...API_DIMENSIONS, ...OPERATIONS];
 
 /** The columns a table holds in the database: its own plus lineage for facts and dimensions. */
 export function physicalColumns(table: Table): Column[] {
