@@ -4,6 +4,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { describeTarget, type DbTarget } from './config.js';
 import { describe, isRetriable, HubError } from './errors.js';
+import { mysqlSslOptions } from './url-options.js';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -35,6 +36,7 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
   const label = describeTarget(target);
   let knex: Knex;
   if (target.kind === 'mysql') {
+    const ssl = tlsOf(target, label);
     if (opts.create) await createMysqlDatabase(target, label);
     knex = knexFactory({
       client: 'mysql2',
@@ -44,6 +46,7 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
         user: target.user,
         password: target.password,
         database: target.database,
+        ...(ssl ? { ssl } : {}),
         charset: 'utf8mb4',
         supportBigNumbers: true,
         bigNumberStrings: true,
@@ -114,10 +117,20 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
   return { knex, dialect: target.kind, target, label, close: () => knex.destroy() };
 }
 
+/** mysql2's TLS settings of a target (its PEM files read now), or undefined without TLS. */
+function tlsOf(target: Extract<DbTarget, { kind: 'mysql' }>, label: string): ReturnType<typeof mysqlSslOptions> | undefined {
+  if (!target.tls) return undefined;
+  try {
+    return mysqlSslOptions(target.tls);
+  } catch (err) {
+    throw new ConnectError(`cannot connect to ${label}: reading its TLS files: ${describe(err)}`, { cause: err });
+  }
+}
+
 async function createMysqlDatabase(target: Extract<DbTarget, { kind: 'mysql' }>, label: string): Promise<void> {
   const admin = knexFactory({
     client: 'mysql2',
-    connection: { host: target.host, port: target.port, user: target.user, password: target.password, charset: 'utf8mb4' },
+    connection: { host: target.host, port: target.port, user: target.user, password: target.password, charset: 'utf8mb4', ...(target.tls ? { ssl: tlsOf(target, label) } : {}) },
     pool: { min: 0, max: 1 },
   });
   try {
