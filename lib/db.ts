@@ -4,7 +4,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { describeTarget, type DbTarget } from './config.js';
 import { describe, isRetriable, HubError } from './errors.js';
-import { mysqlSslOptions } from './url-options.js';
+import { mysqlSslOptions, peerIdentityError } from './url-options.js';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -58,7 +58,9 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
       pool: {
         min: 0,
         max: opts.poolMax ?? 4,
-        afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void; config: { queryFormat?: unknown } }, done: (err: unknown, conn: unknown) => void) => {
+        afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void; config: { queryFormat?: unknown }; stream: unknown }, done: (err: unknown, conn: unknown) => void) => {
+          const wrongPeer = peerIdentityError(target.tls, target.host, conn.stream);
+          if (wrongPeer) return done(wrongPeer, conn);
           // Session time zone UTC so NOW() and implicit conversions never shift values; backslash escapes
           // on, because mysql2 escapes bound values with backslashes (under a server's NO_BACKSLASH_ESCAPES
           // a bound 'say "hi"' would be stored as 'say \"hi\"'); a read-only session makes "hub-etl never
@@ -112,7 +114,11 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
     await knex.raw('select 1');
   } catch (err) {
     await knex.destroy().catch(() => undefined);
-    throw new ConnectError(`cannot connect to ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
+    // A server or account that requires TLS answers a plain login with "access denied", as for a wrong password.
+    const hint = target.kind === 'mysql' && !target.tls && (err as { code?: string }).code === 'ER_ACCESS_DENIED_ERROR'
+      ? '; if the server or the account requires TLS, add ?ssl=verify-full&ssl-ca=/path/ca.pem to the URL'
+      : '';
+    throw new ConnectError(`cannot connect to ${label}: ${describe(err)}${hint}`, { cause: err, retriable: isRetriable(err) });
   }
   return { knex, dialect: target.kind, target, label, close: () => knex.destroy() };
 }
@@ -131,7 +137,7 @@ async function createMysqlDatabase(target: Extract<DbTarget, { kind: 'mysql' }>,
   const admin = knexFactory({
     client: 'mysql2',
     connection: { host: target.host, port: target.port, user: target.user, password: target.password, charset: 'utf8mb4', ...(target.tls ? { ssl: tlsOf(target, label) } : {}) },
-    pool: { min: 0, max: 1 },
+    pool: { min: 0, max: 1, afterCreate: (conn: { stream: unknown }, done: (err: unknown, conn: unknown) => void) => done(peerIdentityError(target.tls, target.host, conn.stream), conn) },
   });
   try {
     await admin.raw(`create database if not exists \`${target.database}\` character set utf8mb4 collate utf8mb4_unicode_ci`);

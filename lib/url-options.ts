@@ -3,6 +3,7 @@
 // an unknown one is an error naming it, never ignored (a misspelt ssl option would silently mean no TLS).
 import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 
 /**
  * - required: encrypted, the server's certificate is not checked (protects against listening, not against
@@ -85,4 +86,17 @@ export function mysqlSslOptions(tls: MysqlTls): { ca?: string; cert?: string; ke
     rejectUnauthorized: tls.mode !== 'required',
     verifyIdentity: tls.mode === 'verify-full',
   };
+}
+
+/**
+ * verify-full: the server's certificate must name the host of the URL. mysql2 checks a host name, but
+ * for an IP address it leaves the check to Node, which then compares the certificate with "localhost";
+ * this check, run on every new connection, holds for both.
+ */
+export function peerIdentityError(settings: MysqlTls | undefined, host: string, stream: unknown): Error | undefined {
+  if (settings?.mode !== 'verify-full') return undefined;
+  const peer = (stream as { getPeerCertificate?: () => tls.PeerCertificate }).getPeerCertificate?.();
+  if (!peer || Object.keys(peer).length === 0) return new Error(`ssl=verify-full: the connection to ${host} is not encrypted`);
+  const err = tls.checkServerIdentity(host, peer);
+  return err ? new Error(`ssl=verify-full: the server's certificate does not name ${host}: ${err.message.trim()}`) : undefined;
 }
