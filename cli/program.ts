@@ -6,6 +6,7 @@ import { reportError } from './action.js';
 import { registerBackfill } from './backfill.js';
 import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
+import { registerDoctor } from './doctor.js';
 import { registerExport } from './export.js';
 import { registerGenerate } from './generate.js';
 import { registerMigrate } from './migrate.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerBackfill(program);
   registerDashboard(program);
   registerDemo(program);
+  registerDoctor(program);
   registerExport(program);
   registerGenerate(program);
   registerMigrate(program);

@@ -25,6 +25,16 @@ export interface OpenOptions {
   poolMax?: number;
 }
 
+/**
+ * knex prints every failed connection attempt with its stack on stderr; the error reaches the caller anyway
+ * (as a ConnectError or a query's error), which reports it in one line.
+ */
+const KNEX_LOG = {
+  warn: (message: string) => {
+    if (!message.startsWith('Acquire connection error')) process.stderr.write(`knex: ${message}\n`);
+  },
+};
+
 /** Thrown when a database cannot be reached or opened; says which one, never with its password. */
 export class ConnectError extends HubError {}
 
@@ -40,6 +50,7 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
     if (opts.create) await createMysqlDatabase(target, label);
     knex = knexFactory({
       client: 'mysql2',
+      log: KNEX_LOG,
       connection: {
         host: target.host,
         port: target.port,
