@@ -9,14 +9,16 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const main = path.join(root, 'dist', 'cli', 'main.js');
+// TypeScript alone says little (a dependency of bull-board brings it as a peer); the type packages are dev-only.
+const devInstalled = fs.existsSync(tsc) && fs.existsSync(path.join(root, 'node_modules', '@types', 'node'));
 
-if (fs.existsSync(tsc)) {
+if (devInstalled) {
   const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
   fs.chmodSync(main, 0o755);
 } else if (fs.existsSync(main)) {
-  process.stderr.write('hub-etl: TypeScript is not installed (a production install): using the dist/ already built\n');
+  process.stderr.write('hub-etl: the dev dependencies are not installed (a production install): using the dist/ already built\n');
 } else {
-  process.stderr.write('hub-etl: dist/ is not built and TypeScript is not installed: run "npm ci" (with the dev dependencies) and "npm run build" first, or install a packed release (npm pack)\n');
+  process.stderr.write('hub-etl: dist/ is not built and the dev dependencies are not installed: run "npm ci" (with the dev dependencies) and "npm run build" first, or install a packed release (npm pack)\n');
   process.exit(1);
 }
