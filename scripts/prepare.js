@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const main = path.join(root, 'dist', 'cli', 'main.js');
-// TypeScript alone says little (a dependency of bull-board brings it as a peer); the type packages are dev-only.
-const devInstalled = fs.existsSync(tsc) && fs.existsSync(path.join(root, 'node_modules', '@types', 'node'));
+// Some dev dependencies come with production ones too (TypeScript as a peer of bull-board's valibot,
+// @types/node with mysql2): the dev dependencies are installed when every one of them is.
+const { devDependencies = {} } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const devInstalled = Object.keys(devDependencies).every((name) => fs.existsSync(path.join(root, 'node_modules', name, 'package.json')));
 
 if (devInstalled) {
   const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
