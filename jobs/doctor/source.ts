@@ -188,7 +188,7 @@ async function reportTimeZone(ctx: Context, db: Db, tables: Map<string, TableInf
       report({ name: 'time zone', level: 'ok', message: `the server's time zone is ${named}; HUB_SOURCE_TZ is ${zone} (${utc(ourOffset)})` });
     } else if (serverOffset !== ourOffset) {
       report({ name: 'time zone', level: 'warn', message: `the server's time zone is ${named}, ${utc(serverOffset)}, but HUB_SOURCE_TZ is ${zone}, ${utc(ourOffset)}`,
-        fix: 'HUB_SOURCE_TZ must be the zone in which the replica\'s DATETIME values are written (Cloud Hub writes Beijing time: Asia/Shanghai); compare a recent order\'s modify_time with the 1688 seller console' });
+        fix: 'HUB_SOURCE_TZ must be the zone in which the replica\'s DATETIME values are written (1688\'s own times are UTC+8, Asia/Shanghai); compare a recent order\'s modify_time with the 1688 seller console' });
     } else {
       report({ name: 'time zone', level: 'ok', message: `the server's time zone ${named} and HUB_SOURCE_TZ ${zone} agree (${utc(ourOffset)})` });
     }
