@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
+import { HEAP_CAP_MB } from '../cli/launch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
@@ -91,8 +92,9 @@ function serverPid(mysqlUrl: string): number | null {
 function hubEtl(args: string[], env: Record<string, string>): Promise<Child> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    // Run the command as installed (through its shebang, with the V8 flags it sets for itself).
-    const child = spawn(CLI, args, { env: { ...process.env, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The command's own heap cap, given on the command line: the command then runs in this very process
+    // (no launcher in between), whose memory and CPU time /proc reports.
+    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, CLI, ...args], { env: { ...process.env, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let peak = 0;

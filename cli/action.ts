@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, maskSecrets, type Config, type GlobalFlags } from '../lib/config.js';
 import { createContext, type Context } from '../lib/context.js';
+import { loadEnvironment } from '../lib/env.js';
 import { ConfigError, describe, exitCodeFor, HubError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 
@@ -16,6 +17,8 @@ export function action<O>(body: Body<O>) {
     let ctx: Context | undefined;
     let config: Config | undefined;
     try {
+      // .env of the working directory and HUB_*_FILE variables, into process.env for every reader.
+      loadEnvironment();
       config = loadConfig(globals);
       const logger = createLogger({ format: config.logFormat, level: config.logLevel });
       ctx = createContext(config, logger);

@@ -1,13 +1,15 @@
 // Reads flags and environment once, validates everything, reports every problem at once.
 import path from 'node:path';
 import { IANAZone } from 'luxon';
+import { resolveFileVariables } from './env.js';
 import { ConfigError } from './errors.js';
 import { describeApiTarget, isApiUrl, loadApiTargets, type ApiFlags, type ApiTarget } from './api-config.js';
+import { parseMysqlOptions, type MysqlTls } from './url-options.js';
 
 export type { ApiTarget } from './api-config.js';
 
 export type DbTarget =
-  | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string }
+  | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string; tls?: MysqlTls }
   | { kind: 'sqlite'; file: string; url: string };
 
 /** A folder of CSV files as the warehouse (`csv:./out`): hub-etl run writes one file per table per run. */
@@ -60,8 +62,9 @@ const LOG_LEVELS = ['error', 'warn', 'info', 'debug'];
  * written as a form field or JSON member (`access_token=…`, `"refresh_token":"…"`). Safe to call on any string.
  */
 export function maskSecrets(text: string): string {
+  // Up to the last @ before a space or a quote: a password written with a raw @ is masked whole.
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@')
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^\s"'<>]*)@/gi, '$1***@')
     .replace(/\b(access_token|refresh_token|client_secret|app_?secret|_aop_signature|Signature)(=|"\s*:\s*")([^&"\s]+)/gi, '$1$2***');
 }
 
@@ -95,6 +98,9 @@ export function parseDbUrl(raw: string, label: string): DbTarget | string {
     if (!database) problems.push('a database name after the host (…:3306/hub_src)');
     else if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) problems.push(`a database name of letters, digits, _ or $ (got "${database}")`);
     if (problems.length > 0) return `${label}: "${shown}" needs ${problems.join(' and ')}`;
+    if (u.hash) return `${label}: "${maskSecrets(value.split('#')[0]!)}…" has a "#" the URL cannot hold; percent-encode it (%23) in a password`;
+    const options = parseMysqlOptions(u.searchParams, label);
+    if (options.problems.length > 0) return options.problems.join('; ');
     return {
       kind: 'mysql',
       host: u.hostname,
@@ -103,6 +109,7 @@ export function parseDbUrl(raw: string, label: string): DbTarget | string {
       password: decodeURIComponent(u.password),
       database,
       url: value,
+      ...(options.tls ? { tls: options.tls } : {}),
     };
   }
   return `${label}: "${shown}" is not a supported URL; expected mysql://user:password@host:3306/database or sqlite:./path.db`;
@@ -134,6 +141,8 @@ export function parseRedisUrl(raw: string, label: string): RedisTarget | string 
     return `${label}: "${shown}" must start with redis:// or rediss://`;
   }
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  const option = [...u.searchParams.keys()][0];
+  if (option !== undefined) return `${label}: unknown URL option "${option}"; a Redis URL takes none (rediss:// for TLS, /N for the database)`;
   if (!Number.isInteger(db) || db < 0) return `${label}: "${shown}" has database "${u.pathname.slice(1)}"; expected a number such as /0`;
   return {
     url: value,
@@ -150,8 +159,10 @@ export function parseRedisUrl(raw: string, label: string): RedisTarget | string 
  * Builds the configuration from flags, then environment variables, then the embedded default.
  * Throws one ConfigError listing every problem.
  */
-export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(flags: GlobalFlags = {}, rawEnv: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
+  // HUB_<NAME>_FILE: the value of HUB_<NAME> is in a file (lib/env.ts).
+  const env = resolveFileVariables(rawEnv, problems);
   const dataDir = path.resolve(env.HUB_DATA_DIR || DEFAULT_DATA_DIR);
   const pick = (flag: string | undefined, flagName: string, envName: string, fallback: string) =>
     flag !== undefined ? { value: flag, label: `--${flagName}` } : env[envName] ? { value: env[envName]!, label: envName } : { value: fallback, label: `default ${flagName}` };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { describeTarget, type DbTarget } from './config.js';
 import { describe, isRetriable, HubError } from './errors.js';
+import { mysqlSslOptions, peerIdentityError } from './url-options.js';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -24,6 +25,16 @@ export interface OpenOptions {
   poolMax?: number;
 }
 
+/**
+ * knex prints every failed connection attempt with its stack on stderr; the error reaches the caller anyway
+ * (as a ConnectError or a query's error), which reports it in one line.
+ */
+const KNEX_LOG = {
+  warn: (message: string) => {
+    if (!message.startsWith('Acquire connection error')) process.stderr.write(`knex: ${message}\n`);
+  },
+};
+
 /** Thrown when a database cannot be reached or opened; says which one, never with its password. */
 export class ConnectError extends HubError {}
 
@@ -35,15 +46,18 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
   const label = describeTarget(target);
   let knex: Knex;
   if (target.kind === 'mysql') {
+    const ssl = tlsOf(target, label);
     if (opts.create) await createMysqlDatabase(target, label);
     knex = knexFactory({
       client: 'mysql2',
+      log: KNEX_LOG,
       connection: {
         host: target.host,
         port: target.port,
         user: target.user,
         password: target.password,
         database: target.database,
+        ...(ssl ? { ssl } : {}),
         charset: 'utf8mb4',
         supportBigNumbers: true,
         bigNumberStrings: true,
@@ -55,7 +69,9 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
       pool: {
         min: 0,
         max: opts.poolMax ?? 4,
-        afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void; config: { queryFormat?: unknown } }, done: (err: unknown, conn: unknown) => void) => {
+        afterCreate: (conn: { query: (sql: string, cb: (err: unknown) => void) => void; config: { queryFormat?: unknown }; stream: unknown }, done: (err: unknown, conn: unknown) => void) => {
+          const wrongPeer = peerIdentityError(target.tls, target.host, conn.stream);
+          if (wrongPeer) return done(wrongPeer, conn);
           // Session time zone UTC so NOW() and implicit conversions never shift values; backslash escapes
           // on, because mysql2 escapes bound values with backslashes (under a server's NO_BACKSLASH_ESCAPES
           // a bound 'say "hi"' would be stored as 'say \"hi\"'); a read-only session makes "hub-etl never
@@ -109,16 +125,30 @@ export async function openDb(target: DbTarget, opts: OpenOptions = {}): Promise<
     await knex.raw('select 1');
   } catch (err) {
     await knex.destroy().catch(() => undefined);
-    throw new ConnectError(`cannot connect to ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
+    // A server or account that requires TLS answers a plain login with "access denied", as for a wrong password.
+    const hint = target.kind === 'mysql' && !target.tls && (err as { code?: string }).code === 'ER_ACCESS_DENIED_ERROR'
+      ? '; if the server or the account requires TLS, add ?ssl=verify-full&ssl-ca=/path/ca.pem to the URL'
+      : '';
+    throw new ConnectError(`cannot connect to ${label}: ${describe(err)}${hint}`, { cause: err, retriable: isRetriable(err) });
   }
   return { knex, dialect: target.kind, target, label, close: () => knex.destroy() };
+}
+
+/** mysql2's TLS settings of a target (its PEM files read now), or undefined without TLS. */
+function tlsOf(target: Extract<DbTarget, { kind: 'mysql' }>, label: string): ReturnType<typeof mysqlSslOptions> | undefined {
+  if (!target.tls) return undefined;
+  try {
+    return mysqlSslOptions(target.tls);
+  } catch (err) {
+    throw new ConnectError(`cannot connect to ${label}: reading its TLS files: ${describe(err)}`, { cause: err });
+  }
 }
 
 async function createMysqlDatabase(target: Extract<DbTarget, { kind: 'mysql' }>, label: string): Promise<void> {
   const admin = knexFactory({
     client: 'mysql2',
-    connection: { host: target.host, port: target.port, user: target.user, password: target.password, charset: 'utf8mb4' },
-    pool: { min: 0, max: 1 },
+    connection: { host: target.host, port: target.port, user: target.user, password: target.password, charset: 'utf8mb4', ...(target.tls ? { ssl: tlsOf(target, label) } : {}) },
+    pool: { min: 0, max: 1, afterCreate: (conn: { stream: unknown }, done: (err: unknown, conn: unknown) => void) => done(peerIdentityError(target.tls, target.host, conn.stream), conn) },
   });
   try {
     await admin.raw(`create database if not exists \`${target.database}\` character set utf8mb4 collate utf8mb4_unicode_ci`);

@@ -1,0 +1,71 @@
+// What a doctor check reports, and the facts the checks share: supported versions, what the streams read.
+import { describe } from '../../lib/errors.js';
+import { compareVersions } from '../../lib/redis.js';
+import { REPLICA_STREAMS } from '../../sources/replica-streams.js';
+
+export type Level = 'ok' | 'warn' | 'error';
+export type Area = 'node' | 'source' | 'warehouse' | 'redis';
+
+/** One line of the report: what was looked at, how it stands, and what to do about it. */
+export interface Check {
+  area: Area;
+  name: string;
+  level: Level;
+  message: string;
+  fix?: string;
+}
+
+export type Report = (check: Omit<Check, 'area'>) => void;
+
+/** Oldest servers hub-etl supports (the reader and the warehouse use no newer SQL); tested on MariaDB 10.11. */
+export const MIN_MARIADB = '10.3';
+export const MIN_MYSQL = '5.7';
+export const MIN_NODE = '20.19';
+
+/** A server's product and version from `select version()`: '10.11.19-MariaDB-0+deb12u1', '8.0.36', '5.7.44-log'. */
+export function serverVersion(text: string): { product: 'MariaDB' | 'MySQL'; version: string } {
+  const version = /^\d+\.\d+(\.\d+)?/.exec(text)?.[0] ?? text;
+  return { product: /mariadb/i.test(text) ? 'MariaDB' : 'MySQL', version };
+}
+
+/** The version check of a MySQL-family server, as a report entry. */
+export function versionCheck(text: string): Omit<Check, 'area'> {
+  const { product, version } = serverVersion(text);
+  const min = product === 'MariaDB' ? MIN_MARIADB : MIN_MYSQL;
+  const supported = `supported: MariaDB ${MIN_MARIADB}+, MySQL and PolarDB for MySQL ${MIN_MYSQL}+; tested on MariaDB 10.11`;
+  if (compareVersions(version, min) < 0) {
+    return { name: 'version', level: 'error', message: `${product} ${version} is older than hub-etl supports (${supported})`, fix: `upgrade the server to ${product} ${min} or newer` };
+  }
+  return { name: 'version', level: 'ok', message: `${product} ${version} (${supported})` };
+}
+
+/**
+ * The indexes incremental runs need: every datetime or date cursor (each run reads a window of it), and
+ * the order column of the tables read by their parent order (order lines, invoices: read by order id).
+ */
+export const NEEDED_INDEXES: Array<{ table: string; column: string; why: string }> = Object.entries(REPLICA_STREAMS).flatMap(([name, s]) => {
+  if (s.cursor.kind === 'datetime' || s.cursor.kind === 'date') return [{ table: s.table, column: s.cursor.column, why: `the ${name} stream reads a window of ${s.cursor.column} on every run` }];
+  if (s.cursor.kind === 'parent' && s.parent) return [{ table: s.table, column: s.parent.childColumn, why: `the ${name} stream reads the ${s.table} rows of each changed order` }];
+  return [];
+});
+
+/** The index statement a DBA runs for a missing index. */
+export function createIndexSql(table: string, column: string): string {
+  return `create index idx_${table.replace(/^ali1688_/, '')}_${column.toLowerCase()} on ${table} (${column});`;
+}
+
+/** What to do about a connection that failed, by the driver's error code. */
+export function connectFix(err: unknown, what: string): string {
+  const code = (err as { code?: string } | undefined)?.code ?? (err as { cause?: { code?: string } } | undefined)?.cause?.code;
+  switch (code) {
+    case 'ECONNREFUSED': return `nothing listens at that host and port: check the address of the ${what}, and that it accepts connections from this machine`;
+    case 'ETIMEDOUT': case 'EHOSTUNREACH': return `no answer: a firewall or the ${what}'s IP allow-list (whitelist) drops this machine's address; add it`;
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'the host name does not resolve: check it, or use the IP address';
+    case 'ER_ACCESS_DENIED_ERROR': return 'wrong user or password (percent-encode reserved characters such as @ : / # ? in the URL), or the account may not log in from this host; or the server requires TLS (?ssl=verify-full&ssl-ca=…)';
+    case 'ER_DBACCESS_DENIED_ERROR': return `the user has no privileges on that database: see the GRANT statements in the README ("Connecting a real replica")`;
+    case 'HANDSHAKE_SSL_ERROR': case 'HANDSHAKE_NO_SSL_SUPPORT': return 'TLS failed: check ssl-ca (the CA that signed the server\'s certificate) and the ssl mode';
+    default: return `check the URL (${describe(err).slice(0, 80)})`;
+  }
+}
+
+export const count = (n: number | bigint) => Number(n).toLocaleString('en-US');

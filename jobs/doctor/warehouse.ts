@@ -1,0 +1,144 @@
+// Doctor checks of the warehouse: reachable, server version, schema version against this hub-etl's, and the
+// privileges loads and migrations use, proven on a scratch table that is removed again (never on real tables).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../../lib/context.js';
+import { openDb, rawRows, type Db } from '../../lib/db.js';
+import { describe } from '../../lib/errors.js';
+import { MIGRATIONS } from '../../sql/warehouse/migrations.js';
+import { appliedVersion } from '../migrate.js';
+import { connectFix, versionCheck, type Report } from './checks.js';
+
+const LATEST = Math.max(...MIGRATIONS.map((m) => m.version));
+
+export async function checkWarehouse(ctx: Context, report: Report): Promise<void> {
+  const wh = ctx.config.warehouse;
+  if (wh.kind === 'csv') {
+    const problem = folderProblem(wh.dir);
+    if (problem) report({ name: 'connect', level: 'error', message: `${wh.url}: ${problem}`, fix: 'create the folder, or give the user running hub-etl write access to it' });
+    else report({ name: 'connect', level: 'ok', message: `${wh.url}: a folder hub-etl can write CSV files into` });
+    return;
+  }
+  if (wh.kind === 'sqlite' && wh.file !== ':memory:' && !fs.existsSync(wh.file)) {
+    const problem = folderProblem(path.dirname(wh.file));
+    if (problem) report({ name: 'connect', level: 'error', message: `${wh.url}: the file does not exist and its folder ${problem}`, fix: 'create the folder, or give the user running hub-etl write access to it' });
+    else report({ name: 'connect', level: 'warn', message: `${wh.url} does not exist yet`, fix: 'run "hub-etl migrate" to create it' });
+    return;
+  }
+  let db: Db;
+  try {
+    // Not through the context: doctor must not create the database it inspects.
+    db = await openDb(wh, { create: false });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    if (cause?.code === 'ER_BAD_DB_ERROR') {
+      report({ name: 'connect', level: 'warn', message: `${describe(err)}`, fix: '"hub-etl migrate" creates it when the user may (CREATE privilege), or create it: create database <name> character set utf8mb4' });
+    } else {
+      report({ name: 'connect', level: 'error', message: describe(err), fix: connectFix(cause ?? err, 'warehouse') });
+    }
+    return;
+  }
+  try {
+    if (db.dialect === 'mysql') {
+      const [v] = await rawRows<{ v: string }>(db, 'mysql', 'select version() as v');
+      report({ name: 'connect', level: 'ok', message: `${db.label}: connected` });
+      report(versionCheck(String(v!.v)));
+    } else {
+      report({ name: 'connect', level: 'ok', message: `${db.label}: opened` });
+      const problem = folderProblem(path.dirname(db.target.kind === 'sqlite' ? db.target.file : ''));
+      if (problem && db.target.kind === 'sqlite' && db.target.file !== ':memory:') {
+        report({ name: 'privileges', level: 'error', message: `the folder of ${db.label} ${problem}: SQLite keeps its journal (-wal, -shm files) beside the database`, fix: 'give the user running hub-etl write access to the folder' });
+      }
+    }
+    const version = await appliedVersion(db);
+    if (version === 0) report({ name: 'schema', level: 'warn', message: 'the warehouse has no hub-etl tables yet', fix: 'run "hub-etl migrate"' });
+    else if (version < LATEST) report({ name: 'schema', level: 'warn', message: `the warehouse is at schema version ${version}; this hub-etl needs ${LATEST}`, fix: 'run "hub-etl migrate"' });
+    else if (version > LATEST) report({ name: 'schema', level: 'error', message: `the warehouse is at schema version ${version}, newer than this hub-etl knows (${LATEST}): an older hub-etl may write it wrongly`, fix: 'upgrade hub-etl to the version that migrated the warehouse' });
+    else report({ name: 'schema', level: 'ok', message: `schema version ${version}, as this hub-etl expects` });
+    await reportPrivileges(db, report);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Why hub-etl could not write files into a folder (or create it), or null when it can. */
+function folderProblem(dir: string): string | null {
+  let at = dir;
+  while (!fs.existsSync(at)) {
+    const up = path.dirname(at);
+    if (up === at) return 'cannot be created';
+    at = up;
+  }
+  try {
+    if (!fs.statSync(at).isDirectory()) return `cannot be created: ${at} is not a folder`;
+    fs.accessSync(at, fs.constants.W_OK);
+    return null;
+  } catch {
+    return at === dir ? 'is not writable' : `cannot be created: ${at} is not writable`;
+  }
+}
+
+/**
+ * Every kind of statement loads and migrations send, on a scratch table of a random name: what fails is
+ * named with the privilege it needs. On SQLite the steps run in a transaction that is rolled back.
+ */
+async function reportPrivileges(db: Db, report: Report): Promise<void> {
+  const name = `etl_doctor_${crypto.randomBytes(4).toString('hex')}`;
+  const q = db.dialect === 'mysql' ? (s: string) => `\`${s}\`` : (s: string) => `"${s}"`;
+  const steps: Array<[string, string]> = [
+    ['CREATE', `create table ${q(name)} (id bigint not null primary key, v varchar(16) null)`],
+    ['ALTER', `alter table ${q(name)} add column w int null`],
+    ['INDEX', `create index ${q(`${name}_v`)} on ${q(name)} (v)`],
+    ['INSERT', `insert into ${q(name)} (id, v) values (1, 'a')`],
+    ['UPDATE', `update ${q(name)} set v = 'b' where id = 1`],
+    ['SELECT', `select count(*) as n from ${q(name)}`],
+    ['DELETE', `delete from ${q(name)} where id = 1`],
+    ['CREATE VIEW', `create view ${q(`${name}_view`)} as select id from ${q(name)}`],
+    ['DROP', `drop view ${q(`${name}_view`)}`],
+    ['DROP', `drop table ${q(name)}`],
+  ];
+  const failed: string[] = [];
+  if (db.dialect === 'sqlite') {
+    try {
+      await db.knex.transaction(async (trx) => {
+        for (const [privilege, sql] of steps) {
+          try {
+            await trx.raw(sql);
+          } catch (err) {
+            failed.push(`${privilege} (${describe(err)})`);
+            break;
+          }
+        }
+        throw new RolledBack();
+      });
+    } catch (err) {
+      if (!(err instanceof RolledBack)) failed.push(`a write transaction (${describe(err)})`);
+    }
+  } else {
+    let created = false;
+    for (const [privilege, sql] of steps) {
+      try {
+        await db.knex.raw(sql);
+        if (privilege === 'CREATE') created = true;
+        if (sql.startsWith('drop table')) created = false;
+      } catch (err) {
+        failed.push(`${privilege} (${describe(err)})`);
+        if (privilege === 'CREATE') break;
+      }
+    }
+    if (created) await db.knex.raw(`drop table if exists ${q(name)}`).catch(() => undefined);
+    if (created && (await rawRows(db, 'mysql', 'select 1 from information_schema.tables where table_schema = database() and table_name = ?', [name])).length > 0) {
+      failed.push(`DROP (the scratch table ${name} is left behind: drop it)`);
+    }
+  }
+  if (failed.length > 0) {
+    const database = db.target.kind === 'mysql' ? db.target.database : '';
+    report({ name: 'privileges', level: 'error', message: `the warehouse account cannot ${failed.join(', ')}`,
+      fix: db.dialect === 'mysql' ? `grant select, insert, update, delete, create, alter, index, drop, create view on \`${database}\`.* to the hub-etl user` : 'give the user running hub-etl write access to the file and its folder' });
+  } else {
+    report({ name: 'privileges', level: 'ok', message: 'the account can create, alter and drop tables, indexes and views, and read and write rows' });
+  }
+}
+
+class RolledBack extends Error {}
