@@ -4,7 +4,7 @@ import type { Context } from '../lib/context.js';
 import { UsageError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Sink } from '../sinks/sink.js';
-import { withApiSnapshots } from '../sources/routing.js';
+import { readerFor, withApiSnapshots } from '../sources/routing.js';
 import type { SourceReader } from '../sources/source.js';
 import { runStream, type EngineOptions, type RunSummary } from './engine.js';
 import { openSink } from './sink.js';
@@ -77,7 +77,7 @@ export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSe
     ctx.logger.debug('source clock', { source_now: now.toISOString() });
     const results: RunSummary[] = [];
     for (const def of defs) {
-      results.push(await runStream(s.reader, s.sink, def, {
+      results.push(await runStream(readerFor(s.reader, def.name), s.sink, def, {
         mode: opts.mode,
         batchSize: opts.batchSize,
         lookbackMs: opts.lookbackMs,

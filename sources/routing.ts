@@ -64,6 +64,14 @@ export class RoutingReader implements SourceReader {
   }
 }
 
+/**
+ * The reader a stream's run should use: the routed one, so that the run's kind and counters (API calls)
+ * are those of the reader that really reads it; any other reader as it is.
+ */
+export function readerFor(reader: SourceReader, stream: string): SourceReader {
+  return reader instanceof RoutingReader ? reader.route(stream) : reader;
+}
+
 /** The 1688 API as a run sees it: its client, made on first use, and how it is shown. */
 export interface ApiAccess {
   client: () => Promise<ApiClient>;

@@ -137,6 +137,12 @@ for (const backend of BACKENDS) {
       t.is(first.get(s)!.rowsUpserted, first.get(s)!.rowsRead, s);
     }
     sameTables(t, await warehouseTables(wh), await expected(store), 'first run');
+    // The replica streams read the replica: the API was asked only what only it has (the list items carry
+    // categoryID, so no alibaba.product.get).
+    t.deepEqual(Object.keys(emu.stats.byOperation).sort(), [
+      'alibaba.category.attribute.get', 'alibaba.logistics.freightTemplate.getList', 'alibaba.logistics.mySendGoodsAddress.list.get',
+      'alibaba.product.list.get', 'category.getSelfCatlist', 'currentTime',
+    ]);
 
     // Ids above 2^53 arrive digit for digit; fees are yuan with two decimals, as the JSON writes them.
     const loaded = await warehouseTables(wh);
