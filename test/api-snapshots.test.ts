@@ -22,7 +22,10 @@ import { transformStoreCategory } from '../transforms/store-category.js';
 import type { TransformOutput } from '../transforms/types.js';
 import { cellText, csvObjects, readCsv } from './csv-read.js';
 import { gen } from './generate-helpers.js';
-import { runCli, target, tempDir, tempSqliteUrl } from './helpers.js';
+import { needRedis, runCli, target, tempDir, tempSqliteUrl } from './helpers.js';
+import { queueContext, queuePrefix, waitFor } from './queue-helpers.js';
+import { enqueueRuns } from '../jobs/queue/enqueue.js';
+import { startWorker } from '../jobs/queue/worker.js';
 import { BACKENDS, freshUrl, run } from './stream-helpers.js';
 
 const TZ = { sourceTz: 'Asia/Shanghai' };
@@ -205,6 +208,19 @@ test('a replica source without an API skips the API streams with one line; the r
   const db = await openDb(target(wh));
   t.teardown(() => db.close());
   t.deepEqual(await rawRows(db, db.dialect, "select run_id from etl_run where stream in ('freight_templates', 'category_attributes')"), []);
+});
+
+test('a worker without an API completes a queued run of an API stream as skipped, not failed', async (t) => {
+  if (!(await needRedis(t))) return;
+  const src = tempSqliteUrl(t, 'src.db');
+  await gen(t, src, { orders: 30, seed: 5 });
+  const worker = await startWorker(queueContext(t, { source: src, warehouse: tempSqliteUrl(t, 'wh.db'), prefix: queuePrefix(t) }), { concurrency: 1, migrate: true });
+  t.teardown(() => worker.close());
+  const [queued] = await enqueueRuns(worker.queues, { streams: ['store_categories'], mode: 'incremental', requestedBy: 'test' });
+  await waitFor('the run job to complete', async () => (await worker.queues.runs.getJobState(queued!.jobId)) === 'completed', 30_000);
+  const job = (await worker.queues.runs.getJob(queued!.jobId))!;
+  t.like(job.returnvalue, { stream: 'store_categories', status: 'skipped', rowsRead: 0 });
+  t.is(job.attemptsMade, 1);
 });
 
 const CSV_FILE = /^(.+)\.run(\d{8})(\.full|\.empty|\.removed)?\.csv$/;
