@@ -6,7 +6,7 @@ import type { BackfillProgress } from '../jobs/queue/backfill.js';
 import { planBackfill, type BackfillPlan } from '../jobs/queue/backfill-plan.js';
 import type { Queues } from '../jobs/queue/queues.js';
 import { DEFAULT_RUN } from '../jobs/run.js';
-import { STREAM_NAMES } from '../jobs/streams.js';
+import { STREAM_NAMES, STREAMS } from '../jobs/streams.js';
 import type { Context } from '../lib/context.js';
 import { UsageError } from '../lib/errors.js';
 import { action, wholeNumber } from './action.js';
@@ -97,7 +97,10 @@ export function registerBackfill(program: Command): void {
         if (!opts.from) throw new UsageError('--from: the start of the window is required');
         if (!opts.to) throw new UsageError('--to: the end of the window is required');
         // Checked before Redis is touched: a bad request queues nothing.
-        plan = planBackfill({ streams: opts.stream ?? [], all: opts.all ?? false, from: opts.from, to: opts.to, chunk: opts.chunk, batchSize: opts.batchSize });
+        const withoutApi = ctx.config.api === null;
+        plan = planBackfill({ streams: opts.stream ?? [], all: opts.all ?? false, from: opts.from, to: opts.to, chunk: opts.chunk, batchSize: opts.batchSize, withoutApi });
+        const left = STREAMS.filter((d) => d.apiOnly && opts.all && withoutApi).map((d) => d.name);
+        if (left.length > 0) ctx.logger.info(`no API configured: ${left.join(', ')} not backfilled; set HUB_API_URL`);
       }
       const { openQueues } = await import('../jobs/queue/queues.js');
       const { lastBackfill, retryFailedChunks, submitBackfill, backfillProgress } = await import('../jobs/queue/backfill.js');

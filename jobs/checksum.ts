@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../lib/db.js';
 import { rawRows } from '../lib/db.js';
-import { FACTS_AND_DIMENSIONS, type Table } from '../sql/warehouse/tables.js';
+import { API_DIMENSIONS, FACTS_AND_DIMENSIONS, type Table } from '../sql/warehouse/tables.js';
 
 export interface TableChecksum { table: string; rows: number; md5: string }
 
@@ -22,6 +22,6 @@ export async function tableChecksum(db: Db, table: Table): Promise<TableChecksum
 
 export async function warehouseChecksums(db: Db): Promise<TableChecksum[]> {
   const out: TableChecksum[] = [];
-  for (const t of FACTS_AND_DIMENSIONS) out.push(await tableChecksum(db, t));
+  for (const t of [...FACTS_AND_DIMENSIONS, ...API_DIMENSIONS]) out.push(await tableChecksum(db, t));
   return out;
 }

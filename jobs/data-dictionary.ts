@@ -74,7 +74,7 @@ export function dataDictionary(): string {
     '',
     '## Dimensions from the 1688 API',
     '',
-    'Created by warehouse migration version 4. Freight templates, ship-from addresses and the store\'s own categories exist only in the 1688 open-platform API, not in the Cloud Hub replica: API snapshot streams read the whole list each run and remove rows whose object is gone. Category attributes come with each leaf category (the replica\'s `ali1688_category.attributes`, or `alibaba.category.attribute.get`). Personal data stays out: the contact person of a ship-from address (name, mobile, phone, WangWang account) is not loaded.',
+    'Created by warehouse migration version 5. Freight templates, ship-from addresses and the store\'s own categories exist only in the 1688 open-platform API, not in the Cloud Hub replica. They are loaded by the snapshot streams `freight_templates`, `ship_from_addresses`, `store_categories` and `category_attributes`, always through the API (`HUB_API_URL` beside a replica source; skipped when no API is configured): each run reads the whole list, fingerprints decide what changed, and rows whose object the API no longer lists are removed with their child rows. The attributes are those of every leaf category the store\'s products use (`alibaba.category.attribute.get`, the same JSON as the replica\'s `ali1688_category.attributes`). `_source_version` is the API\'s clock when the run read the object (UTC), as these objects have no modify time of their own. Personal data stays out: the contact person of a ship-from address (name, mobile, phone, WangWang account) is not loaded.',
     '',
     API_DIMENSIONS.map(tableSection).join('\n\n'),
     '',

@@ -10,7 +10,7 @@ import { describe, HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { RunSummary } from './engine.js';
 import { utcNow } from '../sinks/sql.js';
-import { openRunSession, runStreams, selectStreams, type RunOptions } from './run.js';
+import { openRunSession, readableStreams, runStreams, selectStreams, type RunOptions } from './run.js';
 
 export interface LeaseOptions {
   /** How long a lease lasts without renewal, in ms; a holder that dies frees its stream after this. */
@@ -229,13 +229,14 @@ export async function withStreamLease<T>(db: Db, stream: string, opts: LeaseOpti
 export async function runStreamsExclusive(ctx: Context, opts: RunOptions, lease: LeaseOptions = {}): Promise<RunSummary[]> {
   // A CSV folder has no etl_lock: its sink lets one run at a time write the folder (the state file's lock).
   if (opts.mode === 'backfill' || ctx.config.warehouse.kind === 'csv') return runStreams(ctx, opts);
-  const defs = selectStreams(opts.streams);
+  const selected = selectStreams(opts.streams);
   const wh = await ctx.warehouse();
   // Source inspection and migration once for all streams; then a lease per stream (the clock is read inside it).
   const session = await openRunSession(ctx);
   const results: RunSummary[] = [];
   try {
-    for (const def of defs) {
+    // Streams this configuration cannot read (the API's, without an API) take no lease: they are not run.
+    for (const def of readableStreams(selected, session.reader, ctx.logger)) {
       const summaries = await withStreamLease(wh, def.name, { logger: ctx.logger, ...lease }, async (l) => {
         // Holding the lease, no other run of this stream is alive: a run still marked running died (SIGKILL, power).
         const abandoned = await wh.knex('etl_run').where({ stream: def.name, status: 'running' }).whereIn('mode', ['incremental', 'full_refresh'])

@@ -1,7 +1,10 @@
 // Runs streams inline: the source in, the engine, the warehouse out. The only place that wires them.
+import { describeTarget } from '../lib/config.js';
 import type { Context } from '../lib/context.js';
 import { UsageError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
 import type { Sink } from '../sinks/sink.js';
+import { readerFor, withApiSnapshots } from '../sources/routing.js';
 import type { SourceReader } from '../sources/source.js';
 import { runStream, type EngineOptions, type RunSummary } from './engine.js';
 import { openSink } from './sink.js';
@@ -28,6 +31,19 @@ export function selectStreams(names: string[]): StreamDef[] {
   return names.length === 0 ? STREAMS : STREAMS.filter((s) => names.includes(s.name));
 }
 
+/**
+ * The streams the reader can read. Without an API, the streams only the API has are left out with one
+ * info line (not run, no etl_run row: status shows them never loaded); any other stream the reader lacks
+ * is a UsageError.
+ */
+export function readableStreams(defs: StreamDef[], reader: SourceReader, logger: Logger): StreamDef[] {
+  const missing = defs.filter((d) => !reader.has(d.name));
+  const other = missing.filter((d) => !d.apiOnly);
+  if (other.length > 0) throw new UsageError(`the source ${reader.label} has no stream ${other.map((d) => d.name).join(', ')}`);
+  if (missing.length > 0) logger.info(`no API configured: ${missing.map((d) => d.name).join(', ')} skipped; set HUB_API_URL`, { skipped: missing.map((d) => d.name) });
+  return defs.filter((d) => reader.has(d.name));
+}
+
 /** What every stream of one run shares: the source reader and the sink. */
 export interface RunSession {
   reader: SourceReader;
@@ -37,7 +53,9 @@ export interface RunSession {
 
 /** Opens the source reader (inspecting a replica once) and the sink (migrating a SQL warehouse), once per run. */
 export async function openRunSession(ctx: Context): Promise<RunSession> {
-  const reader = await openReader(ctx);
+  // The streams only the API has go through the API whatever the source: HUB_API_URL beside a replica.
+  const api = ctx.config.api;
+  const reader = withApiSnapshots(await openReader(ctx), api ? { client: () => ctx.api(), label: describeTarget(api) } : null, ctx.logger);
   try {
     const { sink, release } = await openSink(ctx);
     return { reader, sink, release: async () => { await release(); await reader.close(); } };
@@ -49,15 +67,17 @@ export async function openRunSession(ctx: Context): Promise<RunSession> {
 
 /** Runs the streams named in order, in the session given or in one of their own. */
 export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSession): Promise<RunSummary[]> {
-  const defs = selectStreams(opts.streams);
+  const selected = selectStreams(opts.streams);
   const s = session ?? (await openRunSession(ctx));
   try {
+    const defs = readableStreams(selected, s.reader, ctx.logger);
+    if (defs.length === 0) return [];
     // Read when the streams start (after any lease wait), so that a window never ends before a watermark another run set.
     const now = await s.reader.now();
     ctx.logger.debug('source clock', { source_now: now.toISOString() });
     const results: RunSummary[] = [];
     for (const def of defs) {
-      results.push(await runStream(s.reader, s.sink, def, {
+      results.push(await runStream(readerFor(s.reader, def.name), s.sink, def, {
         mode: opts.mode,
         batchSize: opts.batchSize,
         lookbackMs: opts.lookbackMs,

@@ -116,9 +116,16 @@ export async function warehouseStatus(db: Db, now = new Date(), clock?: SourceCl
   };
 }
 
-/** Streams whose lag as of now exceeds `maxSeconds`, or that were never loaded. */
-export function staleStreams(s: WarehouseStatus, maxSeconds: number): Array<{ stream: string; lagSeconds: number | null }> {
-  return s.streams.filter((x) => x.lagNowSeconds === null || x.lagNowSeconds > maxSeconds).map((x) => ({ stream: x.stream, lagSeconds: x.lagNowSeconds }));
+/** Streams whose lag as of now exceeds `maxSeconds`, or that were never loaded; `ignore`: streams this configuration does not load (the API's, without an API). */
+export function staleStreams(s: WarehouseStatus, maxSeconds: number, ignore: readonly string[] = []): Array<{ stream: string; lagSeconds: number | null }> {
+  return s.streams
+    .filter((x) => !ignore.includes(x.stream) && (x.lagNowSeconds === null || x.lagNowSeconds > maxSeconds))
+    .map((x) => ({ stream: x.stream, lagSeconds: x.lagNowSeconds }));
+}
+
+/** The streams only the 1688 API has, which a configuration without an API never loads. */
+export function streamsNeedingApi(hasApi: boolean): string[] {
+  return hasApi ? [] : STREAMS.filter((d) => d.apiOnly).map((d) => d.name);
 }
 
 /** Lag as people read it: 45s, 12m, 3h 5m, 2d 4h. */

@@ -6,6 +6,8 @@
 //   <table>.run00000042.csv         rows the run wrote to <table> (a full refresh: <table>.run00000042.full.csv)
 //   <table>.run00000042.empty.csv   child tables: parents the run wrote whose set of <table> rows is empty now
 //                                   (a consumer replaces the set of each parent named in either file)
+//   <table>.run00000042.removed.csv snapshot streams: units the source no longer has, by the table's unit
+//                                   column (its key, or the parent key of a child table): delete their rows
 //   .hub-etl/state.db               the state: etl_run, etl_watermark, etl_reject, etl_row_state, csv_file
 //   .hub-etl/tmp/<file>.tmp         files of the run in progress; never under a final name
 //
@@ -139,9 +141,13 @@ interface Staging { runId: string; mode: RunRecord['mode']; files: Map<string, O
 /** A file a committed run published (or is about to: `pending` until renamed). */
 export interface PublishedFile { runId: string; table: string; file: string; rows: number; status: 'pending' | 'published' }
 
+/** What a file of a run holds: rows, parents whose set is empty now, or units the source no longer has. */
+type FileKind = 'rows' | 'empty' | 'removed';
+
 /** `fct_order.run00000042.csv`: sorts in run order, and one run's file for a table has one name. */
-export function csvFileName(table: string, runId: string, mode: RunRecord['mode'] | 'empty'): string {
-  return `${table}.run${runId.padStart(8, '0')}${mode === 'full_refresh' ? '.full' : mode === 'empty' ? '.empty' : ''}.csv`;
+export function csvFileName(table: string, runId: string, mode: RunRecord['mode'] | 'empty' | 'removed'): string {
+  const suffix = mode === 'full_refresh' ? '.full' : mode === 'empty' ? '.empty' : mode === 'removed' ? '.removed' : '';
+  return `${table}.run${runId.padStart(8, '0')}${suffix}.csv`;
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -346,17 +352,20 @@ export class CsvSink implements Sink {
     }
   }
 
-  /** The open file of the run for a table (or a table's empty sets), created with its header line on first use. */
-  async fileFor(s: Staging, table: Table, emptied = false): Promise<OpenFile> {
-    const key = emptied ? `${table.name}.empty` : table.name;
+  /**
+   * The open file of the run for a table (or a table's empty sets, or its removed units keyed by `column`),
+   * created with its header line on first use.
+   */
+  async fileFor(s: Staging, table: Table, kind: FileKind = 'rows', column?: string): Promise<OpenFile> {
+    const key = kind === 'rows' ? table.name : `${table.name}.${kind}`;
     let f = s.files.get(key);
     if (f) return f;
-    const name = csvFileName(table.name, s.runId, emptied ? 'empty' : s.mode);
+    const name = csvFileName(table.name, s.runId, kind === 'rows' ? s.mode : kind);
     const tmp = path.join(this.tmpDir(), `${name}.tmp`);
     const fh = await fsp.open(tmp, 'w');
     f = { key, name, tmp, fh, size: 0, rows: 0 };
     s.files.set(key, f);
-    await this.append(f, await csvText(csvColumnsOf(table, emptied), []), 0);
+    await this.append(f, await csvText(csvColumnsOf(table, kind, column), []), 0);
     return f;
   }
 
@@ -433,10 +442,12 @@ export class CsvSink implements Sink {
   }
 }
 
-/** The columns of a table's file: all of them, or the parent key for the file of empty sets. */
-function csvColumnsOf(table: Table, emptied: boolean): CsvColumn[] {
+/** The columns of a table's file: all of them, the parent key for the file of empty sets, the unit column for removed units. */
+function csvColumnsOf(table: Table, kind: FileKind, column?: string): CsvColumn[] {
   const all = physicalColumns(table);
-  return emptied ? table.parentKey!.map((k) => all.find((c) => c.name === k)!) : all;
+  if (kind === 'empty') return table.parentKey!.map((k) => all.find((c) => c.name === k)!);
+  if (kind === 'removed') return [all.find((c) => c.name === (column ?? table.primaryKey[0]))!];
+  return all;
 }
 
 class CsvTx implements SinkTx {
@@ -462,8 +473,8 @@ class CsvTx implements SinkTx {
         await this.sink.append(f, await csvText(physicalColumns(table), rows, { header: false }), rows.length);
       }
       if (emptied.length > 0) {
-        const f = await this.sink.fileFor(this.s, table, true);
-        await this.sink.append(f, await csvText(csvColumnsOf(table, true), emptied, { header: false }), emptied.length);
+        const f = await this.sink.fileFor(this.s, table, 'empty');
+        await this.sink.append(f, await csvText(csvColumnsOf(table, 'empty'), emptied, { header: false }), emptied.length);
       }
     }
   }
@@ -497,9 +508,26 @@ class CsvTx implements SinkTx {
   }
 
   // A full refresh rewrote every unit, so its files are complete snapshots of the stream's tables; the
-  // fingerprints of rows it did not see go, as in a SQL warehouse.
-  async sweep(stream: string, targets: Table[], _unitKeyOf: (t: Table) => string, runId: string, _keepUnits: string[]): Promise<void> {
-    this.sink.run('delete from etl_row_state where stream = ? and run_id <> ?', stream, runId);
-    await this.sink.snapshot(this.s, targets);
+  // fingerprints of rows it did not see go, as in a SQL warehouse. A snapshot run (incremental, over a
+  // source read whole) wrote only what changed: the units it neither wrote nor saw are gone from the
+  // source, and its .removed files name them for the consumer.
+  async sweep(stream: string, targets: Table[], unitKeyOf: (t: Table) => string, runId: string, keepUnits: string[]): Promise<void> {
+    if (this.s.mode === 'full_refresh') {
+      this.sink.run('delete from etl_row_state where stream = ? and run_id <> ?', stream, runId);
+      await this.sink.snapshot(this.s, targets);
+      return;
+    }
+    const keep = new Set(keepUnits);
+    const gone = (this.sink.statement('select source_key from etl_row_state where stream = ? and run_id <> ?').all(stream, runId) as Array<{ source_key: unknown }>)
+      .map((r) => String(r.source_key))
+      .filter((k) => !keep.has(k));
+    if (gone.length === 0) return;
+    for (const table of targets) {
+      const column = unitKeyOf(table);
+      const f = await this.sink.fileFor(this.s, table, 'removed', column);
+      await this.sink.append(f, await csvText(csvColumnsOf(table, 'removed', column), gone.map((k) => ({ [column]: k })), { header: false }), gone.length);
+    }
+    const del = this.sink.statement('delete from etl_row_state where stream = ? and source_key = ?');
+    for (const k of gone) del.run(stream, k);
   }
 }

@@ -2,7 +2,7 @@
 // big numbers, keys that appear inside strings, duplicate keys.
 import test from 'ava';
 import { parseJsonLossless } from '../transforms/json.js';
-import { describePath, rawArrayItems, rawValueAt, type JsonPath } from '../sources/api/raw-json.js';
+import { describePath, rawArrayItems, rawValueAt, rawWithoutMember, type JsonPath } from '../sources/api/raw-json.js';
 
 const BIG = '240517803316129437';
 
@@ -75,6 +75,32 @@ for (const text of MALFORMED) {
     t.throws(() => rawValueAt(text, ['a']), { instanceOf: SyntaxError });
   });
 }
+
+const WITHOUT: Array<{ title: string; text: string; want: string }> = [
+  { title: 'a last member, with the comma before it', text: `{"id":${BIG},"name":"五金","children":[{"id":2,"children":[]}]}`, want: `{"id":${BIG},"name":"五金"}` },
+  { title: 'a first member, with the comma after it', text: '{ "children" : [] , "id":1 }', want: '{ "id":1 }' },
+  { title: 'a middle member, spacing elsewhere kept', text: '{"a":1,\n  "children":[{"x":"}"}],\n  "b":2}', want: '{"a":1,\n  "b":2}' },
+  { title: 'the only member', text: '{"children":[1]}', want: '{}' },
+  { title: 'no such member: the text unchanged', text: '{"a":"children"}', want: '{"a":"children"}' },
+  { title: 'repeated members, first and later', text: '{"children":1,"children":2,"a":3,"children":4}', want: '{"a":3}' },
+  { title: 'a key written with a unicode escape', text: '{"a":1,"\\u0063hildren":[]}', want: '{"a":1}' },
+  { title: 'a nested member of the same name stays', text: '{"a":{"children":[]},"children":[]}', want: '{"a":{"children":[]}}' },
+];
+
+for (const c of WITHOUT) {
+  test(`rawWithoutMember cuts ${c.title}`, (t) => {
+    t.is(rawWithoutMember(c.text, 'children'), c.want);
+    // What is left is the same object less the member, as a parse sees it.
+    const rest = parseJsonLossless(c.text) as Record<string, unknown>;
+    delete rest.children;
+    t.deepEqual(parseJsonLossless(rawWithoutMember(c.text, 'children')), rest);
+  });
+}
+
+test('rawWithoutMember refuses an array and malformed text', (t) => {
+  t.throws(() => rawWithoutMember('[1]', 'children'), { instanceOf: TypeError, message: 'expected an object, found an array' });
+  t.throws(() => rawWithoutMember('{"children":[}', 'children'), { instanceOf: SyntaxError });
+});
 
 test('a path is described for messages in JSONPath style', (t) => {
   t.is(describePath(['result', 'productItems', 2, 'a-b']), '$.result.productItems[2]["a-b"]');

@@ -172,7 +172,7 @@ test('alibaba.product.list.get pages a last-update window, most recent first', a
   }
   t.deepEqual(got.map((p) => (p.productID as { text: string }).text), want.map((x) => x.id));
   t.deepEqual(got.map((p) => p.lastUpdateTime), want.map((x) => x.text));
-  t.deepEqual(Object.keys(got[0]!).sort(), ['lastUpdateTime', 'productID', 'status', 'subject']);
+  t.deepEqual(Object.keys(got[0]!).sort(), ['categoryID', 'lastUpdateTime', 'productID', 'status', 'subject']);
   t.true(want.length > 20);
   t.is(businessError(await gw(f.emu, 'alibaba.product.list.get', { pageSize: '50' })).message.split(':')[0], 'pageSize');
 });

@@ -27,14 +27,28 @@ test('chunks shorter than a day split the window, and the last chunk stops at --
   t.deepEqual(plan.chunks.map((c) => c.to), ['2024-05-01 06:00:00', '2024-05-01 12:00:00', '2024-05-01 18:00:00', '2024-05-01 20:00:00']);
 });
 
-test('DATE-cursor streams get whole days, categories one chunk, the order children follow the order chunks', (t) => {
+test('DATE-cursor streams get whole days, categories and the API snapshots one chunk, the order children follow the order chunks', (t) => {
   const plan = planBackfill({ ...base, all: true, streams: [], from: '2024-05-01 12:00:00', to: '2024-05-03 06:00:00', chunk: '12h' });
   const of = (s: string) => plan.chunks.filter((c) => c.stream === s).map((c) => `${c.from}/${c.to}`);
   t.deepEqual(of('shipments'), ['2024-05-01 00:00:00/2024-05-02 00:00:00', '2024-05-02 00:00:00/2024-05-03 00:00:00', '2024-05-03 00:00:00/2024-05-04 00:00:00']);
   t.deepEqual(of('categories'), ['2024-05-01 12:00:00/2024-05-03 06:00:00']);
   t.deepEqual(of('order_lines'), of('orders'));
   t.is(of('orders').length, 4);
+  t.deepEqual([...new Set(plan.chunks.map((c) => c.stream))], [
+    'categories', 'products', 'orders', 'order_lines', 'invoices', 'refunds', 'shipments', 'shipment_events',
+    'freight_templates', 'ship_from_addresses', 'store_categories', 'category_attributes',
+  ]);
+  // The API snapshots are read whole: one chunk each, like categories.
+  t.deepEqual(of('freight_templates'), of('categories'));
+});
+
+test('without an API, --all leaves the API snapshots out and naming one is a usage error', (t) => {
+  const plan = planBackfill({ ...base, all: true, streams: [], withoutApi: true });
   t.deepEqual([...new Set(plan.chunks.map((c) => c.stream))], ['categories', 'products', 'orders', 'order_lines', 'invoices', 'refunds', 'shipments', 'shipment_events']);
+  t.throws(() => planBackfill({ ...base, streams: ['orders', 'store_categories'], withoutApi: true }), {
+    instanceOf: UsageError,
+    message: '--stream: store_categories only the 1688 API has, and no API is configured; set HUB_API_URL',
+  });
 });
 
 test('the same request always plans the same backfill id and chunk ids, without colons', (t) => {
@@ -67,7 +81,10 @@ test('backfill request errors are usage errors naming the option', (t) => {
 test('the shipped schedules cover every stream and verify, in five-field cron with a time zone', (t) => {
   const schedules = loadSchedules();
   const runs = schedules.filter((s) => s.job === 'run').map((s) => s.stream).sort();
-  t.deepEqual(runs, ['categories', 'invoices', 'order_lines', 'orders', 'products', 'refunds', 'shipment_events', 'shipments']);
+  t.deepEqual(runs, [
+    'categories', 'category_attributes', 'freight_templates', 'invoices', 'order_lines', 'orders', 'products', 'refunds', 'ship_from_addresses',
+    'shipment_events', 'shipments', 'store_categories',
+  ]);
   t.true(schedules.some((s) => s.job === 'verify'));
   t.true(schedules.every((s) => s.cron?.split(' ').length === 5 && s.tz === 'Asia/Shanghai'));
   t.is(schedules.find((s) => s.stream === 'orders')!.cron, '* * * * *');

@@ -51,12 +51,18 @@ export function chunkJobId(backfill: string, c: Pick<ChunkPlan, 'stream' | 'inde
 /**
  * Streams on a DATETIME cursor (and the order children, on their order's modify_time) get chunks of
  * exactly --chunk; DATE-cursor streams get whole days (the chunk rounded up to days); categories,
- * whose modify time is free text, are one chunk read whole.
+ * whose modify time is free text, and the API snapshots are one chunk read whole.
  */
-export function planBackfill(input: { streams: string[]; all?: boolean; from: string; to: string; chunk: string; batchSize: number }): BackfillPlan {
+export function planBackfill(input: { streams: string[]; all?: boolean; from: string; to: string; chunk: string; batchSize: number; withoutApi?: boolean }): BackfillPlan {
   if (input.all && input.streams.length > 0) throw new UsageError('--all: give either --all or --stream, not both');
   if (!input.all && input.streams.length === 0) throw new UsageError('--stream: name the streams to backfill (or --all)');
-  const defs = selectStreams(input.all ? [] : input.streams);
+  let defs = selectStreams(input.all ? [] : input.streams);
+  // No API configured: --all leaves out the streams only the API has; naming one is a mistake.
+  if (input.withoutApi) {
+    const named = input.all ? [] : defs.filter((d) => d.apiOnly);
+    if (named.length > 0) throw new UsageError(`--stream: ${named.map((d) => d.name).join(', ')} only the 1688 API has, and no API is configured; set HUB_API_URL`);
+    defs = defs.filter((d) => !d.apiOnly);
+  }
   const from = parseBound(input.from, '--from');
   const to = parseBound(input.to, '--to');
   if (!(from < to)) throw new UsageError(`--to: "${input.to}" must be after --from "${input.from}"`);

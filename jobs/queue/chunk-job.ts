@@ -29,5 +29,7 @@ export async function processChunk(job: Job, h: JobHelpers): Promise<ChunkResult
     // Progress for the backfill's bar; a lost update is harmless.
     onBatch: (p) => void job.updateProgress({ rowsRead: p.rowsRead }).catch(() => undefined),
   });
-  return { stream: s!.stream, runId: s!.runId, rowsRead: s!.rowsRead, rowsUpserted: s!.rowsUpserted, rowsUnchanged: s!.rowsUnchanged, rowsRejected: s!.rowsRejected, ms: s!.ms };
+  // A stream only the API has, on a worker configured without one: skipped (said in the log), nothing loaded.
+  if (!s) return { stream: data.stream, runId: '', rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0, ms: 0 };
+  return { stream: s.stream, runId: s.runId, rowsRead: s.rowsRead, rowsUpserted: s.rowsUpserted, rowsUnchanged: s.rowsUnchanged, rowsRejected: s.rowsRejected, ms: s.ms };
 }

@@ -39,7 +39,9 @@ export async function processRun(job: Job, h: JobHelpers): Promise<RunJobResult>
     if (err instanceof LeaseBusyError) return later(job, h.token, 5_000 + Math.floor(Math.random() * 5_000));
     throw err;
   }
-  const s = summaries[0]!;
+  const s = summaries[0];
+  // A stream only the API has, on a worker configured without one: skipped (said in the log), not failed.
+  if (!s) return { runId: '', stream: data.stream, status: 'skipped', rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0, ms: 0 };
   // Interrupted by shutdown after a committed batch: the next worker resumes from the watermark.
   if (s.status === 'interrupted') return putBack(job, h.token);
   return { runId: s.runId, stream: s.stream, status: s.status, rowsRead: s.rowsRead, rowsUpserted: s.rowsUpserted, rowsUnchanged: s.rowsUnchanged, rowsRejected: s.rowsRejected, ms: s.ms };

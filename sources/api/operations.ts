@@ -27,8 +27,11 @@ const OPERATIONS_LIST: ReadonlyArray<Omit<ApiOperation, 'readOnly'>> = [
   { name: 'alibaba.product.get', namespace: 'com.alibaba.product', popAction: 'GetProduct' },
   { name: 'alibaba.category.get', namespace: 'com.alibaba.product', popAction: 'GetCategory' },
   { name: 'alibaba.category.attribute.get', namespace: 'com.alibaba.product', popAction: 'GetCategoryAttributes' },
-  { name: 'category.getSelfCatlist', namespace: 'com.alibaba.product', popAction: 'ListStoreCategories' },
-  { name: 'alibaba.logistics.freightTemplate.getList', namespace: 'com.alibaba.logistics', popAction: 'ListFreightTemplates' },
+  // The store's own categories are a v1 API of the open namespace (open.1688.com api.htm?ns=cn.alibaba.open&n=category.getSelfCatlist).
+  { name: 'category.getSelfCatlist', namespace: 'cn.alibaba.open', popAction: 'ListStoreCategories' },
+  // Filed under the product namespace by the official SDK (APIId com.alibaba.product) and called there by
+  // public callers, though its name says logistics (one caller uses com.alibaba.logistics).
+  { name: 'alibaba.logistics.freightTemplate.getList', namespace: 'com.alibaba.product', popAction: 'ListFreightTemplates' },
   { name: 'alibaba.logistics.mySendGoodsAddress.list.get', namespace: 'com.alibaba.logistics', popAction: 'ListSendGoodsAddresses' },
 ];
 

@@ -43,6 +43,39 @@ export function rawArrayItems(text: string, path: JsonPath): string[] | undefine
   }
 }
 
+/**
+ * The object text `text` without its members named `key` (each with the comma that separated it), every
+ * other byte as it was: how one object's own text is cut out of an answer that nests others inside it
+ * (a store category and its `children`). A TypeError when the text is no object; a SyntaxError when it is
+ * malformed.
+ */
+export function rawWithoutMember(text: string, key: string): string {
+  const s = new Scanner(text);
+  if (text.charCodeAt(0) === 0xfeff) s.i = 1;
+  s.ws();
+  const open = s.i;
+  s.value();
+  s.ws();
+  if (s.i < text.length) s.fail('unexpected text after the value');
+  if (text.charCodeAt(open) !== 123 /* { */) throw new TypeError(`expected an object, found ${text[open] === '[' ? 'an array' : kindOf(text.slice(open))}`);
+  s.i = open + 1;
+  const members = s.members();
+  const cuts: Array<[number, number]> = [];
+  // Members before the first one kept go with the separators after them; later ones with the comma before.
+  const firstKept = members.findIndex((m) => m.key !== key);
+  if (firstKept !== 0 && members.length > 0) cuts.push([members[0]!.start, firstKept === -1 ? members[members.length - 1]!.end : members[firstKept]!.start]);
+  for (let k = Math.max(firstKept, 1); firstKept !== -1 && k < members.length; k++) {
+    if (members[k]!.key === key) cuts.push([members[k - 1]!.end, members[k]!.end]);
+  }
+  let out = '';
+  let at = 0;
+  for (const [a, b] of cuts) {
+    out += text.slice(at, a);
+    at = b;
+  }
+  return out + text.slice(at);
+}
+
 /** `$.result.productItems[2]` */
 export function describePath(path: JsonPath): string {
   return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
@@ -151,6 +184,34 @@ class Scanner {
       if (c !== 44) {
         this.i--;
         this.fail(Number.isNaN(c) ? 'unexpected end of JSON' : `expected ',' or '${String.fromCharCode(close)}'`);
+      }
+    }
+  }
+
+  /** Inside an object (after `{`): every member, its decoded key, where its key starts and where its value ends. */
+  members(): Array<{ key: string; start: number; end: number }> {
+    const out: Array<{ key: string; start: number; end: number }> = [];
+    this.ws();
+    if (this.peek() === 125) return out;
+    for (;;) {
+      this.ws();
+      const start = this.i;
+      if (this.peek() !== 34) this.fail('expected a key');
+      const rawKey = this.string();
+      this.ws();
+      if (this.peek() !== 58) this.fail("expected ':'");
+      this.i++;
+      this.ws();
+      const valueStart = this.i;
+      const end = this.value();
+      out.push({ key: rawKey.includes('\\') ? decodeKey(rawKey, valueStart) : rawKey, start, end });
+      this.ws();
+      const c = this.peek();
+      this.i++;
+      if (c === 125) return out;
+      if (c !== 44) {
+        this.i--;
+        this.fail(Number.isNaN(c) ? 'unexpected end of JSON' : "expected ',' or '}'");
       }
     }
   }

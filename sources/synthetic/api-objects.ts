@@ -12,10 +12,10 @@
 //   modified_at  last change, 'YYYY-MM-DD HH:MM:SS' in the store's zone (what generate --advance moved)
 // Primary key (kind, object_id). The rows are a pure function of the seed and the simulated clock.
 //
-// alibaba.logistics.freightTemplate.getList (params: webSite=1688)
+// alibaba.logistics.freightTemplate.getList (namespace com.alibaba.product; params: webSite=1688)
 //   {"freightTemplates":[<FreightTemplate>,...]}
 //   C: makcent/1688sdk AlibabaLogisticsFreightTemplateGetListResult {freightTemplates, errorCode, errorMsg}
-//   (the SDK files the operation under com.alibaba.product, other callers under com.alibaba.logistics).
+//   (the SDK and most public callers file the operation under com.alibaba.product, one under com.alibaba.logistics).
 //   FreightTemplate (C: AlibabaLogisticsFreightTemplate, open.1688.com doc of myFreightTemplate.list.get):
 //     id Long, name, memberId, status Int (1 valid, -1 invalid), type Str ("3" 1688 official, "2" or
 //     absent the seller's own), fromAreaCode Str (6-digit district code of the ship-from place),

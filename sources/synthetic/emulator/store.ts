@@ -4,6 +4,7 @@
 import { rawRows, type Db } from '../../../lib/db.js';
 import { UsageError } from '../../../lib/errors.js';
 import { inspectSource, intLiteral, isSynthetic, quoteIdent, sourceNowUtc, SYNTHETIC_MARKER, textOf } from '../../replica.js';
+import { readApiObjects, type ApiKind, type StoredApiObject } from '../api-objects.js';
 import { seller } from '../catalog.js';
 import { ZoneClock } from '../clock.js';
 
@@ -219,6 +220,14 @@ export class EmulatorStore {
       path: [tn(r.category1_id), tn(r.category2_id), tn(r.category3_id)],
       attributes: t(r.attributes),
     }));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // What only the API serves
+
+  /** The store's objects of one kind (hub_etl_api_object), exact texts in response order. */
+  apiObjects(kind: ApiKind): Promise<StoredApiObject[]> {
+    return readApiObjects(this.db, kind);
   }
 
   close(): Promise<void> {

@@ -7,6 +7,7 @@ import { formatApiTime } from '../times.js';
 import { getInvoice, getOrderRefund, listOrderRefunds } from './refunds.js';
 import { getLogisticsInfos, getLogisticsTraceInfo } from './logistics.js';
 import { getCategory, getCategoryAttributes, getProduct, listProducts } from './products.js';
+import { listFreightTemplates, listSendGoodsAddresses, listStoreCategories } from './seller.js';
 import { getSellerOrderList, getSellerView } from './trade.js';
 
 /** currentTime (namespace system): {"result":"yyyyMMddHHmmssSSS±hhmm" (the simulated clock, source zone),"success":…}. */
@@ -27,4 +28,7 @@ export const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['alibaba.product.get', getProduct],
   ['alibaba.category.get', getCategory],
   ['alibaba.category.attribute.get', getCategoryAttributes],
+  ['alibaba.logistics.freightTemplate.getList', listFreightTemplates],
+  ['alibaba.logistics.mySendGoodsAddress.list.get', listSendGoodsAddresses],
+  ['category.getSelfCatlist', listStoreCategories],
 ]);

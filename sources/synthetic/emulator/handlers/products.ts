@@ -18,8 +18,9 @@ function lastUpdateText(call: Call, p: ProductRow): string {
 
 /**
  * alibaba.product.list.get (page, pageSize ≤ 20, optional modifyStartTime/modifyEndTime on the last
- * update): {"result":{"pageResult":{"resultList":[{productID,subject,status,lastUpdateTime}…],
- * "totalRecord":N}},"success":…}, most recently updated first, then larger id first.
+ * update): {"result":{"pageResult":{"resultList":[{productID,subject,categoryID,status,lastUpdateTime}…],
+ * "totalRecord":N}},"success":…}, most recently updated first, then larger id first (I: the items are
+ * AlibabaProductProductInfo, which has categoryID; the client lists the leaf categories in use from it).
  */
 export async function listProducts(call: Call): Promise<string> {
   const { store } = call;
@@ -40,7 +41,10 @@ export async function listProducts(call: Call): Promise<string> {
   const rows = await store.products(slice.map((c) => c.id));
   const items = slice.map((c) => {
     const p = rows.get(c.id)!;
-    return objectOf([['productID', p.productId], ['subject', jsonString(p.subject)], ['status', jsonString(p.status)], ['lastUpdateTime', jsonString(lastUpdateText(call, p))]]);
+    return objectOf([
+      ['productID', p.productId], ['subject', jsonString(p.subject)], ['categoryID', p.categoryId === '' ? undefined : p.categoryId], ['status', jsonString(p.status)],
+      ['lastUpdateTime', jsonString(lastUpdateText(call, p))],
+    ]);
   });
   return answer(call.seq, [['result', `{"pageResult":{"resultList":[${items.join(',')}],"totalRecord":${list.length}}}`]]);
 }
