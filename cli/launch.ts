@@ -87,4 +87,6 @@ function followLauncher(): void {
   delete process.env[LAUNCHED_ENV];
   process.channel!.unref();
   process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  // The launcher may have died before this listener was there (the event is not repeated).
+  if (!process.connected) process.kill(process.pid, 'SIGKILL');
 }
