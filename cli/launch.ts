@@ -30,7 +30,9 @@ export function heapCapSet(execArgv: readonly string[], nodeOptions: string | un
  * this very process). Returns true when the child now does the work: the caller must do nothing more.
  */
 export function relaunchWithHeapCap(): boolean {
-  if (process.env[LAUNCHED_ENV] === '1' && process.channel) {
+  if (process.env[LAUNCHED_ENV] === '1') {
+    // Started by a launcher that is already gone (killed before this line ran): end as it did.
+    if (!process.channel) process.kill(process.pid, 'SIGKILL');
     followLauncher();
     return false;
   }
