@@ -3,8 +3,10 @@ import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { ConfigError } from './errors.js';
 import { describeApiTarget, isApiUrl, loadApiTargets, type ApiFlags, type ApiTarget } from './api-config.js';
+import { loadMessageConfig, type MqTarget } from './mq-config.js';
 
 export type { ApiTarget } from './api-config.js';
+export type { MqTarget } from './mq-config.js';
 
 export type DbTarget =
   | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string }
@@ -27,6 +29,10 @@ export interface Config {
   api: ApiTarget | null;
   warehouse: WarehouseTarget;
   redis: RedisTarget;
+  /** The AMQP broker Cloud Hub's messages arrive on (HUB_MQ_URL, --mq-url); null when none. */
+  mq: MqTarget | null;
+  /** The app secret that signs HTTP pushes (HUB_API_APP_SECRET); null when none. */
+  pushSecret: string | null;
   /** Namespace of hub-etl's queues in Redis, so that several installations (or tests) share one server. */
   queuePrefix: string;
   /** IANA zone in which the replica's naive DATETIME/DATE columns are written. */
@@ -42,6 +48,7 @@ export interface GlobalFlags extends ApiFlags {
   source?: string;
   warehouse?: string;
   redis?: string;
+  mqUrl?: string;
   queuePrefix?: string;
   sourceTz?: string;
   logFormat?: string;
@@ -163,6 +170,7 @@ export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = pro
   const qp = pick(flags.queuePrefix, 'queue-prefix', 'HUB_QUEUE_PREFIX', DEFAULT_QUEUE_PREFIX);
 
   const apis = loadApiTargets(src, flags, env, problems);
+  const messages = loadMessageConfig(flags, env, problems);
   // An API source's problems are already among `problems` (it is then null).
   const source = isApiUrl(src.value) ? apis.source : parseDbUrl(src.value, src.label);
   if (typeof source === 'string') problems.push(/^https?:\/\//i.test(src.value.trim()) ? `${source}, or 1688+${src.value.trim()} for the 1688 API` : source);
@@ -188,6 +196,8 @@ export function loadConfig(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv = pro
     api: apis.api,
     warehouse: warehouse as WarehouseTarget,
     redis: redis as RedisTarget,
+    mq: messages.mq,
+    pushSecret: messages.pushSecret,
     queuePrefix: qp.value,
     sourceTz: tz.value.trim(),
     logFormat: logFormat as LogFormat,
