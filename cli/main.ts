@@ -12,6 +12,7 @@ import { registerEmulateApi } from './emulate-api.js';
 import { registerExport } from './export.js';
 import { registerFetch } from './fetch.js';
 import { registerGenerate } from './generate.js';
+import { registerListen } from './listen.js';
 import { registerMigrate } from './migrate.js';
 import { registerRun } from './run.js';
 import { registerScheduler } from './scheduler.js';
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerFetch(program);
   registerGenerate(program);
+  registerListen(program);
   registerMigrate(program);
   registerRun(program);
   registerScheduler(program);

@@ -159,15 +159,16 @@ function readHead(raw: RawMessage, v: JsonValue, seen: { topic: string | null; t
   let bornAtMs: number | null = null;
   const wrapped = isEnvelope(v);
   if (wrapped) {
+    // The envelope's own word for the tag wins over the routing key the broker delivered it with.
+    if (typeof v.type === 'string') tag = seen.tag = v.type.trim();
+    if (tag && !seen.topic) seen.topic = topicOfTag(tag);
     if (v.msgId !== undefined && v.msgId !== null) msgId = seen.msgId = readId(v.msgId, 'msgId');
+    if (v.type !== undefined && v.type !== null && typeof v.type !== 'string') fail(`type: expected the tag as text, found ${show(v.type)}`);
     if (v.gmtBorn !== undefined && v.gmtBorn !== null && v.gmtBorn !== '') {
       const b = typeof v.gmtBorn === 'string' ? v.gmtBorn.trim() : '';
       if (!/^\d{10,16}$/.test(b)) fail(`gmtBorn: expected epoch milliseconds, found ${show(v.gmtBorn)}`);
       bornAtMs = Number(b);
     }
-    // The envelope's own word for the tag wins over the routing key the broker delivered it with.
-    if (typeof v.type === 'string') tag = v.type.trim();
-    else if (v.type !== undefined && v.type !== null) fail(`type: expected the tag as text, found ${show(v.type)}`);
     payload = payloadOf(v.data);
   }
   seen.tag = tag;
