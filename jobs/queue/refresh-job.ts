@@ -38,7 +38,9 @@ export async function processRefresh(job: Job, h: JobHelpers): Promise<RefreshJo
     try {
       const looked = await lookupEntity(reader, data.scope, data.id);
       // Through the API the answer is the entity's state now; only a replica can be behind the message.
-      if (reader.kind === 'replica' && !caughtUp(data.scope, looked, wanted.sent)) {
+      // A product a message says is gone and the source no longer has is as current as it gets.
+      const goneForGood = data.scope === 'product' && wanted.gone !== null && looked.every((l) => l.units.length === 0);
+      if (reader.kind === 'replica' && !goneForGood && !caughtUp(data.scope, looked, wanted.sent)) {
         const tries = data.staleTries ?? 0;
         if (tries < data.staleRetries) {
           await job.updateData({ ...data, staleTries: tries + 1 });
