@@ -35,7 +35,7 @@ export interface ListenOptions {
   staleBaseMs?: number;
   /**
    * Test seams at the two points where a crash must lose nothing: after the message is claimed (nothing
-   * queued yet), and after its refresh is queued (not yet acknowledged).
+   * queued yet), and after its refresh is queued and the message marked done (not yet acknowledged).
    */
   hooks?: { afterClaim?: (d: Delivery) => Promise<void>; beforeAck?: (d: Delivery) => Promise<void> };
 }
@@ -117,11 +117,11 @@ export async function startListener(ctx: Context, opts: ListenOptions): Promise<
         coalesced = await enqueue(parsed.message, parsed.message.bornAtMs ?? d.receivedAt);
         log.debug('refresh queued', { transport: d.transport, topic, tag: parsed.message.tag, entities: parsed.message.targets.map(entityKey).join(','), coalesced });
       }
-      await opts.hooks?.beforeAck?.(d);
       await settleMessage(redis, prefix, key, o.dedupeMs);
       await countMessages(redis, prefix, 'received', topic);
       if (!parsed.ok) await countMessages(redis, prefix, 'quarantined', topic);
       if (coalesced) await countMessages(redis, prefix, 'coalesced', topic);
+      await opts.hooks?.beforeAck?.(d);
     } catch (err) {
       // Not safe yet: the next delivery must go through at once.
       await releaseMessage(redis, prefix, key).catch(() => undefined);
