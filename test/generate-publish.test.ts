@@ -75,3 +75,17 @@ test('generate --push needs the app secret and an advance; --publish needs an AM
   t.is(noAdvance.code, 2);
   t.regex(noAdvance.stderr, /--publish: messages are sent for the changes of an --advance/);
 });
+
+test('hub-etl listen without a broker or a push port, or with a push port and no app secret, says what to set (exit 2)', async (t) => {
+  const env = { HUB_SOURCE_URL: 'sqlite:/nonexistent/src.db', HUB_MQ_URL: undefined, HUB_API_APP_SECRET: undefined };
+  const none = await runCli(['listen'], { env });
+  t.is(none.code, 2);
+  t.regex(none.stderr, /nothing to listen on; set HUB_MQ_URL/);
+  const push = await runCli(['listen', '--push-port', '0'], { env });
+  t.is(push.code, 2);
+  t.regex(push.stderr, /set HUB_API_APP_SECRET/);
+  const bad = await runCli(['listen'], { env: { ...env, HUB_MQ_URL: 'http://guest:hunter2@mq:5672' } });
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /HUB_MQ_URL: "http:\/\/guest:\*\*\*@mq:5672" must start with amqp:\/\/ or amqps:\/\//);
+  t.notRegex(bad.stderr, /hunter2/);
+});

@@ -237,3 +237,28 @@ test.serial('through the replica a refresh waits for the replica to reach the me
   t.is(await count(wh, "select count(*) as n from fct_order where order_id = ? and _source_version = '2098-12-31 23:00:00'", [String(a!.o)]), 1);
   t.is(await count(wh, 'select count(*) as n from fct_order where order_id = ?', [String(b!.o)]), 0, 'left to the scheduled runs');
 });
+
+test.serial('on MariaDB (source and warehouse) a message refreshes its order exactly, 18-digit id and all', async (t) => {
+  if (!(await needRedis(t)) || !(await needRabbit(t))) return;
+  const src = await freshUrl(t, 'MariaDB', 'msg_src');
+  const wh = await freshUrl(t, 'MariaDB', 'msg_wh');
+  if (!src || !wh) return;
+  await generate(t, src, ['--orders', '60', '--seed', '44']);
+  const vhost = tempVhost(t);
+  const prefix = queuePrefix(t);
+  const ctx = messageContext(t, { source: src, warehouse: wh, prefix, mq: vhost });
+  const rig = await startRig(t, ctx, { amqp: { queueName: 'hub-etl' } });
+  const store = await writableSource(t, src);
+  const [raw] = (await store.knex.raw('select order_id as o, modify_time as m from ali1688_order order by order_id desc limit 1'))[0] as Array<{ o: string; m: string }>;
+  const order = String(raw!.o);
+  const sent = String(raw!.m);
+  await publish(vhost, [{ topic: TOPICS.order, tag: 'ORDER_ORDER_SUCCESS', body: envelope('ORDER_ORDER_SUCCESS', orderPayload(order, 'success', sent)) }]);
+  const w = await writableSource(t, wh);
+  // BIGINT compared with text is compared as a double in MariaDB: compare as text.
+  await waitFor('the order loaded', async () => (await count(w, 'select count(*) as n from fct_order where cast(order_id as char) = ?', [order])) === 1, 60_000);
+  await refreshesSettled(rig);
+  const [got] = (await w.knex.raw('select cast(order_id as char) as o, _source_version as v from fct_order'))[0] as Array<{ o: string; v: string }>;
+  t.is(got!.o, order, 'exact to the last digit');
+  t.is(got!.v, sent);
+  t.is(await count(w, 'select count(*) as n from fct_order_line where cast(order_id as char) = ?', [order]), await count(store, 'select count(*) as n from ali1688_order_line where cast(order_id as char) = ?', [order]));
+});
