@@ -1,6 +1,7 @@
 // npm run bench: the throughput, memory and scaling figures of issue 4, measured in one run against
 // MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
 //   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--redo-log-mb N] [--mysql mysql://root@127.0.0.1:3306]
+//   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000]   (message freshness only: bench/messages.ts)
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -334,4 +335,10 @@ async function setPool(k: Knex, mb: number): Promise<void> {
   }
 }
 
-await main();
+// --messages runs only the message-freshness section (bench/messages.ts).
+if (process.argv.includes('--messages')) {
+  const { benchMessages } = await import('./messages.js');
+  await benchMessages(process.argv.slice(2).filter((a) => a !== '--messages'));
+} else {
+  await main();
+}

@@ -1,10 +1,12 @@
 // hub-etl generate: writes a deterministic synthetic 1688 store into the source tables, or moves one forward.
 import type { Command } from 'commander';
 import type { GenerateOptions, GenerateResult } from '../jobs/generate.js';
+import type { PublishResult } from '../jobs/publish-messages.js';
+import { UsageError } from '../lib/errors.js';
 import { action, isoDate, wholeNumber } from './action.js';
 
 /** The options the command line exposes; chunk size and threading stay internal. */
-type GenerateFlags = Omit<GenerateOptions, 'chunkOrders' | 'orderThread'> & { json?: boolean };
+type GenerateFlags = Omit<GenerateOptions, 'chunkOrders' | 'orderThread' | 'collectMessages'> & { json?: boolean; publish?: string; push?: string };
 
 const HELP = `
 The store goes into the source database (--source, HUB_SOURCE_URL; default sqlite:./data/source.db):
@@ -24,6 +26,12 @@ Examples:
   hub-etl generate --source mysql://root@127.0.0.1:3306/hub_src --orders 1000000 --seed 7
   hub-etl generate --advance --days 3
   hub-etl generate --advance --hours 6
+  hub-etl generate --advance --hours 1 --publish amqp://guest:guest@127.0.0.1:5672
+  HUB_API_APP_SECRET=… hub-etl generate --advance --push http://127.0.0.1:8090/
+
+--publish and --push send, once the run is written, the messages Cloud Hub would send for its changes
+(new orders, completions and receipts, refunds, shipments and tracking, waybill changes, product
+edits, reposts, expiries and deletions), in the real shapes, with some duplicates and some out of order.
 `;
 
 export function registerGenerate(program: Command): void {
@@ -38,14 +46,26 @@ export function registerGenerate(program: Command): void {
     .option('--json', 'print the result (tables, changes by kind, speed) as JSON')
     .option('--advance', 'move an existing store forward in simulated time')
     .option('--force', 'write even into a database whose ali1688_* tables generate did not create')
+    .option('--publish <amqp-url>', 'with --advance: publish the messages of the changes to this AMQP broker (amqp://…)')
+    .option('--push <url>', 'with --advance: push the messages of the changes to this receiver (http://…), signed with HUB_API_APP_SECRET')
     .option('--order-id-columns', 'name the refund and invoice order-id columns order_id (default: the printed order_ld / order_Id)')
     .addHelpText('after', HELP)
     .action(
       action<GenerateFlags>(async (ctx, flags) => {
         const { generate } = await import('../jobs/generate.js');
-        const { json, ...opts } = flags;
-        const result = await generate(ctx, opts);
-        process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : summary(result));
+        const { json, publish, push, ...opts } = flags;
+        const target = publish ?? push;
+        if (publish && push) throw new UsageError('--publish and --push: give one of them');
+        if (target && !opts.advance) throw new UsageError(`${publish ? '--publish' : '--push'}: messages are sent for the changes of an --advance`);
+        if (push && !ctx.config.pushSecret) throw new UsageError('--push: pushes are signed with the app secret; set HUB_API_APP_SECRET (or --api-app-secret)');
+        const { messages, ...result } = await generate(ctx, { ...opts, ...(target ? { collectMessages: true } : {}) });
+        let sent: PublishResult | undefined;
+        if (target && messages) {
+          const { publishMessages } = await import('../jobs/publish-messages.js');
+          sent = await publishMessages(messages, { url: target, appSecret: ctx.config.pushSecret });
+        }
+        const out = sent ? { ...result, messages: sent } : result;
+        process.stdout.write(json ? `${JSON.stringify(out, null, 2)}\n` : `${summary(result)}${sent ? `sent ${n(sent.published)} messages (${n(sent.duplicates)} repeated) to ${sent.target}\n` : ''}`);
       }),
     );
 }

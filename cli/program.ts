@@ -11,6 +11,7 @@ import { registerEmulateApi } from './emulate-api.js';
 import { registerExport } from './export.js';
 import { registerFetch } from './fetch.js';
 import { registerGenerate } from './generate.js';
+import { registerListen } from './listen.js';
 import { registerMigrate } from './migrate.js';
 import { registerRun } from './run.js';
 import { registerScheduler } from './scheduler.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .option('--source <url>', 'replica database URL, or the 1688 API as 1688+https://gw.open.1688.com (env HUB_SOURCE_URL; default sqlite:./data/source.db)')
     .option('--warehouse <url>', 'warehouse database URL (env HUB_WAREHOUSE_URL; default sqlite:./data/warehouse.db)')
     .option('--redis <url>', 'Redis URL for queues (env HUB_REDIS_URL; default redis://127.0.0.1:6379)')
+    .option('--mq-url <url>', 'AMQP broker Cloud Hub\'s messages arrive on: amqp://user:password@host:5672/vhost (env HUB_MQ_URL)')
     .option('--queue-prefix <prefix>', 'namespace of the queues in Redis (env HUB_QUEUE_PREFIX; default hub-etl)')
     .option('--source-tz <zone>', 'IANA time zone of the replica\'s DATETIME columns (env HUB_SOURCE_TZ; default Asia/Shanghai)')
     .option('--api-url <url>', '1688 API beside a replica source: 1688+https://gw.open.1688.com or pop+https://HOST (env HUB_API_URL)')
@@ -56,6 +58,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerFetch(program);
   registerGenerate(program);
+  registerListen(program);
   registerMigrate(program);
   registerRun(program);
   registerScheduler(program);

@@ -24,6 +24,7 @@ import {
 } from '../sources/synthetic/store.js';
 import type { World } from '../sources/synthetic/orders.js';
 import { apiObjectsAt } from '../sources/synthetic/api-store.js';
+import { MessageCollector, type EmulatedMessage, type PreviousValues } from '../sources/synthetic/messages.js';
 import {
   API_OBJECT_COLUMNS, API_OBJECT_TABLE, PLAIN_COLUMNS, PRINTED_COLUMNS, sourceTables, TABLE_KEYS, type OrderIdColumns, type Row, type TableKey, type TableSpec,
 } from '../sources/synthetic/tables.js';
@@ -51,6 +52,8 @@ export interface GenerateOptions {
    * or more). The store is the same either way.
    */
   orderThread?: boolean;
+  /** Also build the messages Cloud Hub would send for the run's changes (generate --publish / --push). */
+  collectMessages?: boolean;
 }
 
 export interface TableCounts {
@@ -72,6 +75,8 @@ export interface GenerateResult {
   changes: Tally;
   seconds: number;
   ordersPerSecond: number;
+  /** With collectMessages: the messages for the run's changes, in sending order. */
+  messages?: EmulatedMessage[];
 }
 
 /**
@@ -215,7 +220,23 @@ async function generateHere(ctx: Context, opts: GenerateOptions): Promise<Genera
     const rows = { ...state.rows };
     const chunk = opts.chunkOrders ?? (db.dialect === 'mysql' ? 400 : 1000);
 
+    // The messages of the changes are built from the rows and the values they replace, read before writing.
+    const collector = opts.collectMessages ? new MessageCollector(state.seed, String(run.to), specs) : null;
+    const previous: PreviousValues = async (table, keys) => {
+      const spec = specs[table];
+      const out = new Map<string, Record<string, string | null>>();
+      const col = spec.columns[spec.naturalKey]!;
+      await io.drain();
+      for (let i = 0; i < keys.length; i += 500) {
+        const list = keys.slice(i, i + 500).map((k) => (spec.kinds[spec.naturalKey] === 'int' ? String(BigInt(k)) : mysqlLiteral(k))).join(',');
+        for (const r of await io.query(`select * from ${spec.name} where ${col} in (${list})`)) {
+          out.set(String(r[col]), Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), v === null || v === undefined ? null : String(v)])));
+        }
+      }
+      return out;
+    };
     const apply = async (c: ChangeSet) => {
+      if (collector) await collector.add(c, previous);
       for (const k of TABLE_KEYS) {
         const spec = specs[k];
         const updates = c.updates[k];
@@ -242,7 +263,8 @@ async function generateHere(ctx: Context, opts: GenerateOptions): Promise<Genera
       }
     };
 
-    const threaded = opts.orderThread ?? run.batch.orders >= 5000;
+    // Messages are built from row changes, which the order thread's LOAD DATA buffers do not carry.
+    const threaded = !collector && (opts.orderThread ?? run.batch.orders >= 5000);
     const existing = async (): Promise<World> => {
       const world = worldFor(state, run.to);
       ctx.logger.info('generating', { target: db.label, from: clock.describe(run.from), to: clock.describe(run.to), newOrders: run.batch.orders, products: world.products.length });
@@ -294,6 +316,7 @@ async function generateHere(ctx: Context, opts: GenerateOptions): Promise<Genera
       changes: tally,
       seconds,
       ordersPerSecond: run.batch.orders / seconds,
+      ...(collector ? { messages: collector.messages() } : {}),
     };
   } finally {
     await io.close();

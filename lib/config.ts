@@ -4,9 +4,11 @@ import { IANAZone } from 'luxon';
 import { resolveFileVariables } from './env.js';
 import { ConfigError } from './errors.js';
 import { describeApiTarget, isApiUrl, loadApiTargets, type ApiFlags, type ApiTarget } from './api-config.js';
+import { loadMessageConfig, type MqTarget } from './mq-config.js';
 import { parseMysqlOptions, type MysqlTls } from './url-options.js';
 
 export type { ApiTarget } from './api-config.js';
+export type { MqTarget } from './mq-config.js';
 
 export type DbTarget =
   | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string; tls?: MysqlTls }
@@ -29,6 +31,10 @@ export interface Config {
   api: ApiTarget | null;
   warehouse: WarehouseTarget;
   redis: RedisTarget;
+  /** The AMQP broker Cloud Hub's messages arrive on (HUB_MQ_URL, --mq-url); null when none. */
+  mq: MqTarget | null;
+  /** The app secret that signs HTTP pushes (HUB_API_APP_SECRET); null when none. */
+  pushSecret: string | null;
   /** Namespace of hub-etl's queues in Redis, so that several installations (or tests) share one server. */
   queuePrefix: string;
   /** IANA zone in which the replica's naive DATETIME/DATE columns are written. */
@@ -44,6 +50,7 @@ export interface GlobalFlags extends ApiFlags {
   source?: string;
   warehouse?: string;
   redis?: string;
+  mqUrl?: string;
   queuePrefix?: string;
   sourceTz?: string;
   logFormat?: string;
@@ -174,6 +181,7 @@ export function loadConfig(flags: GlobalFlags = {}, rawEnv: NodeJS.ProcessEnv = 
   const qp = pick(flags.queuePrefix, 'queue-prefix', 'HUB_QUEUE_PREFIX', DEFAULT_QUEUE_PREFIX);
 
   const apis = loadApiTargets(src, flags, env, problems);
+  const messages = loadMessageConfig(flags, env, problems);
   // An API source's problems are already among `problems` (it is then null).
   const source = isApiUrl(src.value) ? apis.source : parseDbUrl(src.value, src.label);
   if (typeof source === 'string') problems.push(/^https?:\/\//i.test(src.value.trim()) ? `${source}, or 1688+${src.value.trim()} for the 1688 API` : source);
@@ -199,6 +207,8 @@ export function loadConfig(flags: GlobalFlags = {}, rawEnv: NodeJS.ProcessEnv = 
     api: apis.api,
     warehouse: warehouse as WarehouseTarget,
     redis: redis as RedisTarget,
+    mq: messages.mq,
+    pushSecret: messages.pushSecret,
     queuePrefix: qp.value,
     sourceTz: tz.value.trim(),
     logFormat: logFormat as LogFormat,

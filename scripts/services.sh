@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes MariaDB (127.0.0.1:3306, root, empty password) and Redis (127.0.0.1:6379) answer:
-# installs them with apt-get when missing, starts them when they are not answering, waits until they do.
+# Makes MariaDB (127.0.0.1:3306, root, empty password), Redis (127.0.0.1:6379) and RabbitMQ
+# (127.0.0.1:5672, guest/guest) answer: installs them with apt-get when missing, starts them when they
+# are not answering, waits until they do.
 # Also installs the checkers the operations tests run: promtool (Debian's prometheus package) and
 # systemd-analyze (systemd); neither server is started.
 set -euo pipefail
@@ -13,6 +14,7 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v mariadb >/dev/null 2>&1 || command -v mysql >/dev/null 2>&1 || need_apt+=(mariadb-client)
 # The TLS tests make their certificates with openssl and start a private mariadbd (mariadb-server).
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || need_apt+=(rabbitmq-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -33,6 +35,8 @@ fi
 mysql_cli() { if command -v mariadb >/dev/null 2>&1; then mariadb "$@"; else mysql "$@"; fi; }
 mariadb_up() { mysql_cli -h 127.0.0.1 -P 3306 -u root -e 'select 1' >/dev/null 2>&1; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+# An AMQP server answers a TCP connect on 5672 (the tests' guest login needs nothing more).
+rabbit_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
 
 if ! mariadb_up; then
   log "starting MariaDB"
@@ -47,8 +51,14 @@ if ! redis_up; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
 fi
 
-for _ in $(seq 1 60); do
-  if mariadb_up && redis_up; then break; fi
+if ! rabbit_up; then
+  log "starting RabbitMQ"
+  # Debian's package starts it as a service where systemd runs; here it is started by hand, detached.
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+fi
+
+for _ in $(seq 1 90); do
+  if mariadb_up && redis_up && rabbit_up; then break; fi
   sleep 1
 done
 if ! mariadb_up; then
@@ -57,4 +67,5 @@ if ! mariadb_up; then
 fi
 mariadb_up || { log "MariaDB is not answering on 127.0.0.1:3306 as root"; exit 1; }
 redis_up || { log "Redis is not answering on 127.0.0.1:6379"; exit 1; }
-log "MariaDB and Redis are answering"
+rabbit_up || { log "RabbitMQ is not answering on 127.0.0.1:5672"; exit 1; }
+log "MariaDB, Redis and RabbitMQ are answering"

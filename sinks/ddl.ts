@@ -40,9 +40,9 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** `create table` for one table, with its grain as the table comment (MySQL) or a leading comment (SQLite). */
 export function createTableSql(d: Dialect, table: Table): string[] {
   const columns = physicalColumns(table);
-  const autoId = table.name === 'etl_run';
+  const autoId = table.name === 'etl_run' || table.autoId === true;
   const lines = columns.map((c) => {
-    if (autoId && c.name === 'run_id') {
+    if (autoId && c.name === table.primaryKey[0]) {
       return d === 'mysql' ? `  ${q(d, c.name)} bigint not null auto_increment comment ${sqlString(c.description)}` : `  ${q(d, c.name)} integer primary key autoincrement`;
     }
     const type = d === 'mysql' ? mysqlType(c.type) : sqliteType(c);

@@ -134,5 +134,5 @@ test('--read-only refuses actions even with the token, and bull-board offers non
   t.is((await fetch(`${dash.url}/queues/api/queues/${QUEUE.runs}/${job.id}/promote`, { method: 'PUT', headers: auth })).status, 403);
   t.true(await (await queues.runs.getJob(job.id!))!.isDelayed());
   const board = (await (await fetch(`${dash.url}/queues/api/queues`, { headers: auth })).json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
-  t.true(board.queues.length === 3 && board.queues.every((q) => q.readOnlyMode));
+  t.true(board.queues.length === 4 && board.queues.every((q) => q.readOnlyMode));
 });

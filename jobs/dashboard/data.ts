@@ -47,7 +47,7 @@ export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiti
 /** Jobs per queue and state. */
 export async function queueDepths(queues: Queues): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
-  for (const q of [queues.runs, queues.chunks, queues.backfills]) out[q.name] = await q.getJobCounts(...JOB_STATES);
+  for (const q of [queues.runs, queues.chunks, queues.backfills, queues.refreshes]) out[q.name] = await q.getJobCounts(...JOB_STATES);
   return out;
 }
 

@@ -9,6 +9,7 @@ import type { Queues } from '../queue/queues.js';
 import { warehouseStatus, type SourceClock, type WarehouseStatus } from '../status.js';
 import { STREAM_NAMES } from '../streams.js';
 import { JOB_STATES, queueDepths, recentRuns, utcMs, type RunPoint } from './data.js';
+import { FRESHNESS_BUCKETS, MESSAGE_OUTCOMES, readLedger, type MessageLedger } from '../queue/message-ledger.js';
 
 export const OUTCOMES = ['read', 'upserted', 'unchanged', 'rejected'] as const;
 export const RESULTS = ['succeeded', 'failed', 'interrupted', 'abandoned'] as const;
@@ -33,6 +34,7 @@ interface Snapshot {
   recent: Map<string, RunPoint[]>;
   queueJobs: Record<string, Record<string, number>> | null;
   queueTotals: Record<string, { completed: number; failed: number }> | null;
+  messages: MessageLedger | null;
 }
 
 const seconds = (text: string) => utcMs(text) / 1000;
@@ -125,12 +127,14 @@ export function createMetrics(inputs: MetricsInputs): Metrics {
     const recent = ready ? await recentRuns(db) : new Map<string, RunPoint[]>();
     let queueJobs: Snapshot['queueJobs'] = null;
     let queueTotals: Snapshot['queueTotals'] = null;
+    let messages: MessageLedger | null = null;
     if (inputs.queues) {
       const q = inputs.queues;
       try {
         queueJobs = await queueDepths(q);
+        messages = await readLedger(q.redis, q.prefix);
         queueTotals = {};
-        for (const queue of [q.runs, q.chunks, q.backfills]) {
+        for (const queue of [q.runs, q.chunks, q.backfills, q.refreshes]) {
           const [completed, failed] = await Promise.all([queue.getMetrics('completed', 0, 0), queue.getMetrics('failed', 0, 0)]);
           queueTotals[queue.name] = { completed: Number(completed.meta.count ?? 0), failed: Number(failed.meta.count ?? 0) };
         }
@@ -138,9 +142,10 @@ export function createMetrics(inputs: MetricsInputs): Metrics {
         // Redis not answering: the queue figures are left out and hub_etl_queue_up says so.
         queueJobs = null;
         queueTotals = null;
+        messages = null;
       }
     }
-    return { status, recent, queueJobs, queueTotals };
+    return { status, recent, queueJobs, queueTotals, messages };
   };
   // One read of the warehouse, the source and Redis per scrape, shared by every metric's collect().
   const snapshot = (): Promise<Snapshot> => {
@@ -233,6 +238,57 @@ export function createMetrics(inputs: MetricsInputs): Metrics {
         for (const [queue, t] of Object.entries(s.queueTotals ?? {})) mirror(failed, lastTotals.failed, queue, t.failed);
       },
     });
+  }
+  if (inputs.queues) {
+    // Message counters and freshness are kept in Redis by listen and the workers: mirrored here, never reset.
+    const lastMessages = new Map<string, number>();
+    const messagesTotal: client.Counter<'topic' | 'outcome'> = new client.Counter({
+      name: 'hub_etl_messages_total',
+      help: 'Cloud Hub messages by topic and outcome: received, duplicate (a redelivery of one already handled), coalesced (folded into a waiting refresh), refreshed, stale (the replica never reached the message in time; left to the scheduled runs), failed, quarantined (etl_message_reject).',
+      labelNames: ['topic', 'outcome'] as const,
+      registers,
+      async collect() {
+        const m = (await snapshot()).messages;
+        if (!m) return;
+        for (const outcome of MESSAGE_OUTCOMES) {
+          for (const [topic, total] of Object.entries(m.counters[outcome])) {
+            const id = `${topic}|${outcome}`;
+            const before = lastMessages.get(id);
+            if (before === undefined || total < before) {
+              messagesTotal.remove({ topic, outcome });
+              messagesTotal.inc({ topic, outcome }, total);
+            } else if (total > before) messagesTotal.inc({ topic, outcome }, total - before);
+            lastMessages.set(id, total);
+          }
+        }
+      },
+    });
+    // A histogram whose buckets live in Redis: written out as prom-client would write its own.
+    const freshnessName = 'hub_etl_message_freshness_seconds';
+    const freshnessHelp = 'From a message\'s birth (gmtBorn; else its receipt) to the commit of its refresh in the warehouse, per message refreshed.';
+    registry.registerMetric({
+      name: freshnessName,
+      help: freshnessHelp,
+      type: 'histogram',
+      aggregator: 'sum',
+      reset() {},
+      async get() {
+        const m = (await snapshot()).messages;
+        const f = m?.freshness ?? { buckets: FRESHNESS_BUCKETS.map((le) => ({ le, count: 0 })), sum: 0, count: 0 };
+        return {
+          name: freshnessName,
+          help: freshnessHelp,
+          type: 'histogram',
+          aggregator: 'sum',
+          values: [
+            ...f.buckets.map((b) => ({ metricName: `${freshnessName}_bucket`, labels: { le: b.le }, value: b.count })),
+            { metricName: `${freshnessName}_bucket`, labels: { le: '+Inf' }, value: f.count },
+            { metricName: `${freshnessName}_sum`, labels: {}, value: f.sum },
+            { metricName: `${freshnessName}_count`, labels: {}, value: f.count },
+          ],
+        };
+      },
+    } as unknown as client.Metric);
   }
   // The dashboard process's own figures: CPU, memory, event-loop lag, handles, GC.
   client.collectDefaultMetrics({ register: registry });

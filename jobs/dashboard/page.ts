@@ -2,6 +2,7 @@
 import { humanLag, type WarehouseStatus } from '../status.js';
 import type { BackfillProgress } from '../queue/backfill.js';
 import type { RejectSample, RunPoint } from './data.js';
+import { freshnessQuantile, MESSAGE_OUTCOMES, type MessageLedger } from '../queue/message-ledger.js';
 
 /** Freshness thresholds of the lag colour, in seconds. */
 export const FRESH = { greenBelow: 10 * 60, amberBelow: 60 * 60 };
@@ -40,6 +41,29 @@ export interface PageInput {
   warehouse: string;
   readOnly: boolean;
   actionsAllowed: boolean;
+  /** Message counters and freshness (hub-etl listen), or 'unavailable' when Redis did not answer. */
+  messages?: MessageLedger | 'unavailable';
+}
+
+function seconds(v: number | null): string {
+  if (v === null) return '—';
+  return v === Infinity ? '> 1800 s' : `≤ ${v} s`;
+}
+
+function messagesSection(m: PageInput['messages']): string {
+  if (m === undefined) return '';
+  if (m === 'unavailable') return '<h2>Messages</h2><p class="muted">Message counters unavailable: Redis did not answer.</p>';
+  const topics = Object.keys(m.counters.received);
+  const total = topics.reduce((a, t) => a + (m.counters.received[t] ?? 0), 0);
+  if (total === 0) return '<h2>Messages</h2><p class="muted">No Cloud Hub message received on these queues yet (<code>hub-etl listen</code>).</p>';
+  const head = MESSAGE_OUTCOMES.map((o) => `<th>${esc(o)}</th>`).join('');
+  const rows = topics.map((t) => `<tr data-topic="${esc(t)}"><td><code>${esc(t)}</code></td>${MESSAGE_OUTCOMES.map((o) => `<td>${m.counters[o][t] ?? 0}</td>`).join('')}</tr>`).join('\n');
+  const f = m.freshness;
+  return `<h2>Messages</h2>
+<table class="messages"><thead><tr><th>Topic</th>${head}</tr></thead><tbody>
+${rows}
+</tbody></table>
+<p>Freshness (message born → refresh committed), ${f.count} messages: p50 <b>${esc(seconds(freshnessQuantile(f, 0.5)))}</b>, p95 <b>${esc(seconds(freshnessQuantile(f, 0.95)))}</b>, p99 <b>${esc(seconds(freshnessQuantile(f, 0.99)))}</b> (bucket bounds), mean ${f.count ? (f.sum / f.count).toFixed(2) : '—'} s.</p>`;
 }
 
 function backfillSection(b: PageInput['backfill']): string {
@@ -97,6 +121,7 @@ ${rows}
 </tbody></table>
 <h2>Backfill</h2>
 ${backfillSection(p.backfill)}
+${messagesSection(p.messages)}
 </body></html>
 `;
 }

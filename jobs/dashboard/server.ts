@@ -13,6 +13,7 @@ import { readSourceClock, warehouseStatus } from '../status.js';
 import { checkExposure, credentialsFromEnv, guard, type Credentials } from './auth.js';
 import { currentBackfill, recentRuns, rejectSamples } from './data.js';
 import { createMetrics } from './metrics.js';
+import { readLedger } from '../queue/message-ledger.js';
 import { statusPage } from './page.js';
 
 export interface DashboardOptions {
@@ -58,7 +59,7 @@ export async function startDashboard(ctx: Context, opts: DashboardOptions = {}):
   const board = new ExpressAdapter();
   board.setBasePath('/queues');
   createBullBoard({
-    queues: [queues.runs, queues.chunks, queues.backfills].map((q) => new BullMQAdapter(q, { readOnlyMode: boardReadOnly, allowRetries: !boardReadOnly })),
+    queues: [queues.runs, queues.chunks, queues.backfills, queues.refreshes].map((q) => new BullMQAdapter(q, { readOnlyMode: boardReadOnly, allowRetries: !boardReadOnly })),
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'hub-etl queues' } },
   });
@@ -71,7 +72,8 @@ export async function startDashboard(ctx: Context, opts: DashboardOptions = {}):
     const runs = ready ? await recentRuns(db) : new Map();
     const rejects = ready ? await rejectSamples(db) : new Map();
     const backfill = await currentBackfill(queues).catch(() => 'unavailable' as const);
-    res.type('html').send(statusPage({ status, runs, rejects, backfill, warehouse: describeTarget(warehouse), readOnly, actionsAllowed: !!creds }));
+    const messages = await readLedger(queues.redis, queues.prefix).catch(() => 'unavailable' as const);
+    res.type('html').send(statusPage({ status, runs, rejects, backfill, messages, warehouse: describeTarget(warehouse), readOnly, actionsAllowed: !!creds }));
   }));
 
   app.get('/api/status', wrap(async (_req, res) => {

@@ -9,6 +9,8 @@ export const QUEUE = {
   chunks: 'chunks',
   /** One parent job per backfill, completed when all its chunks are. */
   backfills: 'backfills',
+  /** Targeted refreshes asked for by Cloud Hub messages (hub-etl listen): separate, so a long run never delays them. */
+  refreshes: 'refreshes',
 } as const;
 
 export const JOB = {
@@ -18,6 +20,8 @@ export const JOB = {
   tick: 'tick',
   chunk: 'chunk',
   backfill: 'backfill',
+  /** Refreshes one entity a message named (an order's scope or a product). */
+  refresh: 'refresh',
 } as const;
 
 export type RunMode = 'incremental' | 'full_refresh';
@@ -31,6 +35,14 @@ export function runDedupId(stream: string, mode: RunMode): string {
 }
 
 export const VERIFY_DEDUP_ID = 'verify';
+
+/**
+ * Deduplication id of an entity's refresh: while one waits, more messages for the entity fold into it
+ * (a burst becomes one refresh); while one runs, the latest is kept and queued once it ends.
+ */
+export function refreshDedupId(entity: string): string {
+  return `refresh:${entity}`;
+}
 
 /** Redis key (under the prefix) remembering the last backfill planned, for --status and --retry-failed. */
 export function lastBackfillKey(prefix: string): string {

@@ -48,6 +48,22 @@ export interface BackfillPayload {
   total: number;
 }
 
+export interface RefreshPayload {
+  scope: 'order' | 'refund' | 'logistics' | 'product';
+  /** Order id (order, refund and logistics scopes) or product id, decimal digits. */
+  id: string;
+  /** Who asked: "listen". */
+  requestedBy: string;
+  /** Replica path: how many times the refresh waits for the replica to reach the message's msgSendTime. */
+  staleRetries: number;
+  /** The first wait, in ms; each next one doubles (1 s, 2 s, 4 s, 8 s by default). */
+  staleBaseMs: number;
+  /** Waits done so far. */
+  staleTries?: number;
+}
+
+const SCOPES = ['order', 'refund', 'logistics', 'product'];
+
 type Obj = Record<string, unknown>;
 
 function object(data: unknown, kind: string): Obj {
@@ -120,4 +136,15 @@ export function assertBackfillPayload(data: unknown): asserts data is BackfillPa
   if (!Array.isArray(o.streams) || o.streams.some((s) => typeof s !== 'string')) throw new PayloadError('backfill job: "streams" must be a list of stream names');
   for (const key of ['from', 'to', 'chunk']) str(o, key, 'backfill');
   optionalCount(o, 'total', 'backfill', 0);
+}
+
+export function assertRefreshPayload(data: unknown): asserts data is RefreshPayload {
+  const o = object(data, 'refresh');
+  if (typeof o.scope !== 'string' || !SCOPES.includes(o.scope)) throw new PayloadError(`refresh job: "scope" must be one of ${SCOPES.join(', ')}, found ${JSON.stringify(o.scope)}`);
+  if (!/^\d{1,19}$/.test(str(o, 'id', 'refresh'))) throw new PayloadError(`refresh job: "id" must be 1 to 19 digits, found ${JSON.stringify(o.id)}`);
+  str(o, 'requestedBy', 'refresh');
+  optionalCount(o, 'staleRetries', 'refresh', 0);
+  optionalCount(o, 'staleBaseMs', 'refresh', 0);
+  optionalCount(o, 'staleTries', 'refresh', 0);
+  if (typeof o.staleRetries !== 'number' || typeof o.staleBaseMs !== 'number') throw new PayloadError('refresh job: "staleRetries" and "staleBaseMs" are required');
 }

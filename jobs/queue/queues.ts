@@ -32,6 +32,13 @@ export const CHUNK_JOB: JobsOptions = {
   removeOnFail: { age: 30 * DAY_S },
 };
 
+/** Message refreshes: many and small; a day of completed ones (at most 5,000) and a week of failed ones. */
+export const REFRESH_JOB: JobsOptions = {
+  ...RETRY,
+  removeOnComplete: { age: DAY_S, count: 5_000 },
+  removeOnFail: { age: 7 * DAY_S, count: 5_000 },
+};
+
 export const BACKFILL_JOB: JobsOptions = {
   removeOnComplete: { age: 30 * DAY_S },
   removeOnFail: { age: 30 * DAY_S },
@@ -43,6 +50,7 @@ export interface Queues {
   runs: Queue;
   chunks: Queue;
   backfills: Queue;
+  refreshes: Queue;
   flow: FlowProducer;
   close(): Promise<void>;
 }
@@ -55,9 +63,10 @@ export async function openQueues(ctx: Context): Promise<Queues> {
   const runs = new Queue(QUEUE.runs, opts);
   const chunks = new Queue(QUEUE.chunks, opts);
   const backfills = new Queue(QUEUE.backfills, opts);
+  const refreshes = new Queue(QUEUE.refreshes, opts);
   const flow = new FlowProducer(opts);
   // Errors also reach the awaiting caller; the listeners only keep EventEmitter from throwing.
-  for (const q of [runs, chunks, backfills]) q.on('error', () => undefined);
+  for (const q of [runs, chunks, backfills, refreshes]) q.on('error', () => undefined);
   flow.on('error', () => undefined);
   return {
     prefix,
@@ -65,9 +74,10 @@ export async function openQueues(ctx: Context): Promise<Queues> {
     runs,
     chunks,
     backfills,
+    refreshes,
     flow,
     async close() {
-      await Promise.allSettled([runs.close(), chunks.close(), backfills.close(), flow.close()]);
+      await Promise.allSettled([runs.close(), chunks.close(), backfills.close(), refreshes.close(), flow.close()]);
     },
   };
 }

@@ -14,6 +14,7 @@ import { JOB, QUEUE } from './names.js';
 import { PayloadError } from './payloads.js';
 import type { JobHelpers, Processor } from './processor.js';
 import { openQueues, type Queues } from './queues.js';
+import { processRefresh } from './refresh-job.js';
 import { processRun } from './run-job.js';
 import { processTick } from './tick-job.js';
 import { processVerify } from './verify-job.js';
@@ -22,6 +23,7 @@ const PROCESSORS: Record<string, Record<string, Processor>> = {
   [QUEUE.runs]: { [JOB.run]: processRun, [JOB.verify]: processVerify, [JOB.tick]: processTick },
   [QUEUE.chunks]: { [JOB.chunk]: processChunk },
   [QUEUE.backfills]: { [JOB.backfill]: processBackfill },
+  [QUEUE.refreshes]: { [JOB.refresh]: processRefresh },
 };
 
 export interface WorkerOptions {
@@ -56,7 +58,7 @@ export { DEFAULT_LOCK_DURATION_MS };
 function jobFields(job: Job): Record<string, unknown> {
   const d = (job.data ?? {}) as Record<string, unknown>;
   const f: Record<string, unknown> = {};
-  for (const k of ['stream', 'mode', 'from', 'to', 'schedule', 'backfill', 'requestedBy']) if (typeof d[k] === 'string') f[k] = d[k];
+  for (const k of ['stream', 'mode', 'from', 'to', 'schedule', 'backfill', 'requestedBy', 'scope', 'id']) if (typeof d[k] === 'string') f[k] = d[k];
   return f;
 }
 

@@ -3,7 +3,7 @@
 // indexes, views) and must be idempotent, because a fresh install already has what version 1 created.
 import type { Dialect } from '../../lib/db.js';
 import { addColumnSql, createTableSql } from '../../sinks/ddl.js';
-import { ALL_TABLES, API_DIMENSIONS, tableNamed } from './tables.js';
+import { ALL_TABLES, API_DIMENSIONS, MESSAGE_REJECT, tableNamed } from './tables.js';
 import { viewStatements } from './views.js';
 
 export interface Migration {
@@ -33,6 +33,12 @@ export const MIGRATIONS: Migration[] = [
     version: 5,
     name: 'API dimensions: freight templates and their rules, ship-from addresses, store categories, category attributes and their values',
     statements: (d) => API_DIMENSIONS.flatMap((t) => createTableSql(d, t)),
+  },
+  // Version 6 belongs to another change under way; versions apply in order whatever their numbering.
+  {
+    version: 7,
+    name: 'etl_message_reject: Cloud Hub messages that could not be parsed, kept whole with the reason',
+    statements: (d) => createTableSql(d, MESSAGE_REJECT),
   },
 ];
 

@@ -45,6 +45,8 @@ export interface Table {
   indexes?: string[][];
   /** Operations tables carry no lineage columns of their own. */
   operational?: boolean;
+  /** The first primary-key column is numbered by the database (auto increment). */
+  autoId?: boolean;
 }
 
 export const ID: ColumnType = { kind: 'id' };
@@ -481,6 +483,27 @@ export const API_DIMENSIONS: Table[] = [
   },
 ];
 
+/** Messages that could not be read (warehouse version 7): kept whole, with the reason, and acknowledged. */
+export const MESSAGE_REJECT: Table = {
+  name: 'etl_message_reject',
+  grain: 'one row per message that could not be parsed',
+  description: 'Cloud Hub messages (AMQP or HTTP push) that hub-etl listen could not turn into a refresh: the raw body as received and why. They were acknowledged (a poison message must not block the queue); the scheduled runs still load whatever they pointed to.',
+  primaryKey: ['id'],
+  autoId: true,
+  indexes: [['received_at']],
+  operational: true,
+  columns: cols([
+    ['id', ID, false, 'Row ID', '编号'],
+    ['transport', text(16), false, 'How it arrived: amqp or push', '通道'],
+    ['topic', text(64), true, 'Topic (AMQP exchange) as far as it could be read', '主题'],
+    ['tag', text(64), true, 'Tag (routing key or envelope type) as far as it could be read', '标签'],
+    ['msg_id', text(32), true, 'msgId of the envelope, when it could be read', '消息ID'],
+    ['body', LONGTEXT, false, 'The message body exactly as received', '原始消息'],
+    ['reason', text(1024), false, 'Why it could not be parsed, naming the field', '原因'],
+    ['received_at', TS, false, 'When hub-etl received it (UTC)', '接收时间'],
+  ]),
+};
+
 export const OPERATIONS: Table[] = [
   {
     name: 'etl_run',
@@ -574,6 +597,7 @@ export const OPERATIONS: Table[] = [
       ['holder_pid', INT, true, 'Process id of the holder on its host', '持有进程号'],
     ]),
   },
+  MESSAGE_REJECT,
 ];
 
 export const ALL_TABLES: Table[] = [...FACTS_AND_DIMENSIONS, ...API_DIMENSIONS, ...OPERATIONS];
