@@ -10,8 +10,7 @@ import { isTopic } from '../sources/messages/topics.js';
 import type { Consumer, Delivery, TransportKind } from '../sources/messages/transport.js';
 import { TRANSPORTS } from '../sources/messages/transports.js';
 import { quarantineMessage } from '../sinks/message-tables.js';
-import { LATEST_VERSION } from '../sql/warehouse/migrations.js';
-import { appliedVersion, migrate } from './migrate.js';
+import { migrate, requireMigrated } from './migrate.js';
 import { claimMessage, countMessages, noteWanted, releaseMessage, settleMessage, UNKNOWN_TOPIC, withdrawWanted } from './queue/message-ledger.js';
 import { JOB, refreshDedupId } from './queue/names.js';
 import type { RefreshPayload } from './queue/payloads.js';
@@ -64,10 +63,7 @@ export async function startListener(ctx: Context, opts: ListenOptions): Promise<
   if (ctx.config.warehouse.kind === 'csv') throw new UsageError('listen: messages that cannot be parsed are kept in the warehouse table etl_message_reject; set HUB_WAREHOUSE_URL to a mysql:// or sqlite: warehouse');
   const db = await ctx.warehouse();
   if (opts.migrate) await migrate(db, ctx.logger);
-  else {
-    const version = await appliedVersion(db);
-    if (version < LATEST_VERSION) throw new UsageError(`warehouse ${db.label} is at schema version ${version}; this hub-etl needs version ${LATEST_VERSION}. Run "hub-etl migrate" once (or start listen with --migrate)`);
-  }
+  else await requireMigrated(db, 'Run "hub-etl migrate" once (or start listen with --migrate)');
   const queues = await openQueues(ctx);
   const { redis, prefix } = queues;
   const log = ctx.logger;

@@ -1,8 +1,8 @@
 // Creates and upgrades the warehouse schema: applies pending versioned migrations, records each one.
 import type { Db } from '../lib/db.js';
-import { sinkError } from '../lib/errors.js';
+import { HubError, sinkError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { MIGRATIONS, type Migration } from '../sql/warehouse/migrations.js';
+import { LATEST_VERSION, MIGRATIONS, type Migration } from '../sql/warehouse/migrations.js';
 
 export interface MigrateResult { applied: Migration[]; current: number }
 
@@ -36,13 +36,16 @@ export async function appliedVersion(db: Db): Promise<number> {
   return Number(row?.v ?? 0);
 }
 
-/** Applies every migration newer than the warehouse's version, in order. Safe to run again. */
+/**
+ * Applies every migration the history does not record, in order: also one numbered below the newest
+ * applied (a version added later, in another line of development). Safe to run again.
+ */
 export async function migrate(db: Db, logger: Logger): Promise<MigrateResult> {
   try {
     await ensureHistory(db);
-    const current = await appliedVersion(db);
+    const recorded = new Set((await db.knex(HISTORY).select('version')).map((r: { version: unknown }) => Number(r.version)));
     const applied: Migration[] = [];
-    for (const m of MIGRATIONS.filter((x) => x.version > current)) {
+    for (const m of MIGRATIONS.filter((x) => !recorded.has(x.version))) {
       for (const sql of m.statements(db.dialect)) {
         try {
           await db.knex.raw(sql);
@@ -64,4 +67,24 @@ export async function migrate(db: Db, logger: Logger): Promise<MigrateResult> {
   } catch (err) {
     throw sinkError(`migrating ${db.label}`, err);
   }
+}
+
+/** Versions this code knows that the warehouse's history does not record (all of them on an empty warehouse). */
+export async function pendingVersions(db: Db): Promise<number[]> {
+  const recorded = (await db.knex.schema.hasTable(HISTORY))
+    ? new Set((await db.knex(HISTORY).select('version')).map((r: { version: unknown }) => Number(r.version)))
+    : new Set<number>();
+  return MIGRATIONS.map((m) => m.version).filter((v) => !recorded.has(v));
+}
+
+/** The warehouse is older than this code and the process was not told to migrate it. */
+export class WarehouseBehindError extends HubError {}
+
+/** Refuses a warehouse that lacks a migration of this code, naming what it lacks and `fix` (how to migrate). */
+export async function requireMigrated(db: Db, fix: string): Promise<void> {
+  const pending = await pendingVersions(db);
+  if (pending.length === 0) return;
+  const version = await appliedVersion(db);
+  const what = version === 0 ? 'has no hub-etl tables yet (schema version 0)' : `is at schema version ${version} and lacks version${pending.length > 1 ? 's' : ''} ${pending.join(', ')}`;
+  throw new WarehouseBehindError(`warehouse ${db.label} ${what}; this hub-etl needs version ${LATEST_VERSION}. ${fix}`);
 }

@@ -7,7 +7,7 @@ import type { Context } from '../../lib/context.js';
 import { openDb, rawRows, type Db } from '../../lib/db.js';
 import { describe } from '../../lib/errors.js';
 import { MIGRATIONS } from '../../sql/warehouse/migrations.js';
-import { appliedVersion } from '../migrate.js';
+import { appliedVersion, pendingVersions } from '../migrate.js';
 import { connectFix, versionCheck, type Report } from './checks.js';
 
 const LATEST = Math.max(...MIGRATIONS.map((m) => m.version));
@@ -53,7 +53,7 @@ export async function checkWarehouse(ctx: Context, report: Report): Promise<void
     }
     const version = await appliedVersion(db);
     if (version === 0) report({ name: 'schema', level: 'warn', message: 'the warehouse has no hub-etl tables yet', fix: 'run "hub-etl migrate"' });
-    else if (version < LATEST) report({ name: 'schema', level: 'warn', message: `the warehouse is at schema version ${version}; this hub-etl needs ${LATEST}`, fix: 'run "hub-etl migrate"' });
+    else if ((await pendingVersions(db)).length > 0) report({ name: 'schema', level: 'warn', message: `the warehouse is at schema version ${version} and lacks version(s) ${(await pendingVersions(db)).join(', ')}; this hub-etl needs ${LATEST}`, fix: 'run "hub-etl migrate"' });
     else if (version > LATEST) report({ name: 'schema', level: 'error', message: `the warehouse is at schema version ${version}, newer than this hub-etl knows (${LATEST}): an older hub-etl may write it wrongly`, fix: 'upgrade hub-etl to the version that migrated the warehouse' });
     else report({ name: 'schema', level: 'ok', message: `schema version ${version}, as this hub-etl expects` });
     await reportPrivileges(db, report);

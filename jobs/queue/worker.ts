@@ -5,8 +5,9 @@ import { MetricsTime, Worker, type Job } from 'bullmq';
 import type { Context } from '../../lib/context.js';
 import { describe, HubError, UsageError } from '../../lib/errors.js';
 import type { LeaseOptions } from '../lock.js';
-import { appliedVersion, migrate } from '../migrate.js';
-import { LATEST_VERSION } from '../../sql/warehouse/migrations.js';
+import { migrate, requireMigrated } from '../migrate.js';
+
+export { WarehouseBehindError } from '../migrate.js';
 import { processBackfill } from './backfill-job.js';
 import { processChunk } from './chunk-job.js';
 import { classifyFailure } from './failure.js';
@@ -67,17 +68,9 @@ function isHandBack(err: unknown): boolean {
   return name === 'DelayedError' || name === 'WaitingError';
 }
 
-/** The warehouse is older than this code and the worker was not told to migrate it. */
-export class WarehouseBehindError extends HubError {}
-
 async function prepareWarehouse(ctx: Context, migrateIt: boolean): Promise<void> {
   if (!migrateIt) {
-    const wh = await ctx.warehouse();
-    const version = await appliedVersion(wh);
-    if (version < LATEST_VERSION) {
-      const what = version === 0 ? 'has no hub-etl tables yet (schema version 0)' : `is at schema version ${version}`;
-      throw new WarehouseBehindError(`warehouse ${wh.label} ${what}; this hub-etl needs version ${LATEST_VERSION}. Run "hub-etl migrate" once (or start one worker with --migrate), then start the workers again`);
-    }
+    await requireMigrated(await ctx.warehouse(), 'Run "hub-etl migrate" once (or start one worker with --migrate), then start the workers again');
     return;
   }
   // Several workers starting at once on a fresh warehouse race to record the migration; the loser
