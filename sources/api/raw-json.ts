@@ -43,6 +43,38 @@ export function rawArrayItems(text: string, path: JsonPath): string[] | undefine
   }
 }
 
+/**
+ * The JSON object text without the members named in `omit` (an envelope's `RequestId` or `success`),
+ * every other member's text kept byte for byte; the text itself, untouched, when it has none of them.
+ */
+export function rawObjectWithout(text: string, omit: ReadonlySet<string>): string {
+  const span = spanAt(text, []);
+  if (!span || text.charCodeAt(span[0]) !== 123 /* { */) return text;
+  const s = new Scanner(text);
+  s.i = span[0] + 1;
+  const kept: string[] = [];
+  let dropped = false;
+  s.ws();
+  if (s.peek() === 125) return text;
+  for (;;) {
+    s.ws();
+    const start = s.i;
+    const rawKey = s.string();
+    s.ws();
+    s.i++;
+    s.ws();
+    s.value();
+    const key = rawKey.includes('\\') ? decodeKey(rawKey, start) : rawKey;
+    if (omit.has(key)) dropped = true;
+    else kept.push(text.slice(start, s.i));
+    s.ws();
+    const c = s.peek();
+    s.i++;
+    if (c === 125) break;
+  }
+  return dropped ? `{${kept.join(',')}}` : text;
+}
+
 /** `$.result.productItems[2]` */
 export function describePath(path: JsonPath): string {
   return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
