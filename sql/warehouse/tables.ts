@@ -504,6 +504,9 @@ export const OPERATIONS: Table[] = [
       ['rows_rejected', INT, false, 'Source rows that could not be transformed (see etl_reject)', '拒绝行数'],
       ['error', LONGTEXT, true, 'Error that failed the run', '错误'],
       ['host', text(128), true, 'Host and process that ran it', '主机'],
+      ['api_calls', INT, true, 'Requests the run sent to the 1688 API, retries included (NULL for a run that read the replica)', 'API调用次数'],
+      ['api_retries', INT, true, 'API calls sent again after a failure that may heal (throttling, server errors, timeouts)', 'API重试次数'],
+      ['api_throttled', INT, true, 'API answers that said the app called too often (HTTP 429, *FrequencyLimit, Throttling*)', 'API限流次数'],
     ]),
   },
   {
