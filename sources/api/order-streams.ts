@@ -32,6 +32,11 @@ interface FoundOrder {
   /** The listed modify instant (the window start, less one ms, for orders re-read because they are in transit). */
   sortMs: number;
   cursor: string;
+  /**
+   * For orders found by a window read: the state its answers stand for (order id, listed modify time, the
+   * window), under which the streams of a run share them. Lookups ask afresh.
+   */
+  memoKey?: string;
 }
 
 /** A stream's units of one order, without cursor and position (the caller adds them). */
@@ -67,8 +72,8 @@ function orderPages(s: ApiSession, status: string | null, signal?: AbortSignal):
 
 /**
  * The orders of a window in (sort instant, id) order, in chunks: first (when `inTransit` and the window
- * has a start) the orders awaiting shipment or receipt that the window does not list, at the window's start;
- * then the window's own orders, sub-window by sub-window.
+ * has a start) the orders awaiting shipment or receipt last modified before the window, at the window's
+ * start; then the window's own orders, sub-window by sub-window.
  */
 async function* foundOrders(s: ApiSession, w: ReadWindow, inTransit: boolean, signal?: AbortSignal): AsyncGenerator<FoundOrder[]> {
   const b = await boundsOf(s, w);
@@ -80,7 +85,7 @@ async function* foundOrders(s: ApiSession, w: ReadWindow, inTransit: boolean, si
     for (const status of IN_TRANSIT) {
       for await (const chunk of listWindow(orderPages(s, status, signal), instantOfNaive(EARLIEST, s.zone, 'start'), b.fromMs, lister, s.listing, s.logger)) {
         for (const l of chunk) {
-          extra.set(l.id, { trade: toTrade(l), detailed: false, sortMs: b.fromMs - 1, cursor: b.first });
+          extra.set(l.id, { trade: toTrade(l), detailed: false, sortMs: b.fromMs - 1, cursor: b.first, memoKey: `${l.id}@${l.atMs}/${b.fromMs}-${b.toMs}` });
         }
       }
     }
@@ -88,7 +93,7 @@ async function* foundOrders(s: ApiSession, w: ReadWindow, inTransit: boolean, si
     if (list.length > 0) yield list;
   }
   for await (const chunk of listWindow(orderPages(s, null, signal), b.fromMs, b.toMs, lister, s.listing, s.logger)) {
-    yield chunk.map((l) => ({ trade: toTrade(l), detailed: false, sortMs: l.atMs, cursor: cursorIn(b, l.atMs, s.zone) }));
+    yield chunk.map((l) => ({ trade: toTrade(l), detailed: false, sortMs: l.atMs, cursor: cursorIn(b, l.atMs, s.zone), memoKey: `${l.id}@${l.atMs}/${b.fromMs}-${b.toMs}` }));
   }
 }
 
@@ -143,7 +148,7 @@ async function detail(s: ApiSession, orderId: string): Promise<TradeInfo | undef
 /** The detail of a listed order; undefined (with a warning) when the API no longer knows it. */
 async function detailOf(s: ApiSession, o: FoundOrder): Promise<TradeInfo | undefined> {
   if (o.detailed) return o.trade;
-  const d = await detail(s, o.trade.id);
+  const d = o.memoKey ? await s.memo.get(`detail:${o.memoKey}`, () => detail(s, o.trade.id)) : await detail(s, o.trade.id);
   if (!d) s.logger.warn('an order listed by the API is gone from its detail view; it is read again when it is listed again', { order: o.trade.id });
   return d;
 }
@@ -251,6 +256,12 @@ async function logistics(s: ApiSession, op: string, key: string, orderId: string
   return list.flatMap((b, i) => (isObject(b) && spans[i] !== undefined ? [{ raw: spans[i]!, body: b }] : []));
 }
 
+/** The tracking of an order's parcels, shared by shipments and shipment_events within a run. */
+function traceOf(s: ApiSession, o: FoundOrder): Promise<Array<{ raw: string; body: JsonObject }>> {
+  const read = () => logistics(s, 'alibaba.trade.getLogisticsTraceInfo.sellerView', 'logisticsTrace', o.trade.id);
+  return o.memoKey ? s.memo.get(`trace:${o.memoKey}`, read) : read();
+}
+
 /** An order that was never paid has never shipped: no logistics call for it. */
 const mayHaveShipped = (t: TradeInfo) => textOf(baseInfoOf(t).status) !== 'waitbuyerpay';
 
@@ -258,7 +269,7 @@ const shipments: UnitsOfOrder = async (s, o) => {
   if (!mayHaveShipped(o.trade)) return [];
   const parcels = await logistics(s, 'alibaba.trade.getLogisticsInfos.sellerView', 'result', o.trade.id);
   if (parcels.length === 0) return [];
-  const traces = await logistics(s, 'alibaba.trade.getLogisticsTraceInfo.sellerView', 'logisticsTrace', o.trade.id);
+  const traces = await traceOf(s, o);
   const stepsOf = new Map(traces.map((t) => [textOf(t.body.logisticsId) ?? '', traceInstants(t.body, s.zone)]));
   return parcels.map((p): UnitBody => {
     const row = shipmentRow(o.trade.id, p.raw, p.body, stepsOf.get(logisticsIdOf(p.body) ?? '') ?? [], s.zone);
@@ -268,7 +279,7 @@ const shipments: UnitsOfOrder = async (s, o) => {
 
 const shipmentEvents: UnitsOfOrder = async (s, o) => {
   if (!mayHaveShipped(o.trade)) return [];
-  return (await logistics(s, 'alibaba.trade.getLogisticsTraceInfo.sellerView', 'logisticsTrace', o.trade.id)).map((t): UnitBody => {
+  return (await traceOf(s, o)).map((t): UnitBody => {
     const row = routeRow(o.trade.id, t.raw, t.body, s.zone);
     return { key: row.logistic_id ?? '', version: row.gmt_modified ?? '', rows: [row] };
   });

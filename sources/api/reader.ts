@@ -11,7 +11,7 @@ import type { ApiClient, ApiStats } from './client.js';
 import { DEFAULT_LISTER, emptyListingStats, type ListerOptions, type ListingStats } from './lister.js';
 import { ORDER_STREAMS } from './order-streams.js';
 import { textOf } from './rows.js';
-import type { ApiSession, ApiStream } from './stream-kit.js';
+import { endOnAbort, Memo, type ApiSession, type ApiStream } from './stream-kit.js';
 import { parseApiTime } from './times.js';
 
 /**
@@ -25,6 +25,8 @@ export interface ApiReaderOptions {
   lister?: Partial<Omit<ListerOptions, 'signal'>>;
   /** Entities read at once; default twice the client's concurrency. */
   parallel?: number;
+  /** Answers kept for the streams of a run to share (an order's detail and tracking; default 2000). */
+  memo?: number;
 }
 
 export class ApiReader implements SourceReader {
@@ -44,6 +46,7 @@ export class ApiReader implements SourceReader {
       parallel: opts.parallel ?? Math.max(2, client.target.concurrency * 2),
       lister: { ...DEFAULT_LISTER, ...opts.lister },
       listing: emptyListingStats(),
+      memo: new Memo(opts.memo ?? 2000),
       nowMs: () => this.nowMs(),
     };
   }
@@ -75,7 +78,7 @@ export class ApiReader implements SourceReader {
   }
 
   units(stream: string, window: ReadWindow, opts: ReadOptions): AsyncGenerator<SourceUnit[]> {
-    return this.spec(stream).units(this.session, window, opts);
+    return endOnAbort(this.spec(stream).units(this.session, window, opts), opts.signal);
   }
 
   lookup(stream: string, by: LookupBy, ids: string[]): Promise<SourceUnit[]> {

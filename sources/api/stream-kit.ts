@@ -17,8 +17,34 @@ export interface ApiSession {
   parallel: number;
   lister: Omit<ListerOptions, 'signal'>;
   listing: ListingStats;
+  /** Answers shared by the streams of one run (an order's detail, its tracking), so that each is asked once. */
+  memo: Memo;
   /** The gateway's clock (epoch ms). */
   nowMs(): Promise<number>;
+}
+
+/**
+ * A bounded memo of answers (promises, so that concurrent askers share one call), least recently used
+ * dropped first. Keys must say which state they stand for (an order's listed modify time, a run's window):
+ * an entry is never checked for staleness.
+ */
+export class Memo {
+  private readonly entries = new Map<string, Promise<unknown>>();
+  constructor(private readonly size: number) {}
+
+  get<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit as Promise<T>;
+    }
+    const p = make();
+    this.entries.set(key, p);
+    p.catch(() => this.entries.delete(key));
+    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    return p;
+  }
 }
 
 /** How one stream is read through the API. */
@@ -92,6 +118,19 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return out;
+}
+
+/**
+ * The units of a read, ended quietly when its signal aborts: the engine then stops after the batch in
+ * hand (an interrupted run), whereas a call cut short by the abort would otherwise fail the run.
+ */
+export async function* endOnAbort<T>(read: AsyncGenerator<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  try {
+    yield* read;
+  } catch (err) {
+    if (signal?.aborted) return;
+    throw err;
+  }
 }
 
 /** Gathers units into batches of `size`, skipping those at or before `after`. */
