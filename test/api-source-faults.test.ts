@@ -1,14 +1,18 @@
 // The API source on the platform's bad days: a share of calls failing and a rate limit below the
 // client's rate still give the replica's rows, with the retries and throttled answers in etl_run; a run
-// killed with SIGKILL mid-way and run again ends identical to an uninterrupted load.
+// killed with SIGKILL mid-way and run again ends identical to an uninterrupted load; readers sharing a
+// client count their own calls.
 import { spawn } from 'node:child_process';
 import test from 'ava';
 import { openDb, rawRows } from '../lib/db.js';
+import { createLogger } from '../lib/logger.js';
+import { createApiClient } from '../sources/api/client.js';
+import { ApiReader } from '../sources/api/reader.js';
 import { runStreams, DEFAULT_RUN } from '../jobs/run.js';
 import { openSink } from '../jobs/sink.js';
 import { emulated } from './emulator-helpers.js';
 import { CLI, ROOT, target } from './helpers.js';
-import { apiContext, apiReader, DEMO_ENV, differences, warehouseDiff } from './api-source-helpers.js';
+import { apiContext, apiReader, apiTarget, DEMO_ENV, differences, warehouseDiff } from './api-source-helpers.js';
 import { contextFor, freshUrl, run } from './stream-helpers.js';
 
 test('with 5% of calls failing and a rate limit below the client\'s rate, an API load completes with the replica\'s rows and etl_run shows the retries', async (t) => {
@@ -78,4 +82,27 @@ test('an API run killed with SIGKILL after its first batch of orders, then run a
   t.deepEqual(differences(await warehouseDiff(whRef, whKilled, {})), []);
   const [after] = await rawRows<{ n: unknown }>(db, db.dialect, 'select count(*) as n from fct_order');
   t.is(Number(after!.n), Number(stored!.n));
+});
+
+test('readers sharing one API client each count only their own calls, retries and throttled answers', async (t) => {
+  const f = await emulated(t, { orders: 40, storeSeed: 19, faultRate: 0.1, faultDelayMs: 50 });
+  if (!f) return;
+  const logger = createLogger({ format: 'json', level: 'error', silent: true });
+  const shared = createApiClient(apiTarget(f.emu.gatewayUrl), logger, { backoffBaseMs: 5, backoffCapMs: 50 });
+  t.teardown(() => shared.close());
+  const a = new ApiReader(shared, 'Asia/Shanghai', logger);
+  const b = new ApiReader(shared, 'Asia/Shanghai', logger);
+  const w = { from: null, to: '2024-05-31 00:00:00', toInclusive: false };
+  const drain = async (r: ApiReader, stream: string) => {
+    let n = 0;
+    for await (const batch of r.units(stream, w, { batchSize: 50 })) n += batch.length;
+    return n;
+  };
+  const [na, nb] = await Promise.all([drain(a, 'orders'), drain(b, 'shipment_events')]);
+  t.true(na > 0 && nb > 0);
+  const [sa, sb, all] = [a.stats(), b.stats(), shared.stats()];
+  t.true(sa.calls > 0 && sb.calls > 0);
+  t.is(sa.calls + sb.calls, all.calls);
+  t.is(sa.retries + sb.retries, all.retries);
+  t.true(all.retries > 0, 'faults were retried');
 });

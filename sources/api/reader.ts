@@ -7,7 +7,7 @@ import type { Logger } from '../../lib/logger.js';
 import { isObject } from '../../transforms/json.js';
 import type { CursorKind, LookupBy, ReadOptions, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../source.js';
 import { CATALOG_STREAMS } from './catalog-streams.js';
-import type { ApiClient, ApiStats } from './client.js';
+import type { ApiClient } from './client.js';
 import { DEFAULT_LISTER, emptyListingStats, type ListerOptions, type ListingStats } from './lister.js';
 import { ORDER_STREAMS } from './order-streams.js';
 import { textOf } from './rows.js';
@@ -33,12 +33,14 @@ export class ApiReader implements SourceReader {
   readonly kind = 'api';
   readonly label: string;
   private readonly session: ApiSession;
-  private readonly base: ApiStats;
+  /** This reader's view of the shared client: its stats are this reader's calls alone. */
+  private readonly client: ApiClient;
 
   /** `client` belongs to the caller (the context): closing the reader leaves it open. */
-  constructor(private readonly client: ApiClient, zone: string, logger: Logger, opts: ApiReaderOptions = {}) {
-    this.label = describeApiTarget(client.target);
-    this.base = client.stats();
+  constructor(shared: ApiClient, zone: string, logger: Logger, opts: ApiReaderOptions = {}) {
+    this.label = describeApiTarget(shared.target);
+    this.client = shared.scoped();
+    const client = this.client;
     this.session = {
       client,
       zone,
@@ -85,10 +87,10 @@ export class ApiReader implements SourceReader {
     return this.spec(stream).lookup(this.session, by, ids);
   }
 
-  /** The client's calls, retries and throttled answers since this reader was opened. */
+  /** The calls this reader made, their retries and the throttled answers, since it was opened. */
   stats(): ReadStats {
-    const now = this.client.stats();
-    return { calls: now.calls - this.base.calls, retries: now.retries - this.base.retries, throttled: now.throttled - this.base.throttled };
+    const { calls, retries, throttled } = this.client.stats();
+    return { calls, retries, throttled };
   }
 
   /** How listing went since the reader was opened: windows, pages, splits, windows that changed while paged. */
