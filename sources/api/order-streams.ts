@@ -176,7 +176,9 @@ const invoices: UnitsOfOrder = async (s, o) => {
       const r = await s.client.call('alibaba.invoice.get', { orderId: d.id }, { requireKey: 'result' });
       const model = isObject(r.body) ? objectAt(r.body, 'result') : undefined;
       const raw = rawValueAt(r.raw, ['result']);
-      if (model && raw !== undefined) rows.push(invoiceRow(order, raw, model));
+      // An answer without the invoice must not read as "no invoice": that would delete the one loaded.
+      if (!model || raw === undefined) throw new SourceError(`alibaba.invoice.get: the invoice of order ${d.id} came back without an OrderInvoiceModel`);
+      rows.push(invoiceRow(order, raw, model));
     } catch (err) {
       if (!isBusinessCode(err, BUSINESS.invoiceNotFound)) throw err;
     }
@@ -253,7 +255,10 @@ async function logistics(s: ApiSession, op: string, key: string, orderId: string
   }
   const list = isObject(r.body) && Array.isArray(r.body[key]) ? r.body[key] : [];
   const spans = list.length > 0 ? (rawArrayItems(r.raw, [key]) ?? []) : [];
-  return list.flatMap((b, i) => (isObject(b) && spans[i] !== undefined ? [{ raw: spans[i]!, body: b }] : []));
+  return list.map((b, i) => {
+    if (!isObject(b) || spans[i] === undefined) throw new SourceError(`${op}: element ${i} of "${key}" for order ${orderId} is not an object: ${JSON.stringify(b).slice(0, 80)}`);
+    return { raw: spans[i]!, body: b };
+  });
 }
 
 /** The tracking of an order's parcels, shared by shipments and shipment_events within a run. */

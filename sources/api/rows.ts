@@ -77,6 +77,12 @@ function decimal3(v: string | null): string | null {
   return frac.length > 3 ? `${m[1]}.${frac}` : `${m[1]}.${frac.padEnd(3, '0')}`;
 }
 
+/** A span of the answer; never a re-serialised value. */
+function exact(span: string | undefined, what: string): string {
+  if (span === undefined) throw new SourceError(`${what}: no exact text in the answer`);
+  return span;
+}
+
 /** ali1688_order_line: one row per productItems entry, order_line_data = the entry exactly as served. */
 export function lineRows(o: TradeInfo, order: SourceRow): SourceRow[] {
   const items = Array.isArray(o.body.productItems) ? o.body.productItems : [];
@@ -97,7 +103,7 @@ export function lineRows(o: TradeInfo, order: SourceRow): SourceRow[] {
       refund_id: textOf(it.refundId),
       refund_id_for_as: textOf(it.refundIdForAs),
       refund: decimal3(textOf(it.refund)),
-      order_line_data: spans[i] ?? JSON.stringify(item),
+      order_line_data: exact(spans[i], `order ${o.id}: productItems[${i}]`),
       ...parent,
     };
   });
