@@ -16,14 +16,14 @@ import { apiContext, apiReader, apiTarget, DEMO_ENV, differences, warehouseDiff 
 import { contextFor, freshUrl, run } from './stream-helpers.js';
 
 test('with 5% of calls failing and a rate limit below the client\'s rate, an API load completes with the replica\'s rows and etl_run shows the retries', async (t) => {
-  const f = await emulated(t, { orders: 120, storeSeed: 13, faultRate: 0.05, faultDelayMs: 100, rateLimit: 50 });
+  const f = await emulated(t, { orders: 50, storeSeed: 13, faultRate: 0.05, faultDelayMs: 100, rateLimit: 10 });
   const whReplica = await freshUrl(t, 'SQLite', 'replica');
   const whApi = await freshUrl(t, 'SQLite', 'api');
   if (!f || !whReplica || !whApi) return;
   await run(contextFor(t, f.url, whReplica));
   const ctx = apiContext(t, f.emu.gatewayUrl, whApi);
-  // 60 calls a second against a limit of 50: about one call in six is throttled, and every twentieth fails.
-  const reader = apiReader(t, f.emu.gatewayUrl, { env: { HUB_API_RATE: '60', HUB_API_CONCURRENCY: '4', HUB_API_TIMEOUT: '2s' } });
+  // 12 calls a second against a limit of 10: about one call in six is throttled, and every twentieth fails.
+  const reader = apiReader(t, f.emu.gatewayUrl, { env: { HUB_API_RATE: '12', HUB_API_CONCURRENCY: '4', HUB_API_TIMEOUT: '2s' } });
   const { sink, release } = await openSink(ctx);
   const runs = await runStreams(ctx, { streams: [], mode: 'incremental', ...DEFAULT_RUN }, { reader, sink, release });
   await release();
