@@ -10,8 +10,13 @@ import { interruptible } from './signals.js';
 interface RunFlags { stream?: string[]; fullRefresh?: boolean; batchSize: number; lookback: string; safetyLag: string; json?: boolean; queue?: boolean; lockWait: string }
 
 export function formatSummaries(rs: RunSummary[]): string {
-  const header = ['stream', 'run', 'status', 'read', 'upserted', 'unchanged', 'rejected', 'seconds'];
-  const rows = rs.map((r) => [r.stream, `#${r.runId}`, r.status, String(r.rowsRead), String(r.rowsUpserted), String(r.rowsUnchanged), String(r.rowsRejected), (r.ms / 1000).toFixed(1)]);
+  // Runs through the 1688 API also show the calls they made.
+  const api = rs.some((r) => r.api);
+  const header = ['stream', 'run', 'status', 'read', 'upserted', 'unchanged', 'rejected', 'seconds', ...(api ? ['api calls', 'retries', 'throttled'] : [])];
+  const rows = rs.map((r) => [
+    r.stream, `#${r.runId}`, r.status, String(r.rowsRead), String(r.rowsUpserted), String(r.rowsUnchanged), String(r.rowsRejected), (r.ms / 1000).toFixed(1),
+    ...(api ? [String(r.api?.calls ?? '—'), String(r.api?.retries ?? '—'), String(r.api?.throttled ?? '—')] : []),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');

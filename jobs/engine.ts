@@ -4,11 +4,11 @@ import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { DataError, describe, HubError, UsageError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { RejectRecord, RunCounts, RunMode, Sink, UnitWrite } from '../sinks/sink.js';
+import type { ApiCounts, RejectRecord, RunCounts, RunMode, Sink, UnitWrite } from '../sinks/sink.js';
 import { utcNow } from '../sinks/sql.js';
 import { tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import type { SourceRow } from '../transforms/types.js';
-import type { CursorKind, ReadWindow, SourceReader, SourceUnit } from '../sources/source.js';
+import type { CursorKind, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../sources/source.js';
 import type { StreamDef } from './streams.js';
 
 export interface EngineOptions {
@@ -23,6 +23,8 @@ export interface EngineOptions {
   window?: { from: string; to: string };
   /** Refresh: these units (from SourceReader.lookup) instead of a window; the watermark stays. */
   units?: SourceUnit[];
+  /** The reader's counters before `units` were looked up, so that the run's API calls include the lookup's. */
+  statsBefore?: ReadStats;
   sourceTz: string;
   /** Called after every committed batch (progress bars, tests). */
   onBatch?: (p: BatchProgress) => void;
@@ -41,6 +43,8 @@ export interface RunSummary extends RunCounts {
   windowEnd: string | null;
   ms: number;
   error?: string;
+  /** What the run asked of the 1688 API; absent for a run that read the replica. */
+  api?: ApiCounts;
 }
 
 /** The run's read window and the watermark the run reaches when it completes. */
@@ -161,6 +165,13 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   const wm = await sink.getWatermark(def.name);
   const w = computeWindow(kind, wm?.cursorValue ?? null, nowUtc, opts);
   const runId = await sink.startRun({ stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
+  // The API calls of this run: the reader's counters now and at the end (zero for the replica, left NULL).
+  const callsBefore = opts.statsBefore ?? reader.stats();
+  const apiCounts = (): ApiCounts | null => {
+    if (reader.kind !== 'api') return null;
+    const after = reader.stats();
+    return { calls: after.calls - callsBefore.calls, retries: after.retries - callsBefore.retries, throttled: after.throttled - callsBefore.throttled };
+  };
   const counts = { rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 };
   const openRejects = await sink.openRejectKeys(def.name);
   const keepUnits = new Set<string>();
@@ -274,8 +285,9 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
     lap('write');
     if (opts.signal?.aborted) {
       // Stopped between batches: the watermark stands at the last committed batch, the next run resumes there.
-      const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'interrupted', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
-      await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch' });
+      const api = apiCounts();
+      const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'interrupted', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started, ...(api ? { api } : {}) };
+      await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch', api });
       log.warn('run interrupted after a committed batch', { ...counts });
       return summary;
     }
@@ -288,16 +300,17 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
         if (opts.mode === 'full_refresh' || seenUnits) await tx.sweep(def.name, targets, unitColumn, runId, [...keepUnits, ...(seenUnits ?? [])]);
       });
     }
-    const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
-    await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null });
-    log.info('run succeeded', { ...counts, ms: summary.ms });
+    const api = apiCounts();
+    const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started, ...(api ? { api } : {}) };
+    await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null, api });
+    log.info('run succeeded', { ...counts, ms: summary.ms, ...(api ? { apiCalls: api.calls, apiRetries: api.retries, apiThrottled: api.throttled } : {}) });
     log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
     return summary;
   } catch (err) {
     // A batch may still be committing when the read of the next one fails: let it finish (or fail) first.
     await pendingWrite.catch(() => undefined);
     const message = err instanceof HubError ? err.message : describe(err);
-    await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message }).catch(() => undefined);
+    await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message, api: apiCounts() }).catch(() => undefined);
     log.error('run failed', { error: message });
     throw err;
   }

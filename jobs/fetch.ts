@@ -61,11 +61,12 @@ export async function fetchWith(ctx: Context, reader: SourceReader, request: Fet
       const found = new Set<string>();
       for (const [stream, by] of PLAN[kind]) {
         if (!reader.has(stream)) continue;
+        const statsBefore = reader.stats();
         const units = await reader.lookup(stream, by, ids);
         if (by === 'key') for (const u of units) found.add(u.key);
         if (units.length === 0) continue;
         runs.push(await runStream(reader, sink, streamNamed(stream)!, {
-          mode: 'refresh', units, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: ctx.config.sourceTz,
+          mode: 'refresh', units, statsBefore, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: ctx.config.sourceTz,
           ...(opts.signal ? { signal: opts.signal } : {}),
         }, now, ctx.logger));
       }

@@ -4,9 +4,10 @@ import { maskSecrets } from '../lib/config.js';
 import type { Context } from '../lib/context.js';
 import type { Db } from '../lib/db.js';
 import { describe } from '../lib/errors.js';
-import type { RunCounts } from '../sinks/sink.js';
+import type { ApiCounts, RunCounts } from '../sinks/sink.js';
 import { isSynthetic, sourceNowUtc } from '../sources/replica.js';
 import { appliedVersion } from './migrate.js';
+import { openReader, sourceKind } from './source.js';
 import { STREAMS } from './streams.js';
 
 export interface StreamStatus {
@@ -34,6 +35,8 @@ export type RunInfo = RunCounts & {
   windowStart: string | null;
   windowEnd: string | null;
   error: string | null;
+  /** What the run asked of the 1688 API (etl_run.api_*), or null for a run that read the replica. */
+  api: ApiCounts | null;
 };
 
 /** Reads an etl_run row (either database's value types) into a RunInfo. */
@@ -51,6 +54,9 @@ export function runInfo(run: Record<string, unknown>): RunInfo {
     rowsUnchanged: Number(run.rows_unchanged),
     rowsRejected: Number(run.rows_rejected),
     error: str(run.error),
+    api: run.api_calls === null || run.api_calls === undefined
+      ? null
+      : { calls: Number(run.api_calls), retries: Number(run.api_retries ?? 0), throttled: Number(run.api_throttled ?? 0) },
   };
 }
 
@@ -69,6 +75,8 @@ export type SourceClock = { at: Date } | { error: string };
 
 export async function readSourceClock(ctx: Context): Promise<SourceClock> {
   try {
+    // The 1688 API as the source: its gateway's clock.
+    if (sourceKind(ctx) === 'api') return { at: await (await openReader(ctx)).now() };
     const src = await ctx.source();
     return { at: await sourceNowUtc(src, await isSynthetic(src)) };
   } catch (err) {
@@ -139,7 +147,9 @@ export function humanLag(seconds: number | null): string {
 
 /** A plain-text table of the status, one line per stream. */
 export function formatStatus(s: WarehouseStatus): string {
-  const header = ['stream', 'watermark', 'lag now', 'at last run', 'last run', 'read', 'upserted', 'unchanged', 'rejected', 'open rejects'];
+  // Runs through the 1688 API also show the calls they made.
+  const api = s.streams.some((x) => x.lastRun?.api);
+  const header = ['stream', 'watermark', 'lag now', 'at last run', 'last run', 'read', 'upserted', 'unchanged', 'rejected', 'open rejects', ...(api ? ['api calls', 'retries', 'throttled'] : [])];
   const rows = s.streams.map((x) => [
     x.stream,
     x.watermark ?? '—',
@@ -151,6 +161,7 @@ export function formatStatus(s: WarehouseStatus): string {
     String(x.lastRun?.rowsUnchanged ?? '—'),
     String(x.lastRun?.rowsRejected ?? '—'),
     String(x.openRejects),
+    ...(api ? [String(x.lastRun?.api?.calls ?? '—'), String(x.lastRun?.api?.retries ?? '—'), String(x.lastRun?.api?.throttled ?? '—')] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();

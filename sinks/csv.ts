@@ -27,7 +27,7 @@ import { Transform } from '@json2csv/node';
 import Database from 'better-sqlite3';
 import { HubError, SinkError, sinkError } from '../lib/errors.js';
 import { physicalColumns, tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
-import { createTableSql } from './ddl.js';
+import { addColumnSql, createTableSql } from './ddl.js';
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
 import { utcNow } from './sql.js';
 
@@ -197,6 +197,17 @@ export class CsvSink implements Sink {
         for (const name of STATE_TABLES) for (const sql of createTableSql('sqlite', tableNamed(name))) db.exec(sql);
         db.exec(CSV_FILE_DDL);
         db.exec('commit');
+      }
+      // A state file from before warehouse version 6 lacks etl_run's API columns.
+      const runColumns = new Set((db.prepare('select name from pragma_table_info(?)').all('etl_run') as Array<{ name: string }>).map((r) => r.name));
+      for (const c of tableNamed('etl_run').columns) {
+        if (runColumns.has(c.name)) continue;
+        try {
+          db.exec(addColumnSql('sqlite', 'etl_run', c));
+        } catch (err) {
+          // Another run opening the folder at the same moment added it first.
+          if (!/duplicate column name/i.test(String((err as Error).message))) throw err;
+        }
       }
       return new CsvSink(dir, label, db);
     } catch (err) {
@@ -381,8 +392,10 @@ export class CsvSink implements Sink {
   }
 
   async finishRun(run: RunRecord): Promise<void> {
-    const update = () => this.db.prepare(`update etl_run set status = ?, finished_at = ?, window_start = ?, window_end = ?, rows_read = ?, rows_upserted = ?, rows_unchanged = ?, rows_rejected = ?, error = ? where run_id = ?`)
-      .run(run.status, run.finishedAt ?? utcNow(), run.windowStart, run.windowEnd, run.rowsRead, run.rowsUpserted, run.rowsUnchanged, run.rowsRejected, run.error, run.runId);
+    const update = () => this.db.prepare(`update etl_run set status = ?, finished_at = ?, window_start = ?, window_end = ?, rows_read = ?, rows_upserted = ?, rows_unchanged = ?, rows_rejected = ?, error = ?,
+        api_calls = ?, api_retries = ?, api_throttled = ? where run_id = ?`)
+      .run(run.status, run.finishedAt ?? utcNow(), run.windowStart, run.windowEnd, run.rowsRead, run.rowsUpserted, run.rowsUnchanged, run.rowsRejected, run.error,
+        run.api?.calls ?? null, run.api?.retries ?? null, run.api?.throttled ?? null, run.runId);
     const s = this.staging;
     if (!s || s.runId !== run.runId) {
       update();

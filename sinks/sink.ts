@@ -48,6 +48,15 @@ export interface RunRecord extends RunCounts {
   windowStart: string | null;
   windowEnd: string | null;
   error: string | null;
+  /** What the run asked of the 1688 API (etl_run.api_*); absent or null for a run that read the replica. */
+  api?: ApiCounts | null;
+}
+
+/** A run's requests to the 1688 API: calls sent (retries included), retries, throttled answers. */
+export interface ApiCounts {
+  calls: number;
+  retries: number;
+  throttled: number;
 }
 
 /** Everything written inside one transaction commits together (data, states, rejects, watermark). */

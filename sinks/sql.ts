@@ -240,6 +240,7 @@ export class SqlSink implements Sink {
       rows_unchanged: run.rowsUnchanged,
       rows_rejected: run.rowsRejected,
       error: run.error,
+      ...(run.api ? { api_calls: run.api.calls, api_retries: run.api.retries, api_throttled: run.api.throttled } : {}),
     });
   }
 

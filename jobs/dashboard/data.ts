@@ -21,7 +21,7 @@ export async function recentRuns(db: Db, limit = 20): Promise<Map<string, RunPoi
   const out = new Map<string, RunPoint[]>();
   for (const def of STREAMS) {
     const rows = (await db.knex('etl_run')
-      .select('run_id', 'mode', 'status', 'started_at', 'finished_at', 'window_start', 'window_end', 'rows_read', 'rows_upserted', 'rows_unchanged', 'rows_rejected', 'error')
+      .select('run_id', 'mode', 'status', 'started_at', 'finished_at', 'window_start', 'window_end', 'rows_read', 'rows_upserted', 'rows_unchanged', 'rows_rejected', 'error', 'api_calls', 'api_retries', 'api_throttled')
       .where({ stream: def.name }).orderBy('run_id', 'desc').limit(limit)) as Array<Record<string, unknown>>;
     out.set(def.name, rows.reverse().map((r) => {
       const run = runInfo(r);

@@ -27,7 +27,7 @@ export function runChart(runs: RunPoint[]): string {
   const max = Math.max(1, ...runs.map((r) => r.rowsRead));
   const bars = runs.map((r, i) => {
     const bh = Math.max(2, Math.round((r.rowsRead / max) * (h - 2)));
-    const title = `#${r.runId} ${r.mode} ${r.status}\n${r.startedAt} → ${r.finishedAt ?? '…'}\nwindow ${r.windowStart ?? '—'} → ${r.windowEnd ?? '—'}\nread ${r.rowsRead}, upserted ${r.rowsUpserted}, unchanged ${r.rowsUnchanged}, rejected ${r.rowsRejected}\nduration ${r.durationSeconds === null ? '—' : `${r.durationSeconds.toFixed(1)} s`}`;
+    const title = `#${r.runId} ${r.mode} ${r.status}\n${r.startedAt} → ${r.finishedAt ?? '…'}\nwindow ${r.windowStart ?? '—'} → ${r.windowEnd ?? '—'}\nread ${r.rowsRead}, upserted ${r.rowsUpserted}, unchanged ${r.rowsUnchanged}, rejected ${r.rowsRejected}${r.api ? `\napi calls ${r.api.calls}, retries ${r.api.retries}, throttled ${r.api.throttled}` : ''}\nduration ${r.durationSeconds === null ? '—' : `${r.durationSeconds.toFixed(1)} s`}`;
     return `<rect x="${(i * bw).toFixed(1)}" y="${h - bh}" width="${Math.max(1, bw - 2).toFixed(1)}" height="${bh}" fill="${STATUS_COLOUR[r.status] ?? '#757575'}"><title>${esc(title)}</title></rect>`;
   });
   return `<svg class="chart" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="last ${runs.length} runs">${bars.join('')}</svg>`;
@@ -86,7 +86,7 @@ export function statusPage(p: PageInput): string {
 <td><b>${esc(s.stream)}</b></td>
 <td><code>${esc(s.watermark ?? '—')}</code></td>
 <td><span class="lag ${fresh}" data-lag-seconds="${s.lagNowSeconds ?? ''}" title="${esc(`at the last run: ${humanLag(s.lagSeconds)}`)}">${esc(humanLag(s.lagNowSeconds))}</span></td>
-<td>${last ? `<span class="st" style="color:${STATUS_COLOUR[last.status] ?? '#757575'}">#${esc(last.runId)} ${esc(last.status)}</span><br><small>${esc(last.mode)}, window ${esc(last.windowStart ?? '—')} → ${esc(last.windowEnd ?? '—')}<br>read ${last.rowsRead}, upserted ${last.rowsUpserted}, unchanged ${last.rowsUnchanged}, rejected ${last.rowsRejected}; ${duration}</small>${last.error ? `<br><small class="err">${esc(last.error)}</small>` : ''}` : '<span class="muted">never</span>'}</td>
+<td>${last ? `<span class="st" style="color:${STATUS_COLOUR[last.status] ?? '#757575'}">#${esc(last.runId)} ${esc(last.status)}</span><br><small>${esc(last.mode)}, window ${esc(last.windowStart ?? '—')} → ${esc(last.windowEnd ?? '—')}<br>read ${last.rowsRead}, upserted ${last.rowsUpserted}, unchanged ${last.rowsUnchanged}, rejected ${last.rowsRejected}; ${duration}${last.api ? `<br>api calls ${last.api.calls}, retries ${last.api.retries}, throttled ${last.api.throttled}` : ''}</small>${last.error ? `<br><small class="err">${esc(last.error)}</small>` : ''}` : '<span class="muted">never</span>'}</td>
 <td>${runChart(p.runs.get(s.stream) ?? [])}</td>
 <td>${s.openRejects}${samples ? `<ul class="rej">${samples}</ul>` : ''}</td>
 </tr>`;

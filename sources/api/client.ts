@@ -2,6 +2,7 @@
 // transport, keeps to a rate (every request, retries and token refreshes included) and a cap on calls
 // in flight, times each call out, retries what may heal with exponential backoff and full jitter, and
 // hands back the answer's exact text beside its lossless parse.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
 import type { ApiTarget } from '../../lib/config.js';
 import { SourceError } from '../../lib/errors.js';
@@ -52,6 +53,11 @@ export interface ApiClient {
   /** Calls `operation` (a name of OPERATIONS, e.g. `alibaba.trade.get.sellerView`) with business parameters. */
   call(operation: string, params?: ApiParams, opts?: CallOptions): Promise<ApiResponse>;
   stats(): ApiStats;
+  /**
+   * A view of this client (the same rate, slots and token) whose stats() count only the calls made
+   * through it: what one reader asked while others share the client. Closing a view leaves the client open.
+   */
+  scoped(): ApiClient;
   /** Cancels waiting and running calls and refuses new ones. */
   close(): Promise<void>;
 }
@@ -69,6 +75,13 @@ export interface ClientOptions {
 
 export function createApiClient(target: ApiTarget, logger: Logger, opts: ClientOptions = {}): ApiClient {
   const counters: ApiStats = { calls: 0, retries: 0, throttled: 0, failures: 0, refreshes: 0 };
+  // The counters of the scoped view a call was made through: the requests it sends are counted there too.
+  const scope = new AsyncLocalStorage<ApiStats>();
+  const count = (k: keyof ApiStats) => {
+    counters[k]++;
+    const own = scope.getStore();
+    if (own) own[k]++;
+  };
   const closing = new AbortController();
   // Every waiting call listens on it: far more than the default ten listeners is normal here.
   setMaxListeners(Infinity, closing.signal);
@@ -76,7 +89,7 @@ export function createApiClient(target: ApiTarget, logger: Logger, opts: ClientO
     gate: new RateGate(target.ratePerSecond),
     timeoutMs: target.timeoutMs,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    onSend: (purpose) => (purpose === 'call' ? counters.calls++ : counters.refreshes++),
+    onSend: (purpose) => count(purpose === 'call' ? 'calls' : 'refreshes'),
   });
   const transport: Transport = createTransport({ target, http, logger, closing: closing.signal });
   const slots = new Semaphore(target.concurrency);
@@ -100,7 +113,7 @@ export function createApiClient(target: ApiTarget, logger: Logger, opts: ClientO
       try {
         release = await slots.acquire(signal);
       } catch (cause) {
-        counters.failures++;
+        count('failures');
         throw aborted(operation, 'the call was cancelled', cause);
       }
       let a;
@@ -116,7 +129,7 @@ export function createApiClient(target: ApiTarget, logger: Logger, opts: ClientO
         return { raw: outcome.raw, body: outcome.body, ...(outcome.requestId !== undefined ? { requestId: outcome.requestId } : {}) };
       }
       const err = outcome.error;
-      if (isThrottling(err)) counters.throttled++;
+      if (isThrottling(err)) count('throttled');
       const fields = {
         operation, attempt, status, ms, code: err.code,
         ...(err.requestId !== undefined ? { requestId: err.requestId } : {}),
@@ -124,7 +137,7 @@ export function createApiClient(target: ApiTarget, logger: Logger, opts: ClientO
         ...(err.detail ? { detail: err.detail } : {}),
       };
       if (!err.retriable || attempt >= maxAttempts || signal.aborted) {
-        counters.failures++;
+        count('failures');
         // A business answer such as "not shipped yet" is data for the reader, not trouble: no warning.
         logger.log(err.kind === 'business' || err.kind === 'aborted' ? 'debug' : 'warn', 'api call failed', fields);
         throw err.retriable && attempt > 1 ? gaveUp(err, attempt) : err;
@@ -134,19 +147,25 @@ export function createApiClient(target: ApiTarget, logger: Logger, opts: ClientO
       try {
         await sleep(delayMs, signal);
       } catch (cause) {
-        counters.failures++;
+        count('failures');
         throw aborted(operation, 'the call was cancelled while waiting to retry', cause);
       }
-      counters.retries++;
+      count('retries');
     }
   }
 
-  return {
-    target,
-    call,
-    stats: () => ({ ...counters }),
-    async close() {
-      closing.abort(new Error('the API client was closed'));
-    },
+  const close = async () => {
+    closing.abort(new Error('the API client was closed'));
   };
+  const scoped = (): ApiClient => {
+    const own: ApiStats = { calls: 0, retries: 0, throttled: 0, failures: 0, refreshes: 0 };
+    return {
+      target,
+      call: (operation, params, callOpts) => scope.run(own, () => call(operation, params, callOpts)),
+      stats: () => ({ ...own }),
+      scoped,
+      close: async () => undefined,
+    };
+  };
+  return { target, call, stats: () => ({ ...counters }), scoped, close };
 }

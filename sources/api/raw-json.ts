@@ -44,12 +44,13 @@ export function rawArrayItems(text: string, path: JsonPath): string[] | undefine
 }
 
 /**
- * The object text `text` without its members named `key` (each with the comma that separated it), every
- * other byte as it was: how one object's own text is cut out of an answer that nests others inside it
- * (a store category and its `children`). A TypeError when the text is no object; a SyntaxError when it is
- * malformed.
+ * The object text `text` without its members named in `keys` (each with the comma that separated it),
+ * every other byte as it was: how one object's own text is cut out of an answer that nests others inside
+ * it (a store category and its `children`), or an answer's envelope (`success`, `RequestId`) cut off the
+ * object it carries. The text itself when it has none of them. A TypeError when the text is no object; a
+ * SyntaxError when it is malformed.
  */
-export function rawWithoutMember(text: string, key: string): string {
+export function rawWithoutMembers(text: string, keys: ReadonlySet<string>): string {
   const s = new Scanner(text);
   if (text.charCodeAt(0) === 0xfeff) s.i = 1;
   s.ws();
@@ -62,10 +63,10 @@ export function rawWithoutMember(text: string, key: string): string {
   const members = s.members();
   const cuts: Array<[number, number]> = [];
   // Members before the first one kept go with the separators after them; later ones with the comma before.
-  const firstKept = members.findIndex((m) => m.key !== key);
+  const firstKept = members.findIndex((m) => !keys.has(m.key));
   if (firstKept !== 0 && members.length > 0) cuts.push([members[0]!.start, firstKept === -1 ? members[members.length - 1]!.end : members[firstKept]!.start]);
   for (let k = Math.max(firstKept, 1); firstKept !== -1 && k < members.length; k++) {
-    if (members[k]!.key === key) cuts.push([members[k - 1]!.end, members[k]!.end]);
+    if (keys.has(members[k]!.key)) cuts.push([members[k - 1]!.end, members[k]!.end]);
   }
   let out = '';
   let at = 0;

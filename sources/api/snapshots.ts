@@ -20,7 +20,10 @@ import type { SourceRow } from '../../transforms/types.js';
 import type { CursorKind, LookupBy, ReadOptions, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../source.js';
 import type { ApiClient, ApiParams, ApiResponse } from './client.js';
 import { ApiError } from './errors.js';
-import { rawArrayItems, rawValueAt, rawWithoutMember, type JsonPath } from './raw-json.js';
+import { rawArrayItems, rawValueAt, rawWithoutMembers, type JsonPath } from './raw-json.js';
+
+/** A store category's nested children: cut out, each child is a unit of its own. */
+const CHILDREN: ReadonlySet<string> = new Set(['children']);
 
 /** The streams only the API has, in the order a run loads them. */
 export const API_SNAPSHOT_STREAMS: readonly string[] = ['freight_templates', 'ship_from_addresses', 'store_categories', 'category_attributes'];
@@ -198,7 +201,7 @@ export class ApiSnapshotReader implements SourceReader {
       texts.forEach((text, i) => {
         const body = valueAt(bodies, [i]);
         const id = idOf(valueAt(body, ['id']));
-        out.push({ id, parent, text: rawWithoutMember(text, 'children') });
+        out.push({ id, parent, text: rawWithoutMembers(text, CHILDREN) });
         walk(rawArrayItems(text, ['children']) ?? [], valueAt(body, ['children']), id, depth + 1);
       });
     };

@@ -6,6 +6,9 @@ import { addColumnSql, createTableSql } from '../../sinks/ddl.js';
 import { ALL_TABLES, API_DIMENSIONS, MESSAGE_REJECT, tableNamed } from './tables.js';
 import { viewStatements } from './views.js';
 
+/** The columns version 6 adds to etl_run. */
+export const API_RUN_COLUMNS = ['api_calls', 'api_retries', 'api_throttled'] as const;
+
 export interface Migration {
   version: number;
   name: string;
@@ -34,7 +37,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'API dimensions: freight templates and their rules, ship-from addresses, store categories, category attributes and their values',
     statements: (d) => API_DIMENSIONS.flatMap((t) => createTableSql(d, t)),
   },
-  // Version 6 belongs to another change under way; versions apply in order whatever their numbering.
+  {
+    version: 6,
+    name: 'etl_run.api_calls, api_retries and api_throttled (what a run asked of the 1688 API)',
+    statements: (d) => API_RUN_COLUMNS.map((c) => addColumnSql(d, 'etl_run', tableNamed('etl_run').columns.find((x) => x.name === c)!)),
+  },
   {
     version: 7,
     name: 'etl_message_reject: Cloud Hub messages that could not be parsed, kept whole with the reason',
