@@ -19,8 +19,6 @@ export const API_DIFFERS: Readonly<Record<string, readonly string[]>> = {
   dim_category: ['created_at', 'modified_at'],
   // Cloud Hub's row date of a logistics order: through the API the day its status was last set, as the tracking shows it.
   fct_shipment: ['modified_date'],
-  // Not bookkeeping: the synthetic store's product blobs lack productInfo.productCargoNumber, which the reader reads.
-  dim_product: ['product_cargo_number'],
 };
 
 export interface TableDiff {

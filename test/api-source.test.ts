@@ -31,7 +31,7 @@ for (const [backend, transport] of CASES) {
     t.true(second.some((r) => r.rowsUpserted > 0), 'the advance changed rows the incremental API run loaded');
     t.deepEqual(differences(await warehouseDiff(whReplica, whApi)), []);
 
-    // What may differ does so only as documented: category times unknown, product cargo numbers missing from the blob.
+    // What may differ does so only as documented: category times are unknown through the API.
     const db = await openDb(target(whApi));
     t.teardown(() => db.close());
     const [cat] = await rawRows<{ n: unknown }>(db, db.dialect, 'select count(*) as n from dim_category where created_at is not null or modified_at is not null');

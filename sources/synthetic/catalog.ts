@@ -536,6 +536,8 @@ export function productRow(seed: number, clock: ZoneClock, p: Product, ms: numbe
       ['language', str('CHINESE')],
       ['status', str(s.status)],
       ['qualityLevel', p.qualityLevel === null ? undefined : String(p.qualityLevel)],
+      // The product's item number (货号): Cloud Hub's product_cargo_number column holds the same value.
+      ['productCargoNumber', p.cargo === null ? undefined : str(p.cargo)],
       ['attributes', `[${attributes.map(([id, name, value]) => obj([['attributeID', String(id)], ['attributeName', str(name)], ['value', str(value)]])).join(',')}]`],
       ['skuInfos', `[${skuInfos.join(',')}]`],
       ['saleInfo', obj([
