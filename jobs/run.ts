@@ -6,6 +6,7 @@ import type { SourceReader } from '../sources/source.js';
 import { runStream, type EngineOptions, type RunSummary } from './engine.js';
 import { openSink } from './sink.js';
 import { openReader } from './source.js';
+import { transformSettings, type TransformSettings } from './transform-settings.js';
 import { STREAM_NAMES, STREAMS, type StreamDef } from './streams.js';
 
 export interface RunOptions {
@@ -28,10 +29,12 @@ export function selectStreams(names: string[]): StreamDef[] {
   return names.length === 0 ? STREAMS : STREAMS.filter((s) => names.includes(s.name));
 }
 
-/** What every stream of one run shares: the source reader and the sink. */
+/** What every stream of one run shares: the source reader, the sink and what the transforms are told. */
 export interface RunSession {
   reader: SourceReader;
   sink: Sink;
+  /** Zones and personal-data settings (the key of the buyer hashes read once per session). */
+  transform?: TransformSettings;
   release(): Promise<void>;
 }
 
@@ -40,7 +43,13 @@ export async function openRunSession(ctx: Context): Promise<RunSession> {
   const reader = await openReader(ctx);
   try {
     const { sink, release } = await openSink(ctx);
-    return { reader, sink, release: async () => { await release(); await reader.close(); } };
+    try {
+      const transform = await transformSettings(ctx.config, sink);
+      return { reader, sink, transform, release: async () => { await release(); await reader.close(); } };
+    } catch (err) {
+      await release();
+      throw err;
+    }
   } catch (err) {
     await reader.close();
     throw err;
@@ -54,6 +63,7 @@ export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSe
   try {
     // Read when the streams start (after any lease wait), so that a window never ends before a watermark another run set.
     const now = await s.reader.now();
+    const transform = s.transform ?? (await transformSettings(ctx.config, s.sink));
     ctx.logger.debug('source clock', { source_now: now.toISOString() });
     const results: RunSummary[] = [];
     for (const def of defs) {
@@ -63,6 +73,7 @@ export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSe
         lookbackMs: opts.lookbackMs,
         safetyLagMs: opts.safetyLagMs,
         sourceTz: ctx.config.sourceTz,
+        transform,
         ...(opts.window ? { window: opts.window } : {}),
         ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
