@@ -10,6 +10,12 @@ import { Redis } from 'ioredis';
 import knexFactory from 'knex';
 import { parseDbUrl, type DbTarget } from '../lib/config.js';
 
+/**
+ * The key of the buyer hashes in tests that compare warehouses loaded apart: without it each warehouse
+ * generates its own key, and the same buyer gets another buyer_key in each (by design).
+ */
+export const TEST_PII_KEY = 'hub-etl-tests-key-of-the-buyer-hashes-0001';
+
 export const MYSQL_ROOT = process.env.HUB_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 /** Project root (tests run from dist/test). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
