@@ -10,7 +10,7 @@ import { loadStore, SOURCES, textRows } from './fields-helpers.js';
 import { parseBlob, readStore, unwrapRefund, type Json, type Store } from './generate-helpers.js';
 import { readCsv } from './csv-read.js';
 import { target, tempDir } from './helpers.js';
-import { BACKENDS } from './stream-helpers.js';
+import { BACKENDS, writableSource } from './stream-helpers.js';
 
 const blob = (text: string | null | undefined): Json => parseBlob(text!) as Json;
 const obj = (v: unknown): Json => (v ?? {}) as Json;
@@ -148,3 +148,18 @@ for (const source of SOURCES) {
     });
   }
 }
+
+test('SQLite, replica: the sample of a rejected order keeps its amounts and ids but none of the buyer\'s data', async (t) => {
+  const first = await loadStore(t, { source: 'replica', backend: 'SQLite', orders: 200, seed: 93, name: 'piirej' });
+  if (!first) return;
+  const src = await writableSource(t, first.storeUrl);
+  const [o] = await textRows(src, "select order_id, order_datas as d from ali1688_order where order_datas like '%\"buyerMemo\"%' or order_datas like '%\"sellerMemo\"%' limit 1");
+  // Personal data first, then a bad amount: the sample (the blob's first 500 characters) holds both.
+  const b = o!.d!.replace('{"baseInfo":{', `{"baseInfo":{"receiverInfo":{"toFullName":"王伟","toMobile":"13912345678"},"buyerMemo":"电话0571-88886666",`).replace(/"totalAmount":[0-9.]+/, '"totalAmount":"abc"');
+  await src.knex('ali1688_order').where({ order_id: o!.order_id }).update({ order_datas: b });
+  const l = await loadStore(t, { source: 'replica', backend: 'SQLite', orders: 200, seed: 93, storeUrl: first.storeUrl, name: 'piirej2' });
+  const [reject] = await textRows(l!.wh, "select field, sample from etl_reject where stream = 'orders'");
+  t.is(reject!.field, 'order_datas.baseInfo.totalAmount');
+  t.true(reject!.sample!.includes(`"idOfStr":"${o!.order_id}"`));
+  for (const personal of ['王伟', '13912345678', '0571-88886666', 'b2b-22']) t.false(reject!.sample!.includes(personal), personal);
+});
