@@ -36,13 +36,15 @@ export async function appliedVersion(db: Db): Promise<number> {
   return Number(row?.v ?? 0);
 }
 
-/** Applies every migration newer than the warehouse's version, in order. Safe to run again. */
+/** Applies every migration the warehouse has not recorded, in order. Safe to run again. */
 export async function migrate(db: Db, logger: Logger): Promise<MigrateResult> {
   try {
     await ensureHistory(db);
-    const current = await appliedVersion(db);
+    // Every version not recorded yet, in order: versions are numbered by feature and may land out of
+    // order (a warehouse at 8 still gets a 6 merged later); each one only adds, so order is safe.
+    const done = new Set((await db.knex(HISTORY).select('version')).map((r: { version: unknown }) => Number(r.version)));
     const applied: Migration[] = [];
-    for (const m of MIGRATIONS.filter((x) => x.version > current)) {
+    for (const m of MIGRATIONS.filter((x) => !done.has(x.version))) {
       for (const sql of m.statements(db.dialect)) {
         try {
           await db.knex.raw(sql);
