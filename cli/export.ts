@@ -6,7 +6,7 @@ import type { HeaderLang } from '../sinks/csv.js';
 import { action, isoDate } from './action.js';
 import { interruptible } from './signals.js';
 
-interface ExportFlags { table: string; from?: string; to?: string; out: string; bom?: boolean; headerLang: HeaderLang; splitBy?: 'day'; progress?: boolean; json?: boolean }
+interface ExportFlags { table: string; from?: string; to?: string; out: string; bom?: boolean; headerLang: HeaderLang; splitBy?: 'day'; includeRestricted?: boolean; progress?: boolean; json?: boolean }
 
 export function formatExport(r: ExportResult): string {
   const lines = r.files.map((f) => `wrote ${f.rows} rows to ${f.path}`);
@@ -27,6 +27,7 @@ export function registerExport(program: Command): void {
     .option('--bom', 'start each file with a UTF-8 byte order mark, for Excel (default: on with --header-lang zh)')
     .option('--no-bom', 'no byte order mark, even with --header-lang zh')
     .addOption(new Option('--split-by <unit>', 'one file per day of the date column: <table>.<YYYY-MM-DD>.csv').choices(['day']))
+    .option('--include-restricted', 'allow a restricted table (fct_invoice_registration: VAT registration data for the ERP, never for BI)')
     .option('--progress', 'show the progress bar even when stderr is not a terminal')
     .option('--json', 'print the files written as JSON')
     .addHelpText('after', `${dateColumnsHelp()}\n\nIds, decimals and timestamps are written exactly as the warehouse stores them, quoted like text (import\nquoted fields as text to keep 18-digit ids in a spreadsheet); integers are not quoted; NULL is an empty field.`)
@@ -46,6 +47,7 @@ export function registerExport(program: Command): void {
             headerLang: opts.headerLang,
             bom: opts.bom ?? opts.headerLang === 'zh',
             ...(opts.splitBy ? { splitBy: opts.splitBy } : {}),
+            ...(opts.includeRestricted ? { includeRestricted: true } : {}),
             ...(showBar
               ? {
                   onStart: (total: number) => {

@@ -14,7 +14,7 @@ export function registerVerify(program: Command): void {
       const wh = await ctx.warehouse({ create: false });
       // SIGINT/SIGTERM: stops between checks and exits 130/143 without a report (verify writes nothing).
       return interruptible(ctx.logger, 'stopping verify', async (signal) => {
-        const r = await verify(src, wh, { signal, logger: ctx.logger });
+        const r = await verify(src, wh, { signal, logger: ctx.logger, zones: ctx.config });
         process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatVerify(r)}\n`);
         return r.ok ? 0 : 1;
       });

@@ -93,7 +93,7 @@ export async function demo(ctx: Context, opts: { orders: number }): Promise<Demo
     runs,
     runSeconds,
     status: await warehouseStatus(wh, new Date(), await readSourceClock(ctx)),
-    verify: await verify(await ctx.source(), wh),
+    verify: await verify(await ctx.source(), wh, { zones: ctx.config }),
   };
 }
 

@@ -7,7 +7,8 @@ import type { Logger } from '../lib/logger.js';
 import type { ApiCounts, RejectRecord, RunCounts, RunMode, Sink, UnitWrite } from '../sinks/sink.js';
 import { utcNow } from '../sinks/sql.js';
 import { tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
-import type { SourceRow } from '../transforms/types.js';
+import { maskSample } from '../transforms/mask.js';
+import type { SourceRow, TransformContext } from '../transforms/types.js';
 import type { CursorKind, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../sources/source.js';
 import type { StreamDef } from './streams.js';
 
@@ -26,6 +27,8 @@ export interface EngineOptions {
   /** The reader's counters before `units` were looked up, so that the run's API calls include the lookup's. */
   statsBefore?: ReadStats;
   sourceTz: string;
+  /** The rest of what transforms need: 1688's and the store's zones, the personal-data settings (jobs/transform-settings.ts). */
+  transform?: Omit<TransformContext, 'sourceTz'>;
   /** Called after every committed batch (progress bars, tests). */
   onBatch?: (p: BatchProgress) => void;
   /** When aborted, the run stops after the batch in hand has committed (status `interrupted`). */
@@ -106,14 +109,20 @@ export function cursorAtUtc(kind: CursorKind, value: string, zone: string): stri
   return dt.isValid ? dt.toUTC().toFormat('yyyy-MM-dd HH:mm:ss.SSS') : null;
 }
 
-function fingerprint(def: StreamDef, rows: SourceRow[]): string {
+function fingerprint(def: StreamDef, rows: SourceRow[], settings: string): string {
   // One string, one native update: many small updates cost more than the hashing itself.
-  let text = `${def.name}/${def.version}`;
+  let text = `${def.name}/${def.version}${settings}`;
   for (const r of rows) {
     text += '\u0002';
     for (const k of Object.keys(r)) text += `\u0001${k}=${r[k] ?? '\u0000'}`;
   }
   return crypto.createHash('md5').update(text).digest('hex');
+}
+
+/** '' for the defaults (so fingerprints of earlier versions stay valid), else a short digest of the settings. */
+function settingsDigest(c: TransformContext): string {
+  const parts = [c.apiTz ?? '', c.storeTz ?? '', c.pii ? crypto.createHash('sha256').update(c.pii.key).digest('hex').slice(0, 16) : '', c.pii?.keepBuyerIds ? 'ids' : '', c.pii?.invoiceRegistration ? 'reg' : ''];
+  return parts.every((p) => p === '') ? '' : `/${crypto.createHash('md5').update(parts.join('\u0001')).digest('hex').slice(0, 12)}`;
 }
 
 /** Backfills and refreshes load what they are given and leave the stream's watermark where it is. */
@@ -148,7 +157,8 @@ async function* readAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
 function rejectOf(def: StreamDef, row: SourceRow | null, key: string, err: DataError): RejectRecord {
   const column = err.field.split('.')[0]!;
   const raw = row && column in row ? row[column] : null;
-  return { sourceKey: key, field: err.field, reason: err.reason, sample: raw === null || raw === undefined ? null : raw.slice(0, 500) };
+  // A sample is the start of a blob or column: never a person's data (etl_reject is read for debugging).
+  return { sourceKey: key, field: err.field, reason: err.reason, sample: raw === null || raw === undefined ? null : maskSample(raw.slice(0, 500)) };
 }
 
 /** The column of a target table holding the unit key (the parent for child tables). */
@@ -178,6 +188,10 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   // Snapshot streams: every unit the source still has, so that units gone from it can be removed at the end.
   const seenUnits = kind === 'snapshot' ? new Set<string>() : null;
   const rewrite = opts.mode !== 'incremental';
+  const tctx: TransformContext = { ...opts.transform, sourceTz: opts.sourceTz };
+  // Settings that change what a transform writes are part of every fingerprint: a row read again after
+  // they changed is written again (rows not read again keep their old form until a --full-refresh).
+  const settings = settingsDigest(tctx);
   const log = logger.child({ stream: def.name, run: runId });
   log.info(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
   let pendingWrite: Promise<void> = Promise.resolve();
@@ -211,7 +225,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
           keepUnits.add(unit.key);
           continue;
         }
-        const hash = fingerprint(def, unit.rows);
+        const hash = fingerprint(def, unit.rows, settings);
         const state = states.get(unit.key);
         // A newer version is already loaded (a backfill racing an incremental run): keep it.
         if (state && state.version > unit.version) {
@@ -229,7 +243,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
         for (const row of unit.rows) {
           const rowKey = def.rowKey(row);
           try {
-            const out = def.transform(row, { sourceTz: opts.sourceTz });
+            const out = def.transform(row, tctx);
             for (const [t, rs] of Object.entries(out)) {
               let list = tables.get(t);
               if (!list) tables.set(t, (list = []));

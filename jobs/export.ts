@@ -21,6 +21,8 @@ export interface Relation {
   columns: CsvColumn[];
   key: string[];
   date: { column: string; kind: DateKind } | null;
+  /** restricted: exported only when asked for by name with includeRestricted; secret: never. */
+  access?: 'restricted' | 'secret';
 }
 
 // Where a table's own modify time or date is not the natural one. Facts and dimensions without any date
@@ -45,7 +47,7 @@ export function relations(): Relation[] {
   return [
     ...ALL_TABLES.map((t): Relation => {
       const columns = physicalColumns(t);
-      return { name: t.name, kind: 'table', columns, key: t.primaryKey, date: dateOf(t.name, columns) };
+      return { name: t.name, kind: 'table', columns, key: t.primaryKey, date: dateOf(t.name, columns), ...(t.access ? { access: t.access } : {}) };
     }),
     ...VIEWS.map((v): Relation => ({ name: v.name, kind: 'view', columns: v.columns, key: v.key, date: dateOf(v.name, v.columns) })),
   ];
@@ -60,7 +62,7 @@ export function relationNamed(name: string): Relation {
 
 /** What --from/--to and --split-by day filter on, per table and view, for --help. */
 export function dateColumnsHelp(): string {
-  const rows = relations().map((r) => `  ${r.name.padEnd(24)} ${r.date ? `${r.date.column} (${r.date.kind === 'date' ? 'store-local date' : r.date.kind === 'month' ? 'month YYYY-MM' : 'UTC day'})` : '— (no date: export whole)'}`);
+  const rows = relations().filter((r) => r.access !== 'secret').map((r) => `  ${r.name.padEnd(24)} ${r.date ? `${r.date.column} (${r.date.kind === 'date' ? 'store-local date' : r.date.kind === 'month' ? 'month YYYY-MM' : 'UTC day'})` : '— (no date: export whole)'}${r.access === 'restricted' ? ' [restricted: needs --include-restricted]' : ''}`);
   return ['', 'Date column used by --from/--to and --split-by day:', ...rows].join('\n');
 }
 
@@ -74,6 +76,8 @@ export interface ExportOptions {
   headerLang: HeaderLang;
   bom: boolean;
   splitBy?: 'day';
+  /** Allows a restricted table (fct_invoice_registration): its data is for the ERP, not for BI. */
+  includeRestricted?: boolean;
   /** Called once with the number of rows to export (for a progress bar). */
   onStart?: (total: number) => void;
   /** Called as rows are written, with the count so far. */
@@ -201,6 +205,10 @@ async function exists(db: Db, name: string): Promise<boolean> {
 export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportResult> {
   const started = Date.now();
   const rel = relationNamed(opts.table);
+  if (rel.access === 'secret') throw new UsageError(`--table: ${rel.name} holds hub-etl's own secrets and is never exported`);
+  if (rel.access === 'restricted' && !opts.includeRestricted) {
+    throw new UsageError(`--table: ${rel.name} is restricted (data for the ERP, not for BI); add --include-restricted to export it, and keep the file where only the ERP reads it`);
+  }
   if ((opts.from || opts.to) && !rel.date) throw new UsageError(`--from/--to: ${rel.name} has no date column to filter on; export it whole`);
   if (opts.splitBy === 'day' && (!rel.date || rel.date.kind === 'month')) throw new UsageError(`--split-by day: ${rel.name} has no day column${rel.date ? ` (its date is the month)` : ''}`);
   if (opts.from && opts.to && opts.from > opts.to) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);

@@ -4,6 +4,7 @@ import type { Context } from '../lib/context.js';
 import { UsageError } from '../lib/errors.js';
 import type { LookupBy, SourceReader } from '../sources/source.js';
 import { runStream, type RunSummary } from './engine.js';
+import { transformSettings } from './transform-settings.js';
 import { openSink } from './sink.js';
 import { openFetchReader } from './source.js';
 import { streamNamed } from './streams.js';
@@ -55,6 +56,7 @@ export async function fetchWith(ctx: Context, reader: SourceReader, request: Fet
   const missing: string[] = [];
   try {
     const now = await reader.now();
+    const transform = await transformSettings(ctx.config, sink);
     for (const kind of Object.keys(PLAN) as Array<keyof FetchRequest>) {
       const ids = req[kind];
       if (!ids) continue;
@@ -66,7 +68,7 @@ export async function fetchWith(ctx: Context, reader: SourceReader, request: Fet
         if (by === 'key') for (const u of units) found.add(u.key);
         if (units.length === 0) continue;
         runs.push(await runStream(reader, sink, streamNamed(stream)!, {
-          mode: 'refresh', units, statsBefore, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: ctx.config.sourceTz,
+          mode: 'refresh', units, statsBefore, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: ctx.config.sourceTz, transform,
           ...(opts.signal ? { signal: opts.signal } : {}),
         }, now, ctx.logger));
       }

@@ -9,6 +9,7 @@ import { markProductGone } from '../sinks/message-tables.js';
 import { runStream, type RunSummary } from './engine.js';
 import { openSink } from './sink.js';
 import { streamNamed } from './streams.js';
+import { transformSettings } from './transform-settings.js';
 
 /** The streams each scope refreshes, looked up by order id or by the stream's own key. */
 export const SCOPE_PLAN: Readonly<Record<Scope, ReadonlyArray<readonly [stream: string, by: LookupBy]>>> = {
@@ -74,10 +75,11 @@ export async function loadEntity(ctx: Context, reader: SourceReader, scope: Scop
   const marked: string[] = [];
   try {
     const now = await reader.now();
+    const transform = await transformSettings(ctx.config, sink);
     for (const { stream, units } of looked) {
       if (units.length === 0) continue;
       runs.push(await runStream(reader, sink, streamNamed(stream)!, {
-        mode: 'refresh', units, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: ctx.config.sourceTz, ...(signal ? { signal } : {}),
+        mode: 'refresh', units, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: ctx.config.sourceTz, transform, ...(signal ? { signal } : {}),
       }, now, ctx.logger));
     }
     const product = looked.find((l) => l.stream === 'products');

@@ -9,6 +9,7 @@ import type { SourceReader } from '../sources/source.js';
 import { runStream, type EngineOptions, type RunSummary } from './engine.js';
 import { openSink } from './sink.js';
 import { openReader } from './source.js';
+import { transformSettings, type TransformSettings } from './transform-settings.js';
 import { STREAM_NAMES, STREAMS, type StreamDef } from './streams.js';
 
 export interface RunOptions {
@@ -44,10 +45,12 @@ export function readableStreams(defs: StreamDef[], reader: SourceReader, logger:
   return defs.filter((d) => reader.has(d.name));
 }
 
-/** What every stream of one run shares: the source reader and the sink. */
+/** What every stream of one run shares: the source reader, the sink and what the transforms are told. */
 export interface RunSession {
   reader: SourceReader;
   sink: Sink;
+  /** Zones and personal-data settings (the key of the buyer hashes read once per session). */
+  transform?: TransformSettings;
   release(): Promise<void>;
 }
 
@@ -58,7 +61,13 @@ export async function openRunSession(ctx: Context): Promise<RunSession> {
   const reader = withApiSnapshots(await openReader(ctx), api ? { client: () => ctx.api(), label: describeTarget(api) } : null, ctx.logger);
   try {
     const { sink, release } = await openSink(ctx);
-    return { reader, sink, release: async () => { await release(); await reader.close(); } };
+    try {
+      const transform = await transformSettings(ctx.config, sink);
+      return { reader, sink, transform, release: async () => { await release(); await reader.close(); } };
+    } catch (err) {
+      await release();
+      throw err;
+    }
   } catch (err) {
     await reader.close();
     throw err;
@@ -74,6 +83,7 @@ export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSe
     if (defs.length === 0) return [];
     // Read when the streams start (after any lease wait), so that a window never ends before a watermark another run set.
     const now = await s.reader.now();
+    const transform = s.transform ?? (await transformSettings(ctx.config, s.sink));
     ctx.logger.debug('source clock', { source_now: now.toISOString() });
     const results: RunSummary[] = [];
     for (const def of defs) {
@@ -83,6 +93,7 @@ export async function runStreams(ctx: Context, opts: RunOptions, session?: RunSe
         lookbackMs: opts.lookbackMs,
         safetyLagMs: opts.safetyLagMs,
         sourceTz: ctx.config.sourceTz,
+        transform,
         ...(opts.window ? { window: opts.window } : {}),
         ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),

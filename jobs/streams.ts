@@ -43,14 +43,14 @@ export interface StreamDef {
 }
 
 export const STREAMS: StreamDef[] = [
-  { name: 'categories', cursor: 'text', unit: 'row', rowKey: (r) => r.category_id ?? '', transform: transformCategory, targets: ['dim_category'], version: 1 },
-  { name: 'products', cursor: 'datetime', unit: 'row', rowKey: (r) => r.product_id ?? '', transform: transformProduct, targets: ['dim_product', 'dim_sku', 'dim_product_price_tier'], version: 1 },
-  { name: 'orders', cursor: 'datetime', unit: 'row', rowKey: (r) => r.order_id ?? '', transform: transformOrder, targets: ['fct_order', 'fct_payment_term'], version: 1 },
-  { name: 'order_lines', cursor: 'parent', unit: 'set', rowKey: (r) => r.sub_item_id ?? '', transform: transformOrderLine, targets: ['fct_order_line'], version: 1 },
-  { name: 'invoices', cursor: 'parent', unit: 'set', rowKey: (r) => `${r.order_id ?? ''}:${r.local_invoice_id ?? ''}`, transform: transformInvoice, targets: ['fct_invoice'], version: 1 },
-  { name: 'refunds', cursor: 'datetime', unit: 'row', rowKey: (r) => r.refund_id ?? '', transform: transformRefund, targets: ['fct_refund', 'fct_refund_line'], version: 1 },
-  { name: 'shipments', cursor: 'date', unit: 'row', rowKey: (r) => r.logistic_id ?? '', transform: transformShipment, targets: ['fct_shipment', 'fct_shipment_line'], version: 1 },
-  { name: 'shipment_events', cursor: 'date', unit: 'row', rowKey: (r) => r.logistic_id ?? '', transform: transformShipmentEvents, targets: ['fct_shipment_event'], version: 1 },
+  { name: 'categories', cursor: 'text', unit: 'row', rowKey: (r) => r.category_id ?? '', transform: transformCategory, targets: ['dim_category'], version: 2 },
+  { name: 'products', cursor: 'datetime', unit: 'row', rowKey: (r) => r.product_id ?? '', transform: transformProduct, targets: ['dim_product', 'dim_sku', 'dim_product_price_tier', 'dim_product_attribute'], version: 2 },
+  { name: 'orders', cursor: 'datetime', unit: 'row', rowKey: (r) => r.order_id ?? '', transform: transformOrder, targets: ['fct_order', 'fct_payment_term', 'fct_order_step'], version: 2 },
+  { name: 'order_lines', cursor: 'parent', unit: 'set', rowKey: (r) => r.sub_item_id ?? '', transform: transformOrderLine, targets: ['fct_order_line'], version: 2 },
+  { name: 'invoices', cursor: 'parent', unit: 'set', rowKey: (r) => `${r.order_id ?? ''}:${r.local_invoice_id ?? ''}`, transform: transformInvoice, targets: ['fct_invoice', 'fct_invoice_registration'], version: 2 },
+  { name: 'refunds', cursor: 'datetime', unit: 'row', rowKey: (r) => r.refund_id ?? '', transform: transformRefund, targets: ['fct_refund', 'fct_refund_line', 'fct_refund_event'], version: 2 },
+  { name: 'shipments', cursor: 'date', unit: 'row', rowKey: (r) => r.logistic_id ?? '', transform: transformShipment, targets: ['fct_shipment', 'fct_shipment_line'], version: 2 },
+  { name: 'shipment_events', cursor: 'date', unit: 'row', rowKey: (r) => r.logistic_id ?? '', transform: transformShipmentEvents, targets: ['fct_shipment_event'], version: 2 },
   // Snapshots of what only the API serves: one row (an object with its whole set of child rows) per unit;
   // each run reads the list whole and the units the API no longer lists are removed.
   { name: 'freight_templates', cursor: 'snapshot', unit: 'row', rowKey: (r) => r.template_id ?? '', transform: transformFreightTemplate, targets: ['dim_freight_template', 'dim_freight_template_rule'], version: 1, apiOnly: true },

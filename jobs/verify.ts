@@ -1,9 +1,10 @@
 // Reconciles source and warehouse per stream: row counts, per-day order counts and amounts, refund
-// money in fen, line sums against their order, and exact extreme ids. Names every mismatch.
+// money in fen, line sums and line discounts against their order, and exact extreme ids. Names every mismatch.
 import type { Db, Dialect } from '../lib/db.js';
 import { eachRow, rawRows } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import { inspectSource, quoteIdent, type SourceSchema } from '../sources/replica.js';
+import { localDate, parseInstant } from '../transforms/time.js';
 
 export interface Check { stream: string; name: string; ok: boolean; detail: string }
 
@@ -194,7 +195,10 @@ function notIn(col: string, list: string[]): string {
   return list.length === 0 ? '1 = 1' : `${col} not in (${list.map((k) => (/^\d{1,19}$/.test(k) ? k : '0')).join(', ')})`;
 }
 
-async function orderDayChecks(src: Db, wh: Db, marks: Map<string, string>, checks: Check[]): Promise<void> {
+/** The zones that decide an order's day: the replica's create_time is read in sourceTz, order_date is the storeTz day. */
+export interface VerifyZones { sourceTz: string; storeTz: string }
+
+async function orderDayChecks(src: Db, wh: Db, marks: Map<string, string>, checks: Check[], zones?: VerifyZones): Promise<void> {
   const wm = marks.get('orders');
   if (wm === undefined) {
     checks.push({ stream: 'orders', name: 'orders and goods value per day', ok: false, detail: 'the orders stream has never run' });
@@ -205,7 +209,12 @@ async function orderDayChecks(src: Db, wh: Db, marks: Map<string, string>, check
     checks.push({ stream: 'orders', name: 'orders and goods value per day', ok: false, detail: `${recent.length} orders changed since the last run; run hub-etl run, then verify` });
     return;
   }
-  const day = src.dialect === 'mysql' ? 'date_format(create_time, \'%Y-%m-%d\')' : 'substr(create_time, 1, 10)';
+  // The day as the replica writes it is the order's day when the store keeps the replica's calendar;
+  // otherwise each create_time is converted (sourceTz instant, storeTz day) as the transforms do.
+  const convert = zones !== undefined && zones.sourceTz !== zones.storeTz;
+  const day = convert
+    ? (src.dialect === 'mysql' ? 'date_format(create_time, \'%Y-%m-%d %H:%i:%s\')' : 'create_time')
+    : src.dialect === 'mysql' ? 'date_format(create_time, \'%Y-%m-%d\')' : 'substr(create_time, 1, 10)';
   // Per-day counts and goods value of the orders the last run saw in their current version; rows whose
   // text column is empty take the value from their blob.
   const srcDays = new Map<string, { n: number; fen: bigint }>();
@@ -216,7 +225,11 @@ async function orderDayChecks(src: Db, wh: Db, marks: Map<string, string>, check
     (r) => {
       let v = r.v === null ? '' : String(r.v);
       if (v === '' && r.order_blob) v = /"sumProductPayment"\s*:\s*"?(-?[0-9.]+)/.exec(String(r.order_blob))?.[1] ?? '';
-      const d = String(r.d);
+      let d = String(r.d);
+      if (convert) {
+        const ms = parseInstant(d, 'create_time', zones!.sourceTz);
+        d = ms === null ? d.slice(0, 10) : localDate(zones!.storeTz, ms);
+      }
       const e = srcDays.get(d) ?? { n: 0, fen: 0n };
       e.n++;
       e.fen += v ? yuanTextToFen(v) : 0n;
@@ -262,6 +275,31 @@ async function moneyChecks(src: Db, wh: Db, marks: Map<string, string>, checks: 
   const mism = await one(wh, `select count(*) as n from fct_order o join (select order_id, sum(${fen(wh.dialect, 'line_amount')}) as s from fct_order_line group by order_id) l on l.order_id = o.order_id where l.s <> ${fen(wh.dialect, 'o.item_amount')}`);
   const bad = Number(mism.n ?? 0);
   checks.push({ stream: 'order_lines', name: 'line amounts sum to the order\'s item amount', ok: bad === 0, detail: bad === 0 ? 'every order agrees' : `${bad} orders whose lines do not sum to fct_order.item_amount` });
+  await discountCheck(wh, checks);
+}
+
+/**
+ * fct_order.line_discount_amount = Σ fct_order_line.discount_amount, to the fen, for every order that has
+ * both (an order whose blob lacks a price leaves its line discount empty: nothing to reconcile); a line
+ * without a discount under an order that has one is a mismatch. Names the first orders that disagree.
+ */
+async function discountCheck(wh: Db, checks: Check[]): Promise<void> {
+  const d = wh.dialect;
+  const sql = `select o.order_id as k, ${fen(d, 'o.line_discount_amount')} as o, l.s as s, l.missing as missing from fct_order o
+join (select order_id, sum(${fen(d, 'discount_amount')}) as s, sum(case when discount_amount is null then 1 else 0 end) as missing from fct_order_line group by order_id) l on l.order_id = o.order_id
+where o.line_discount_amount is not null and (l.missing > 0 or l.s <> ${fen(d, 'o.line_discount_amount')})
+order by o.order_id`;
+  const bad = new Sample();
+  await eachRow<{ k: unknown; o: unknown; s: unknown; missing: unknown }>(wh, sql, [], (r) => {
+    const lines = Number(r.missing) > 0 ? `${Number(r.missing)} lines without a discount` : `lines ${fmtFen(n(r.s))}`;
+    bad.add(`${String(r.k)} (order ${fmtFen(n(r.o))}, ${lines})`);
+  });
+  checks.push({
+    stream: 'order_lines',
+    name: 'line discounts sum to the order\'s line discount',
+    ok: bad.total === 0,
+    detail: bad.total === 0 ? 'every order agrees to the fen' : `${bad.total} orders whose fct_order.line_discount_amount is not the sum of their lines' discount_amount: ${bad}`,
+  });
 }
 
 async function idChecks(src: Db, wh: Db, marks: Map<string, string>, checks: Check[]): Promise<void> {
@@ -279,7 +317,7 @@ async function idChecks(src: Db, wh: Db, marks: Map<string, string>, checks: Che
 }
 
 /** `signal`: stops between checks (SIGINT/SIGTERM); verify only reads, so nothing is left to undo. */
-export async function verify(src: Db, wh: Db, opts: { signal?: AbortSignal; logger?: Logger } = {}): Promise<VerifyResult> {
+export async function verify(src: Db, wh: Db, opts: { signal?: AbortSignal; logger?: Logger; zones?: VerifyZones } = {}): Promise<VerifyResult> {
   const stop = async (step: string) => {
     // SQLite's driver never yields to the event loop: give a SIGINT/SIGTERM handler its turn.
     if (opts.signal) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -291,7 +329,7 @@ export async function verify(src: Db, wh: Db, opts: { signal?: AbortSignal; logg
   const marks = await watermarks(wh);
   await countChecks(src, schema, wh, marks, checks, stop);
   await stop('orders and goods value per day');
-  await orderDayChecks(src, wh, marks, checks);
+  await orderDayChecks(src, wh, marks, checks, opts.zones);
   await stop('refund money and line sums');
   await moneyChecks(src, wh, marks, checks);
   await stop('largest order id');

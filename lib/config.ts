@@ -4,6 +4,7 @@ import { IANAZone } from 'luxon';
 import { resolveFileVariables } from './env.js';
 import { ConfigError } from './errors.js';
 import { describeApiTarget, isApiUrl, loadApiTargets, type ApiFlags, type ApiTarget } from './api-config.js';
+import { loadDataSettings, type DataFlags, type DataSettings } from './data-config.js';
 import { loadMessageConfig, type MqTarget } from './mq-config.js';
 import { parseMysqlOptions, type MysqlTls } from './url-options.js';
 
@@ -24,7 +25,7 @@ export interface RedisTarget { url: string; host: string; port: number; db: numb
 
 export type LogFormat = 'pretty' | 'json';
 
-export interface Config {
+export interface Config extends DataSettings {
   /** The replica database, or the 1688 API itself (1688+https://…, pop+https://…). */
   source: DbTarget | ApiTarget;
   /** The 1688 API: HUB_API_URL beside a replica source, or the source itself when the source is the API; null when none. */
@@ -46,7 +47,7 @@ export interface Config {
 }
 
 /** The global flags every sub-command accepts; each overrides its environment variable. */
-export interface GlobalFlags extends ApiFlags {
+export interface GlobalFlags extends ApiFlags, DataFlags {
   source?: string;
   warehouse?: string;
   redis?: string;
@@ -72,7 +73,7 @@ export function maskSecrets(text: string): string {
   // Up to the last @ before a space or a quote: a password written with a raw @ is masked whole.
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^\s"'<>]*)@/gi, '$1***@')
-    .replace(/\b(access_token|refresh_token|client_secret|app_?secret|_aop_signature|Signature)(=|"\s*:\s*")([^&"\s]+)/gi, '$1$2***');
+    .replace(/\b(access_token|refresh_token|client_secret|app_?secret|_aop_signature|Signature|pii_?key)(=|"\s*:\s*")([^&"\s]+)/gi, '$1$2***');
 }
 
 /** How a target is shown in logs and messages: its URL with the password masked; for the API, its base URL and app key. */
@@ -182,6 +183,7 @@ export function loadConfig(flags: GlobalFlags = {}, rawEnv: NodeJS.ProcessEnv = 
 
   const apis = loadApiTargets(src, flags, env, problems);
   const messages = loadMessageConfig(flags, env, problems);
+  const data = loadDataSettings(flags, env, problems);
   // An API source's problems are already among `problems` (it is then null).
   const source = isApiUrl(src.value) ? apis.source : parseDbUrl(src.value, src.label);
   if (typeof source === 'string') problems.push(/^https?:\/\//i.test(src.value.trim()) ? `${source}, or 1688+${src.value.trim()} for the 1688 API` : source);
@@ -215,6 +217,7 @@ export function loadConfig(flags: GlobalFlags = {}, rawEnv: NodeJS.ProcessEnv = 
     logLevel,
     verbose: flags.verbose ?? false,
     dataDir,
+    ...data,
   };
 }
 

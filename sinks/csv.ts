@@ -19,6 +19,7 @@
 // killed before its commit leaves its state unchanged (SQLite rolls it back) and temporary files that the
 // next run deletes, then re-reads the same rows because the watermark did not move past them.
 import { once } from 'node:events';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -198,6 +199,8 @@ export class CsvSink implements Sink {
         db.exec(CSV_FILE_DDL);
         db.exec('commit');
       }
+      // Folders written before hub-etl kept installation secrets have no etl_setting yet.
+      if (!have.has('etl_setting')) for (const sql of createTableSql('sqlite', tableNamed('etl_setting'))) db.exec(sql);
       // A state file from before warehouse version 6 lacks etl_run's API columns.
       const runColumns = new Set((db.prepare('select name from pragma_table_info(?)').all('etl_run') as Array<{ name: string }>).map((r) => r.name));
       for (const c of tableNamed('etl_run').columns) {
@@ -447,6 +450,17 @@ export class CsvSink implements Sink {
 
   statement(sql: string): Database.Statement {
     return this.db.prepare(sql);
+  }
+
+  async installationSecret(name: string): Promise<string> {
+    try {
+      this.db.prepare('insert or ignore into etl_setting (name, value, created_at) values (?, ?, ?)').run(name, crypto.randomBytes(32).toString('hex'), utcNow());
+      const r = this.db.prepare('select value from etl_setting where name = ?').get(name) as { value: unknown } | undefined;
+      if (!r) throw new Error(`etl_setting.${name} was not stored`);
+      return String(r.value);
+    } catch (err) {
+      throw sinkError(`reading the installation's ${name} from ${this.label}`, err);
+    }
   }
 
   async close(): Promise<void> {

@@ -84,5 +84,11 @@ export interface Sink {
   openRejectKeys(stream: string): Promise<Set<string>>;
   startRun(run: Pick<RunRecord, 'stream' | 'mode' | 'windowStart' | 'windowEnd'>): Promise<string>;
   finishRun(run: RunRecord): Promise<void>;
+  /**
+   * A secret of the installation kept with the warehouse's own state (etl_setting): read, or generated
+   * (32 random bytes, hex) and stored on first use, the same for every process and run. Sinks without a
+   * state of their own leave it out; hub-etl then needs the secret configured.
+   */
+  installationSecret?(name: string): Promise<string>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // The warehouse sink for SQL databases (MySQL/MariaDB and SQLite): idempotent, version-guarded writes,
 // with the stream's state (watermark, row fingerprints, rejects, runs) in the same database and transaction.
+import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Db, Dialect } from '../lib/db.js';
@@ -242,6 +243,21 @@ export class SqlSink implements Sink {
       error: run.error,
       ...(run.api ? { api_calls: run.api.calls, api_retries: run.api.retries, api_throttled: run.api.throttled } : {}),
     });
+  }
+
+  async installationSecret(name: string): Promise<string> {
+    const read = async () => (await this.db.knex('etl_setting').select('value').where({ name }).first()) as { value: unknown } | undefined;
+    try {
+      const found = await read();
+      if (found) return String(found.value);
+      // Two processes starting at once both try; the first insert wins and both read it back.
+      await this.db.knex('etl_setting').insert({ name, value: crypto.randomBytes(32).toString('hex'), created_at: utcNow() }).onConflict('name').ignore();
+      const stored = await read();
+      if (!stored) throw new Error(`etl_setting.${name} was not stored`);
+      return String(stored.value);
+    } catch (err) {
+      throw sinkError(`reading the installation's ${name} from ${this.label} (run "hub-etl migrate" if the warehouse predates version 8)`, err);
+    }
   }
 
   async close(): Promise<void> {

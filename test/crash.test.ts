@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import test from 'ava';
 import { rawRows, openDb } from '../lib/db.js';
-import { CLI, ROOT, target } from './helpers.js';
+import { CLI, ROOT, target, TEST_PII_KEY } from './helpers.js';
 import { BACKENDS, checksums, contextFor, freshUrl, generate, run } from './stream-helpers.js';
 
 const TRIALS = 20;
@@ -22,7 +22,7 @@ function prng(seed: number) {
 function runAndKill(src: string, wh: string, delayMs: number): Promise<{ killed: boolean; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const env = { ...process.env, HUB_SOURCE_URL: src, HUB_WAREHOUSE_URL: wh, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'error' };
+    const env = { ...process.env, HUB_SOURCE_URL: src, HUB_WAREHOUSE_URL: wh, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'error', HUB_PII_KEY: TEST_PII_KEY };
     const child = spawn(process.execPath, [CLI, 'run', '--batch-size', '40'], { cwd: ROOT, env, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     child.on('error', reject);

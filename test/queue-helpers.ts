@@ -11,7 +11,7 @@ import { loadConfig } from '../lib/config.js';
 import { createContext, type Context } from '../lib/context.js';
 import { openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { CLI, pong, REDIS_URL, ROOT, target, tempDir } from './helpers.js';
+import { CLI, pong, REDIS_URL, ROOT, target, tempDir, TEST_PII_KEY } from './helpers.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -51,7 +51,7 @@ export function queuePrefix(t: ExecutionContext, redisUrl = REDIS_URL): string {
 
 /** A context for in-process queue work (workers, enqueue), closed when the test ends. */
 export function queueContext(t: ExecutionContext, urls: { source: string; warehouse: string; prefix: string; redis?: string }): Context {
-  const config = loadConfig({ source: urls.source, warehouse: urls.warehouse, redis: urls.redis ?? REDIS_URL, queuePrefix: urls.prefix }, {});
+  const config = loadConfig({ source: urls.source, warehouse: urls.warehouse, redis: urls.redis ?? REDIS_URL, queuePrefix: urls.prefix, piiKey: TEST_PII_KEY }, {});
   const ctx = createContext(config, createLogger({ format: 'json', level: 'error', silent: true }));
   t.teardown(() => ctx.close());
   return ctx;
@@ -69,7 +69,9 @@ export interface CliProcess {
 /** Starts a long-running hub-etl command (worker, scheduler, backfill); killed when the test ends. */
 export function spawnCli(t: ExecutionContext, args: string[], env: Record<string, string>): CliProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, HUB_LOG_FORMAT: 'json' };
-  for (const key of ['HUB_SOURCE_URL', 'HUB_WAREHOUSE_URL', 'HUB_REDIS_URL', 'HUB_QUEUE_PREFIX', 'HUB_SOURCE_TZ', 'HUB_DATA_DIR']) delete childEnv[key];
+  for (const key of ['HUB_SOURCE_URL', 'HUB_WAREHOUSE_URL', 'HUB_REDIS_URL', 'HUB_QUEUE_PREFIX', 'HUB_SOURCE_TZ', 'HUB_DATA_DIR', 'HUB_API_TZ', 'HUB_STORE_TZ', 'HUB_KEEP_BUYER_IDS', 'HUB_INVOICE_REGISTRATION']) delete childEnv[key];
+  // Warehouses loaded apart compare equal only under one key of the buyer hashes (a test may set its own).
+  childEnv.HUB_PII_KEY = TEST_PII_KEY;
   Object.assign(childEnv, env);
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

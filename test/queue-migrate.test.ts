@@ -23,7 +23,7 @@ async function warehouseAt(url: string, version: number): Promise<void> {
 
 test('a worker refuses a warehouse older than its code, naming both versions and the fix, and changes nothing', async (t) => {
   const wh = tempSqliteUrl(t, 'wh.db');
-  const older = LATEST_VERSION - 1;
+  const older = MIGRATIONS[MIGRATIONS.length - 2]!.version;
   await warehouseAt(wh, older);
   const r = await runCli(['worker'], { env: { HUB_WAREHOUSE_URL: wh, HUB_REDIS_URL: REDIS_URL, HUB_QUEUE_PREFIX: queuePrefix(t) }, timeoutMs: 60_000 });
   t.is(r.code, 1);

@@ -7,7 +7,7 @@ import { createLogger } from '../lib/logger.js';
 import { warehouseChecksums, type TableChecksum } from '../jobs/checksum.js';
 import { DEFAULT_RUN, runStreams, type RunOptions } from '../jobs/run.js';
 import type { RunSummary } from '../jobs/engine.js';
-import { needMysql, runCli, target, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { needMysql, runCli, target, tempMysqlDb, tempSqliteUrl, TEST_PII_KEY } from './helpers.js';
 
 export type Backend = 'SQLite' | 'MariaDB';
 export const BACKENDS: Backend[] = ['SQLite', 'MariaDB'];
@@ -27,7 +27,7 @@ export async function generate(t: ExecutionContext, sourceUrl: string, args: str
 }
 
 export function contextFor(t: ExecutionContext, sourceUrl: string, warehouseUrl: string): Context {
-  const config = loadConfig({ source: sourceUrl, warehouse: warehouseUrl }, {});
+  const config = loadConfig({ source: sourceUrl, warehouse: warehouseUrl, piiKey: TEST_PII_KEY }, {});
   const ctx = createContext(config, createLogger({ format: 'json', level: 'error', silent: true }));
   t.teardown(() => ctx.close());
   return ctx;

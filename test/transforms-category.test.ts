@@ -52,6 +52,8 @@ test('A level-3 leaf category carries its parent and both ancestors', (t) => {
     attribute_count: 2,
     created_at: '2020-03-01 00:00:00.000',
     modified_at: '2024-05-17 16:30:15.000',
+    user_category_id: null,
+    user_category_name: null,
   });
 });
 

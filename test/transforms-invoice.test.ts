@@ -50,6 +50,7 @@ test('A VAT invoice gets its title, taxpayer id, amount in yuan and status', (t)
     taxpayer_id: '91330100MA2XXXXX0X',
     amount: '6.15',
     invoice_status: 'ISSUED',
+    is_personal_title: 0,
   });
 });
 

@@ -1,4 +1,5 @@
 // transformOrder: one ali1688_order row (+ order_datas) -> fct_order and its fct_payment_term phases.
+import crypto from 'node:crypto';
 import test from 'ava';
 import { LosslessNumber, stringify } from 'lossless-json';
 import { DataError } from '../lib/errors.js';
@@ -8,7 +9,10 @@ import { transformOrder } from '../transforms/order.js';
 import type { SourceRow, TransformContext, TransformOutput } from '../transforms/types.js';
 
 const n = (s: string): LosslessNumber => new LosslessNumber(s);
-const ctx: TransformContext = { sourceTz: 'Asia/Shanghai' };
+const KEY = 'test-key-of-the-buyer-hashes-0123456789';
+/** Clear buyer ids here, as with --keep-buyer-ids; the hashing has its own tests below. */
+const ctx: TransformContext = { sourceTz: 'Asia/Shanghai', pii: { key: KEY, keepBuyerIds: true, invoiceRegistration: false } };
+const hmac = (id: string) => crypto.createHmac('sha256', KEY).update(id).digest('hex');
 type Blob = Record<string, unknown>;
 
 function merge(base: Blob, over: Blob): Blob {
@@ -113,11 +117,29 @@ test('A typical order becomes one fct_order row and its payment phases', (t) => 
         refund_status: 'waitselleragree',
         outer_order_id: null,
         is_total_mismatch: 0,
+        buyer_key: hmac('b2b-2200114455a1b2'),
+        in_sale_refund_status: 'waitselleragree',
+        after_sales_refund_status: null,
+        reported_discount_amount: '-1.90',
+        line_discount_amount: null,
+        trade_type_code: null,
+        trade_type_desc: null,
+        business_type: null,
+        close_reason: null,
+        closed_by: null,
+        received_at: null,
+        confirmed_at: null,
+        account_period_due_at: null,
+        ship_to_province: null,
+        ship_to_city: null,
+        ship_to_district: null,
+        ship_to_district_code: null,
       },
     ],
     fct_payment_term: [
       { order_id: '240517803316129437', phase: '9223372036854775807', amount: '56.10', pay_status: '2', pay_way: '1', paid_at: '2024-05-17 01:31:00.000' },
     ],
+    fct_order_step: [],
   });
 });
 
@@ -159,8 +181,13 @@ const cases: Array<{ title: string; row: SourceRow; order?: Record<string, strin
   },
   {
     title: 'A creation time with -0700 lands on the right UTC instant and Shanghai date',
-    row: row({}, tradeInfo({ createTime: '20240517093015123-0700' })),
+    row: row({ create_time: '2024-05-18 00:30:15' }, tradeInfo({ createTime: '20240517093015123-0700' })),
     order: { created_at: '2024-05-17 16:30:15.123', order_date: '2024-05-18' },
+  },
+  {
+    title: 'The order date is the store\'s day of the create_time column, the instant its lines see, even when the blob disagrees',
+    row: row({ create_time: '2024-05-17 23:59:59' }, tradeInfo({ createTime: '20240518000500000+0800' })),
+    order: { created_at: '2024-05-17 16:05:00.000', order_date: '2024-05-17' },
   },
   {
     title: 'Without baseInfo.createTime the create_time column gives the time and the date',

@@ -8,7 +8,8 @@ import { transformRefund } from '../transforms/refund.js';
 import type { SourceRow, TransformContext, TransformOutput } from '../transforms/types.js';
 
 const n = (s: string): LosslessNumber => new LosslessNumber(s);
-const ctx: TransformContext = { sourceTz: 'Asia/Shanghai' };
+/** Clear buyer ids here, as with --keep-buyer-ids; the hashing is tested with the new fields. */
+const ctx: TransformContext = { sourceTz: 'Asia/Shanghai', pii: { key: 'test-key-of-the-buyer-hashes-0123456789', keepBuyerIds: true, invoiceRegistration: false } };
 type Blob = Record<string, unknown>;
 
 function model(over: Blob = {}): Blob {
@@ -84,12 +85,23 @@ test('An in-sale refund gives the refund in yuan and the lines it covers with th
         modified_at: '2024-05-18 19:00:00.000',
         created_at: '2024-05-18 02:15:00.000',
         is_only_refund: 1,
+        buyer_key: 'dd5933220ad2e965c8a2ecc166d021aa1c988902c112429624cdeab2060b3909',
+        dispute_type: 1,
+        apply_reason_id: null,
+        reject_reason: null,
+        reject_reason_id: null,
+        reject_count: null,
+        timeout_at: null,
+        is_seven_day_return: null,
+        return_bill_no: null,
+        return_carrier_name: null,
       },
     ],
     fct_refund_line: [
       { refund_id: 'TQ20240517001', order_id: '240517803316129437', sub_item_id: '240517803316129438', quantity: '2.0000' },
       { refund_id: 'TQ20240517001', order_id: '240517803316129437', sub_item_id: '240517803316129439', quantity: '0.5000' },
     ],
+    fct_refund_event: [],
   });
 });
 

@@ -80,6 +80,10 @@ test('A logistics order gives the shipment and the lines it carries with their q
         shipped_at: '2024-05-18 00:30:00.000',
         modified_date: '2024-05-19',
         created_date: '2024-05-18',
+        carrier_id: '7',
+        carrier_no: null,
+        carriage: null,
+        send_type: null,
       },
     ],
     fct_shipment_line: [

@@ -1,8 +1,9 @@
 // ali1688_category row -> dim_category: the category with its ancestors flattened onto it.
 //
 // Reads: category_id, category_name, is_leaf, category_level, category1_id..category3_id,
-// category1_name..category3_name, attributes (JSON, §3.8), create_datetime, modify_datetime (varchar:
-// 'yyyy-MM-dd HH:mm:ss' in the source zone, yyyyMMddHHmmssSSSZ, or ISO-8601).
+// category1_name..category3_name, user_category_id, user_category_name, attributes (JSON, §3.8),
+// create_datetime, modify_datetime (varchar: 'yyyy-MM-dd HH:mm:ss' in the source zone, yyyyMMddHHmmssSSSZ,
+// or ISO-8601). category_level is checked against the ids: category{level}_id, when set, is the category.
 import { DataError } from '../lib/errors.js';
 import { isObject, parseBlob } from './json.js';
 import { readTimestamp } from './time.js';
@@ -26,7 +27,11 @@ export const transformCategory: Transform = (row, ctx) => {
     readText(row.category3_name, 'category3_name', 256),
   ];
   // The category's own level names the category itself; fill it in when the replica left it empty.
-  if (ids[level - 1] === null) ids[level - 1] = categoryId;
+  const own = ids[level - 1];
+  if (own !== null && own !== categoryId) {
+    throw new DataError('category_level', `expected category${level}_id to be the category itself (${categoryId}) at level ${level}, found ${own}`);
+  }
+  if (own === null) ids[level - 1] = categoryId;
   if (names[level - 1] === null && ids[level - 1] === categoryId) names[level - 1] = name;
 
   const out: WarehouseRow = {
@@ -44,6 +49,8 @@ export const transformCategory: Transform = (row, ctx) => {
     attribute_count: attributeCount(row.attributes),
     created_at: readTimestamp(row.create_datetime, 'create_datetime', ctx.sourceTz),
     modified_at: readTimestamp(row.modify_datetime, 'modify_datetime', ctx.sourceTz),
+    user_category_id: readText(row.user_category_id, 'user_category_id', 256),
+    user_category_name: readText(row.user_category_name, 'user_category_name', 256),
   };
   return { dim_category: [out] };
 };

@@ -12,6 +12,7 @@ import { formatScaled, QTY, readScaled, YUAN } from './money.js';
 import { formatUtc, parseInstant } from './time.js';
 import type { Transform, WarehouseRow } from './types.js';
 import { found, isAbsent, readArray, readBool, readId, readInt, readObject, readText } from './values.js';
+import { apiZone } from './zones.js';
 
 const BLOB = 'template_data';
 
@@ -21,7 +22,7 @@ const BASIS: Readonly<Record<number, string>> = { 0: 'weight', 1: 'piece', 2: 'v
 const UNIT: Readonly<Record<string, string>> = { weight: 'g', piece: 'piece' };
 
 export const transformFreightTemplate: Transform = (row, ctx) => {
-  const zone = ctx.sourceTz;
+  const zone = apiZone(ctx);
   const columnId = readId(row.template_id, 'template_id');
   const tpl = selectRecord(unwrap(parseBlob(row.template_data, BLOB), ['result', 'freightTemplates']), BLOB, `freight template ${columnId ?? ''}`.trim(), (o) =>
     columnId !== null && readId(o.id, `${BLOB}.id`) === columnId,

@@ -101,6 +101,14 @@ export function roundHalfUp(v: bigint, fromScale: number, toScale: number): bigi
   return neg ? -q : q;
 }
 
+/**
+ * A line's goods value before discounts: unit price (4 decimals) × quantity (4 decimals), 8 decimals,
+ * rounded half-up to the fen. The order and its lines compute their discounts with this one rule.
+ */
+export function grossAmount(price: bigint, quantity: bigint, field: string): bigint {
+  return checkFits(roundHalfUp(price * quantity, PRICE + QTY, YUAN), field, 'a gross amount');
+}
+
 /** Refuses a computed value (a sum, a product) that no longer fits DECIMAL(18, s). */
 export function checkFits(v: bigint, field: string, what: string): bigint {
   if (v >= LIMIT || v <= -LIMIT) throw new DataError(field, `expected ${what} of at most 18 digits, found ${v.toString()} (scaled)`);

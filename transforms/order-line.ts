@@ -2,21 +2,24 @@
 //
 // Reads: sub_item_id, order_id, status, quantity, unit, product_id, product_cargo_number, cargo_number,
 // sku_id, refund_id, refund_id_for_as, refund (decimal(10,3) yuan), order_line_data (JSON), and the parent
-// order's parent_create_time (order_date, and created_at when the line has no gmtCreate).
+// order's parent_create_time (order_date, and created_at when the line has no gmtCreate). order_date is the
+// store's day of parent_create_time, exactly as fct_order derives its own from the same column.
 // Keys come from the columns (subItemIDString must agree); other fields from the blob, else the columns.
 // The blob is required: line_amount (itemAmount) exists nowhere else.
 import { DataError } from '../lib/errors.js';
 import { isObject, parseBlob, unwrap, type JsonObject } from './json.js';
-import { PRICE, QTY, YUAN, YUAN3, checkFits, formatScaled, readScaled, roundHalfUp } from './money.js';
+import { PRICE, QTY, YUAN, YUAN3, checkFits, formatScaled, grossAmount, readScaled } from './money.js';
 import { readOrderStatus, readRefundStatus } from './enums.js';
-import { formatUtc, localDate, parseInstant, readLocalDate, readTimestamp } from './time.js';
+import { formatUtc, localDate, parseInstant, readTimestamp } from './time.js';
 import type { Transform, WarehouseRow } from './types.js';
 import { firstKey, found, isAbsent, readArray, readId, readInt, readText, requireId } from './values.js';
+import { apiZone, storeZone } from './zones.js';
 
 const BLOB = 'order_line_data';
 
 export const transformOrderLine: Transform = (row, ctx) => {
   const zone = ctx.sourceTz;
+  const api = apiZone(ctx);
   const line = unwrap(parseBlob(row.order_line_data, BLOB), ['result']);
   if (!isObject(line)) throw new DataError(BLOB, `expected the order line as a JSON object, found ${line === undefined ? found(row.order_line_data) : found(line)}`);
 
@@ -41,19 +44,17 @@ export const transformOrderLine: Transform = (row, ctx) => {
   const lineAmount = readScaled(line.itemAmount, `${BLOB}.itemAmount`, YUAN, 'an amount in yuan');
   if (lineAmount === null) throw new DataError(`${BLOB}.itemAmount`, `expected an amount in yuan, found ${found(line.itemAmount)} (required)`);
   const price = readScaled(line.price, `${BLOB}.price`, PRICE, 'a unit price in yuan');
-  // price (4 decimals) × quantity (4 decimals) has 8 decimals; rounded half-up to the fen.
-  const gross = price === null ? null : checkFits(roundHalfUp(price * quantity, PRICE + QTY, YUAN), `${BLOB}.price`, 'a gross amount');
+  const gross = price === null ? null : grossAmount(price, quantity, `${BLOB}.price`);
   const refund = isAbsent(line.refund)
     ? readScaled(row.refund, 'refund', YUAN3, 'an amount in yuan')
     : readScaled(line.refund, `${BLOB}.refund`, YUAN3, 'an amount in yuan');
 
   const parentCreated = row.parent_create_time;
-  let orderDate = readLocalDate(parentCreated, 'parent_create_time');
-  const createdMs = parseInstant(line.gmtCreate, `${BLOB}.gmtCreate`, zone);
-  if (orderDate === null) {
-    if (createdMs === null) throw new DataError('parent_create_time', `expected the parent order's create_time, found ${found(parentCreated)} (required for order_date)`);
-    orderDate = localDate(zone, createdMs);
-  }
+  const parentMs = parseInstant(parentCreated, 'parent_create_time', zone);
+  const createdMs = parseInstant(line.gmtCreate, `${BLOB}.gmtCreate`, api);
+  const placedMs = parentMs ?? createdMs;
+  if (placedMs === null) throw new DataError('parent_create_time', `expected the parent order's create_time, found ${found(parentCreated)} (required for order_date)`);
+  const orderDate = localDate(storeZone(ctx), placedMs);
 
   const out: WarehouseRow = {
     order_id: orderId,
@@ -79,8 +80,8 @@ export const transformOrderLine: Transform = (row, ctx) => {
     discount_amount: gross === null ? null : formatScaled(checkFits(gross - lineAmount, `${BLOB}.itemAmount`, 'a discount'), YUAN),
     logistics_status: readInt(line.logisticsStatus, `${BLOB}.logisticsStatus`),
     // A line is created with its order, so the order's create time stands in for a missing gmtCreate.
-    created_at: createdMs !== null ? formatUtc(createdMs) : readTimestamp(parentCreated, 'parent_create_time', zone),
-    modified_at: readTimestamp(line.gmtModified, `${BLOB}.gmtModified`, zone),
+    created_at: formatUtc(createdMs ?? placedMs),
+    modified_at: readTimestamp(line.gmtModified, `${BLOB}.gmtModified`, api),
   };
   return { fct_order_line: [out] };
 };

@@ -5,12 +5,15 @@
 // areaCode, acceptTime, remark) or, when that is empty, logisticsSteps[] (acceptTime, remark). They are
 // sorted by acceptTime, stably (steps without a time go last, in their order), exact
 // repeats are dropped, and event_seq counts from 1. An empty blob gives no rows and no table (the
-// engine keeps what it has).
+// engine keeps what it has). acceptTime has no offset: it is 1688's China time (apiTz), wherever the
+// replica keeps its own columns. Remarks carry couriers' and signers' names and phones: masked.
 import { DataError } from '../lib/errors.js';
 import { isObject, parseBlob, selectRecord, unwrap } from './json.js';
+import { maskRemark } from './mask.js';
 import { formatUtc, parseInstant } from './time.js';
 import type { Transform, TransformOutput, WarehouseRow } from './types.js';
 import { found, readArray, readText, requireId, requireText } from './values.js';
+import { apiZone } from './zones.js';
 
 const BLOB = 'logistic_route_datas';
 
@@ -43,7 +46,7 @@ export const transformShipmentEvents: Transform = (row, ctx) => {
     const at = `${BLOB}.${key}[${i}]`;
     if (!isObject(step)) throw new DataError(at, `expected a tracking step object, found ${found(step)}`);
     return {
-      at: parseInstant(step.acceptTime, `${at}.acceptTime`, ctx.sourceTz),
+      at: parseInstant(step.acceptTime, `${at}.acceptTime`, apiZone(ctx)),
       pos: i,
       remark: readText(step.remark, `${at}.remark`, 1024),
       action: readText(step.action, `${at}.action`, 64),
@@ -58,11 +61,12 @@ export const transformShipmentEvents: Transform = (row, ctx) => {
     const fingerprint = JSON.stringify([s.at, s.remark, s.action, s.areaCode]);
     if (seen.has(fingerprint)) continue;
     seen.add(fingerprint);
+    // Masked after deduplication: two steps differing only in a phone number stay two steps.
     events.push({
       logistics_id: logisticsId,
       event_seq: events.length + 1,
       event_at: s.at === null ? null : formatUtc(s.at),
-      remark: s.remark,
+      remark: s.remark === null ? null : maskRemark(s.remark),
       order_id: orderId,
       action: s.action,
       area_code: s.areaCode,

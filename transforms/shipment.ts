@@ -4,15 +4,17 @@
 // Reads: logistic_id, logistics_bill_no, order_id (varchar), gmt_create, gmt_modified (DATE, kept as the
 // local day) and logistic_order_datas. The blob is an OpenPlatformLogisticsOrder (logisticsId,
 // orderEntryIds, logisticsOrderGoods[], status §5.4) or a TradeInfo logisticsItems[] entry (logisticsCode,
-// subItemIds, deliveredTime; its status has another vocabulary, so only §5.4 values are kept).
+// subItemIds, deliveredTime, carriage, type; its status has another vocabulary, so only §5.4 values are
+// kept). The sender and receiver (names, phones, addresses) are never read.
 import { DataError } from '../lib/errors.js';
 import { isObject, parseBlob, selectRecord, unwrap, type JsonObject } from './json.js';
-import { QTY, formatScaled, readScaled } from './money.js';
+import { QTY, YUAN, formatScaled, readScaled } from './money.js';
 import { LOGISTICS_STATUSES, readLogisticsStatus } from './enums.js';
 import { uniqueRows } from './rows.js';
 import { readLocalDate, readTimestamp } from './time.js';
 import type { Transform, TransformOutput, WarehouseRow } from './types.js';
 import { firstKey, found, isAbsent, readArray, readIdList, readText, requireId, requireText } from './values.js';
+import { apiZone } from './zones.js';
 
 const BLOB = 'logistic_order_datas';
 
@@ -33,6 +35,11 @@ export const transformShipment: Transform = (row, ctx) => {
   if (modifiedDate === null) throw new DataError('gmt_modified', `expected a date as yyyy-MM-dd, found ${found(row.gmt_modified)} (required)`);
 
   const carrierKey = s ? firstKey(s, 'logisticsCompanyId', 'logisticsCompanyNo') : 'logisticsCompanyId';
+  // logisticsCompanyId is a number (a Long in logisticsItems, digits as text in the logistics order); a
+  // code found under that key (SF) is the carrier's code, not its id.
+  const companyId = s ? readText(s.logisticsCompanyId, `${BLOB}.logisticsCompanyId`, 64) : null;
+  const idIsNumber = companyId !== null && /^\d{1,19}$/.test(companyId);
+  const carriage = s ? readScaled(s.carriage, `${BLOB}.carriage`, YUAN, 'an amount in yuan') : null;
   const sentKey = s ? firstKey(s, 'gmtSystemSend', 'deliveredTime') : 'gmtSystemSend';
   const shipment: WarehouseRow = {
     logistics_id: logisticsId,
@@ -42,9 +49,13 @@ export const transformShipment: Transform = (row, ctx) => {
     // A Long in logisticsItems, a string in the logistics order: either way its text.
     carrier_code: s ? readText(s[carrierKey], `${BLOB}.${carrierKey}`, 64) : null,
     status: s ? shipmentStatus(s) : null,
-    shipped_at: s ? readTimestamp(s[sentKey], `${BLOB}.${sentKey}`, ctx.sourceTz) : null,
+    shipped_at: s ? readTimestamp(s[sentKey], `${BLOB}.${sentKey}`, apiZone(ctx)) : null,
     modified_date: modifiedDate,
     created_date: readLocalDate(row.gmt_create, 'gmt_create'),
+    carrier_id: idIsNumber ? requireId(companyId, `${BLOB}.logisticsCompanyId`) : null,
+    carrier_no: (s ? readText(s.logisticsCompanyNo, `${BLOB}.logisticsCompanyNo`, 64) : null) ?? (idIsNumber ? null : companyId),
+    carriage: carriage === null ? null : formatScaled(carriage, YUAN),
+    send_type: s ? readText(s.type ?? s.sendType, `${BLOB}.type`, 8) : null,
   };
   const out: TransformOutput = { fct_shipment: [shipment] };
   if (s !== undefined) out.fct_shipment_line = shipmentLines(s, logisticsId, orderId);

@@ -13,6 +13,7 @@ import { uniqueRows } from './rows.js';
 import { readTimestamp } from './time.js';
 import type { Transform, WarehouseRow } from './types.js';
 import { firstKey, found, readArray, readId, readInt, readText } from './values.js';
+import { apiZone } from './zones.js';
 
 const BLOB = 'store_category_data';
 /** Deeper nesting than this is no store category tree 1688 builds (it has two levels). */
@@ -39,7 +40,7 @@ export const transformStoreCategory: Transform = (row, ctx) => {
   const parent = columnParent ?? blobParent;
   const rows: WarehouseRow[] = [];
   const top = parent === '0' ? null : parent;
-  walk(c, id, top, top === null ? 1 : 2, BLOB, ctx.sourceTz, rows);
+  walk(c, id, top, top === null ? 1 : 2, BLOB, apiZone(ctx), rows);
   return { dim_store_category: uniqueRows(rows, ['store_category_id'], `${BLOB}.children`) };
 };
 

@@ -15,8 +15,29 @@ export type { WarehouseRow };
 export type SourceRow = Record<string, string | null>;
 
 export interface TransformContext {
-  /** IANA zone of the replica's naive DATETIME/DATE columns and of zone-less blob times. */
+  /** IANA zone of the replica's naive DATETIME/DATE columns. */
   sourceTz: string;
+  /**
+   * IANA zone of 1688's offset-less time strings inside the blobs (acceptTime, gmtPayExpireTime,
+   * accountPeriodTime, …): China time whatever zone the replica keeps its columns in. Default Asia/Shanghai.
+   */
+  apiTz?: string;
+  /** IANA zone of the store's calendar: every `*_date` derived from an instant. Default Asia/Shanghai. */
+  storeTz?: string;
+  /**
+   * Personal-data settings. Transforms that load buyer ids refuse to run without them (a programming
+   * error, not a bad row): a buyer id must never reach the warehouse by accident.
+   */
+  pii?: PiiSettings;
+}
+
+export interface PiiSettings {
+  /** Key of the buyer hashes (HMAC-SHA256). */
+  key: string;
+  /** buyer_member_id holds the clear memberId (ERP use) instead of the keyed hash. */
+  keepBuyerIds: boolean;
+  /** Invoices' VAT registration goes to fct_invoice_registration; off: that table stays empty. */
+  invoiceRegistration: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { JobHelpers } from './processor.js';
 export async function processVerify(job: Job, h: JobHelpers): Promise<{ ok: true; checks: number }> {
   const data: unknown = job.data;
   assertVerifyPayload(data);
-  const r = await verify(await h.ctx.source(), await h.ctx.warehouse({ create: false }));
+  const r = await verify(await h.ctx.source(), await h.ctx.warehouse({ create: false }), { zones: h.ctx.config });
   if (!r.ok) {
     const bad = r.checks.filter((c) => !c.ok);
     throw new UnrecoverableError(`verify found ${bad.length} mismatch${bad.length === 1 ? '' : 'es'}: ${bad.map((c) => `${c.stream} ${c.name}: ${c.detail}`).join('; ').slice(0, 4_000)}`);

@@ -1,7 +1,7 @@
 // The store's static world: category tree, products with their life (audit, edits, reposts, expiry),
 // buyers and the seller. Every entity is a pure function of (seed, index) and its creation window.
 import { freightTemplateId, productTemplateIndex, SELLER_PAYS_TEMPLATE, storeCategoryId } from './api-ids.js';
-import { DAY, HOUR, MINUTE, type ZoneClock } from './clock.js';
+import { chinaClock, DAY, HOUR, MINUTE, type ZoneClock } from './clock.js';
 import { javaDouble, obj, perm6, perm8, str, yuan4 } from './format.js';
 import { hashUnit, Rng, Stream, streamRng } from './random.js';
 import type { Row } from './tables.js';
@@ -233,6 +233,11 @@ export interface Product {
   origin: string;
   title: { prefix: string; feature: string; noun: string; suffix: string; nasty: string };
   nullBlob: boolean;
+  /**
+   * A product sold without SKUs (one variant, no skuInfos): its stock is saleInfo.amountOnSale alone, and
+   * its order lines carry no skuID. Its single Sku still prices it.
+   */
+  noSku: boolean;
   /** Its store category (productInfo.groupID): the one for its level-2 category tree node. */
   groupId: string;
   /** Its freight template (shippingInfo.freightTemplateID): a base template of the store, or 1 (the seller pays). */
@@ -322,6 +327,7 @@ export function buildProduct(seed: number, index: number, leaves: LeafNode[], wi
       nasty: titleRoll < 0.03 ? '"爆款"' : titleRoll < 0.05 ? "工厂's 直供" : titleRoll < 0.06 ? '🔥' : titleRoll < 0.065 ? '\\加厚\\' : '',
     },
     nullBlob: rng.chance(0.01),
+    noSku: skuCount === 1 && quoteType === 0 && hashUnit(seed, Stream.Extra, index) < 0.6,
     groupId: storeCategoryId(seed, leaf.path[1]!.id),
     freightTemplateId: templateOf(seed, index),
     life: [],
@@ -492,13 +498,13 @@ export function unitPrice(p: Product, s: Sku, quantity: number, bp: number): num
 const stock = (seed: number, p: Product, k: number, stockSeed: number): number =>
   Math.floor(hashUnit(seed, Stream.ProductLife, p.index * 977 + k * 31 + stockSeed * 7919) * 5000);
 
-/** The product as ali1688_product shows it at `ms` (undefined before its creation). */
-export function productRow(seed: number, clock: ZoneClock, p: Product, ms: number): Row | undefined {
+/** The product as ali1688_product shows it at `ms` (undefined before its creation); blob times in China time. */
+export function productRow(seed: number, clock: ZoneClock, p: Product, ms: number, china: ZoneClock = chinaClock(clock)): Row | undefined {
   const s = stateAt(p, ms);
   if (!s) return undefined;
   const skus = Array.from({ length: p.skuCount }, (_, k) => sku(seed, p, k));
   const l = p.leaf.leaf;
-  const cargos = skus.map((x) => x.cargo).filter((x): x is string => x !== null);
+  const cargos = p.noSku ? [] : skus.map((x) => x.cargo).filter((x): x is string => x !== null);
   const title = subject(p, s.titleVariant);
   const stocks = skus.map((x) => stock(seed, p, x.k, s.stockSeed));
   const total = stocks.reduce((a, b) => a + b, 0);
@@ -539,7 +545,7 @@ export function productRow(seed: number, clock: ZoneClock, p: Product, ms: numbe
       // The product's item number (货号): Cloud Hub's product_cargo_number column holds the same value.
       ['productCargoNumber', p.cargo === null ? undefined : str(p.cargo)],
       ['attributes', `[${attributes.map(([id, name, value]) => obj([['attributeID', String(id)], ['attributeName', str(name)], ['value', str(value)]])).join(',')}]`],
-      ['skuInfos', `[${skuInfos.join(',')}]`],
+      ['skuInfos', p.noSku ? undefined : `[${skuInfos.join(',')}]`],
       ['saleInfo', obj([
         ['supportOnlineTrade', 'true'],
         ['mixWholeSale', String(p.minOrder > 1)],
@@ -552,7 +558,7 @@ export function productRow(seed: number, clock: ZoneClock, p: Product, ms: numbe
       ])],
       ['shippingInfo', obj([['unitWeight', String(p.weightG / 1000)], ['freightTemplateID', p.freightTemplateId]])],
     ]);
-    const t = (v: number | null) => (v === null ? 'null' : str(clock.blob(v)));
+    const t = (v: number | null) => (v === null ? 'null' : str(china.blob(v)));
     blob = obj([
       ['productInfo', info],
       ['createTime', t(p.createMs)],

@@ -147,3 +147,11 @@ export class ZoneClock {
     return `${this.naive(ms)} ${this.zone}`;
   }
 }
+
+/** 1688 writes China time, whatever zone the replica keeps its columns in. */
+export const CHINA_TZ = 'Asia/Shanghai';
+
+/** The clock of 1688's JSON: the replica's own when it keeps China time. */
+export function chinaClock(clock: ZoneClock): ZoneClock {
+  return clock.zone === CHINA_TZ ? clock : new ZoneClock(CHINA_TZ);
+}

@@ -1,12 +1,19 @@
 // An order plan as the replica shows it at clock C: the order row with its TradeInfo blob, its lines,
 // refunds, invoice, logistics orders and routes. Blobs are written as text by hand so that ids above
-// 2^53 keep their digits (the Long twin is the rounded value, the string twin the exact one).
+// 2^53 keep their digits (the Long twin is the rounded value, the string twin the exact one). Columns
+// are in the replica's zone, the JSON in China time (1688's). The JSON carries the personal data real
+// blobs carry (contacts, receivers, memos, recipients of invoices, phones in tracking remarks): traps
+// that the tests prove never reach the warehouse.
 import { DAY, HOUR } from './clock.js';
 import { allocate, dec3, lossyLong, obj, str, yuan, yuan4 } from './format.js';
+import { CLOSED_BY, extra, invoiceModel, nativeLogistics, stepList, tradeType } from './trade-details.js';
 import type { Party } from './catalog.js';
 import { lastTouch, ORDER_VISIBLE, type LinePlan, type OrderPlan, type ParcelPlan, type Receiver, type RefundPlan, type World } from './orders.js';
 import type { Row } from './tables.js';
-import { ORDER_STATUS_LABELS, REFUND_STATUS_UPPER } from './vocabulary.js';
+import { CARRIERS, ORDER_STATUS_LABELS, REFUND_REASONS, REFUND_STATUS_UPPER } from './vocabulary.js';
+
+/** Carriers buyers send goods back with. */
+const RETURN_CARRIERS = CARRIERS.filter((c) => c.billPrefix !== 'DPK');
 
 export interface OrderRows {
   order: Row;
@@ -77,8 +84,9 @@ function refundNow(r: RefundPlan, C: number): RefundNow | undefined {
 
 /** Renders every row of an order at clock C (C at or after its creation). */
 export function renderOrder(w: World, plan: OrderPlan, C: number): OrderRows {
-  const { clock, seller } = w;
-  const bt = (ms: number) => `"${clock.blob(ms, plan.altOffset)}"`;
+  const { clock, china, seller } = w;
+  const bt = (ms: number) => `"${china.blob(ms, plan.altOffset)}"`;
+  const roll = (k: number) => extra(w, plan, k);
   const status = lastAt(plan.status, C)![1];
   const modify = Math.max(lastTime(plan.times, C), lastTouch(w, plan.index, plan.createMs, C) ?? -Infinity);
   const paid = plan.payMs !== null && plan.payMs <= C ? plan.payMs : null;
@@ -120,19 +128,21 @@ export function renderOrder(w: World, plan: OrderPlan, C: number): OrderRows {
     const lineIn = mine.find((x) => x.r.disputeType === 1);
     const lineAs = mine.find((x) => x.r.disputeType === 2);
     const p = l.product;
-    const json = `{"subItemID":${lossyLong(l.subId)},"subItemIDString":"${l.subId}","productID":${p.id},"skuID":${l.sku.id},"specId":"${l.sku.specId}",` +
+    // A product without SKUs: its lines name no SKU.
+    const sku = p.noSku ? null : l.sku;
+    const json = `{"subItemID":${lossyLong(l.subId)},"subItemIDString":"${l.subId}","productID":${p.id}${sku ? `,"skuID":${sku.id},"specId":"${sku.specId}"` : ''},` +
       `"name":${str(l.title)},"quantity":${qtyText(l)},"quantityFactor":${l.factor},"price":${yuan4(l.price)},"itemAmount":${yuan(l.itemFen)},` +
       `"entryDiscount":${l.entryFen},"refund":${yuan(lineRefund[i]!)},"unit":"${p.unit}","status":"${ls}","statusStr":"${ORDER_STATUS_LABELS[ls] ?? ls}",` +
-      `"logisticsStatus":${logisticsStatus}${opt('cargoNumber', l.sku.cargo)}${opt('productCargoNumber', p.cargo)},` +
-      `"skuInfos":${l.sku.infos},` +
+      `"logisticsStatus":${logisticsStatus}${opt('cargoNumber', sku?.cargo ?? null)}${opt('productCargoNumber', p.cargo)},` +
+      `${sku ? `"skuInfos":${sku.infos},` : ''}` +
       `"gmtCreate":${bt(plan.createMs)},"gmtModified":${bt(lineModify)}` +
       `${ls === 'success' && final !== null ? `,"gmtCompleted":${bt(final)}` : ''}` +
-      `${ls === 'waitbuyerpay' ? `,"gmtPayExpireTime":"${clock.naive(plan.createMs + 72 * HOUR)}"` : ''}` +
+      `${ls === 'waitbuyerpay' ? `,"gmtPayExpireTime":"${china.naive(plan.createMs + 72 * HOUR)}"` : ''}` +
       `${lastRefund ? `,"refundStatus":"${REFUND_STATUS_UPPER[lastRefund.status]!}"` : ''}` +
       `${lineIn ? `,"refundId":"TQ${lineIn.r.id}"` : ''}${lineAs ? `,"refundIdForAs":"TQ${lineAs.r.id}"` : ''}}`;
     lineJson.push(json);
     return [
-      null, l.subId, plan.id, ls, String(Math.trunc(l.q10 / 10)), p.unit, p.id, p.cargo, l.sku.cargo, l.sku.id,
+      null, l.subId, plan.id, ls, String(Math.trunc(l.q10 / 10)), p.unit, p.id, p.cargo, sku?.cargo ?? null, sku?.id ?? null,
       lineIn ? `TQ${lineIn.r.id}` : null, lineAs ? `TQ${lineAs.r.id}` : null, dec3(lineRefund[i]!), json,
     ];
   });
@@ -140,15 +150,7 @@ export function renderOrder(w: World, plan: OrderPlan, C: number): OrderRows {
   const buyer = plan.buyer;
   const rcv = plan.receiver;
   const inv = plan.invoice;
-  const invoiceJson = inv
-    ? `{"orderId":${plan.id},"localInvoiceId":${inv.localId},"invoiceType":${inv.blobType},"invoiceCompanyName":"${buyer.company}",` +
-      `"taxpayerIdentify":"${buyer.taxId}","amount":${plan.totalFen},"status":"${lastAt(inv.statuses, C)![1]}","receiveName":"${rcv.name}",` +
-      `"receiveMobile":"${rcv.mobile}","receiveAddress":"${rcv.city.province}${rcv.city.city}${rcv.district[0]}${rcv.address}"` +
-      (inv.type === 0
-        ? `,"receiveEmail":"${inv.email}"}`
-        : `,"registerPhone":"${buyer.phone}","registerAddress":"${buyer.city.city}${buyer.district[0]}${buyer.address}",` +
-          `"bankName":"${buyer.bank}","bankAccount":"${buyer.bankAccount}"}`)
-    : undefined;
+  const invoiceJson = inv ? invoiceModel(plan, inv, buyer, rcv, lastAt(inv.statuses, C)![1], roll) : undefined;
 
   const settled = plan.settleMs !== null && plan.settleMs <= C ? plan.settleMs : null;
   const alipayAt = plan.payWay === 'period' ? settled : paid;
@@ -163,23 +165,34 @@ export function renderOrder(w: World, plan: OrderPlan, C: number): OrderRows {
   });
   const logisticsItem = (x: ParcelPlan) =>
     `{"id":${x.itemsId},"deliveredTime":${bt(x.createMs)},"logisticsCode":"${x.logisticsId}","type":"${x.online ? '1' : '0'}",` +
-      `"status":"${parcelStatus(x) === 'CANCEL' ? 'cancel' : 'alreadysend'}","logisticsCompanyId":${x.carrier.companyId},` +
+      `"status":"${parcelStatus(x) === 'CANCEL' ? 'cancel' : 'alreadysend'}","logisticsCompanyId":${x.carrier.companyId},"logisticsCompanyNo":"${x.carrier.code}",` +
       `"logisticsCompanyName":"${x.carrier.name}","logisticsBillNo":"${x.billNo}","subItemIds":"${x.lines.map((i) => plan.lines[i]!.subId).join(',')}",` +
       `"carriage":${yuan(x.carriageFen)}}`;
 
+  const trade = tradeType(plan, roll);
+  const steps = plan.payWay === 'steps' ? stepList(plan, C, closed, trade.v3, bt) : '';
+  const memos =
+    `${opt('buyerMemo', plan.memo)}${roll(3) < 0.05 ? `,"sellerMemo":${str(`已电话确认 ${rcv.mobile}，周末送货`)}` : ''}` +
+    `${roll(4) < 0.05 ? `,"remark":${str(`收货人${rcv.name}，电话${rcv.mobile}`)}` : ''}` +
+    `${closed && roll(7) < 0.3 ? `,"closeRemark":${str(`${buyer.name}来电要求关闭，回电${buyer.mobile}`)}` : ''}`;
   const baseInfo =
     `{"id":${lossyLong(plan.id)},"idOfStr":"${plan.id}","buyerID":"${buyer.memberId}","sellerID":"${seller.memberId}",` +
     `"status":"${status}","createTime":${bt(plan.createMs)},` +
     `"modifyTime":${bt(modify)}${paid !== null ? `,"payTime":${bt(paid)}` : ''}${allDelivered !== null ? `,"allDeliveredTime":${bt(allDelivered)}` : ''}` +
     `${final !== null ? `,"completeTime":${bt(final)}` : ''},"totalAmount":${yuan(plan.totalFen)},"sumProductPayment":${yuan(plan.sppFen)},` +
     `"shippingFee":${yuan(plan.shippingFen)},"discount":${plan.discountFen},"couponFee":${yuan(plan.couponFen)},"refund":${yuan(orderRefundFen)},` +
-    `"refundPayment":${orderRefundFen},"currency":"RMB","alipayTradeId":"${alipayTradeId}","tradeType":"50060"` +
+    `"refundPayment":${orderRefundFen},"currency":"RMB","alipayTradeId":"${alipayTradeId}","tradeType":"${trade.type}",` +
+    `"tradeTypeCode":"${trade.code}","tradeTypeDesc":"${trade.desc}","businessType":"${trade.business}"` +
     `${inSale ? `,"refundStatus":"${inSale.status}"` : ''}${afterSales ? `,"refundStatusForAs":"${afterSales.status}"` : ''}` +
-    `${inSale ? `,"refundId":"TQ${inSale.r.id}"` : ''}${closed ? opt('closeReason', plan.closeReason) : ''}${opt('outOrderId', plan.outterId)}${opt('buyerMemo', plan.memo)},` +
+    `${inSale ? `,"refundId":"TQ${inSale.r.id}"` : ''}${closed ? opt('closeReason', plan.closeReason) : ''}` +
+    `${closed && plan.closeReason !== null ? `,"closeOperateType":"${CLOSED_BY[plan.closeReason] ?? 'CLOSE_TRADE_BY_SYSTEM'}"` : ''}` +
+    `${plan.receivedMs !== null && plan.receivedMs <= C ? `,"receivingTime":${bt(plan.receivedMs)}` : ''}` +
+    `${plan.confirmMs !== null && plan.confirmMs <= C ? `,"confirmedTime":${bt(plan.confirmMs)}` : ''}` +
+    `${opt('outOrderId', plan.outterId)}${memos}${steps},` +
     `"buyerContact":${contactJson(buyer)},"receiverInfo":${receiverJson(rcv)}}`;
-  const orderJson = `{"baseInfo":${baseInfo},"productItems":[${lineJson.join(',')}],"nativeLogistics":{"zip":"${rcv.city.zip}"` +
+  const orderJson = `{"baseInfo":${baseInfo},"productItems":[${lineJson.join(',')}],"nativeLogistics":${nativeLogistics(rcv)}` +
     `${parcels.length > 0 ? `,"logisticsItems":[${parcels.map(logisticsItem).join(',')}]` : ''}},"tradeTerms":[${tradeTerms.join(',')}]` +
-    `${plan.periodDeadline !== null ? `,"orderBizInfo":{"accountPeriodTime":"${clock.naive(plan.periodDeadline)}"}` : ''}` +
+    `${plan.periodDeadline !== null ? `,"orderBizInfo":{"accountPeriodTime":"${china.naive(plan.periodDeadline)}"}` : ''}` +
     `${status === 'success' ? ',"orderRateInfo":{"buyerRateStatus":5,"sellerRateStatus":5}' : ''}` +
     `${invoiceJson !== undefined ? `,"orderInvoiceInfo":${invoiceJson}` : ''}}`;
   const order: Row = [
@@ -209,9 +222,16 @@ const OP_REMARKS: Record<string, string> = {
 };
 
 function refundRow(w: World, plan: OrderPlan, x: RefundNow): Row {
-  const { clock, seller } = w;
-  const bt = (ms: number) => `"${clock.blob(ms, plan.altOffset)}"`;
+  const { clock, china, seller } = w;
+  const bt = (ms: number) => `"${china.blob(ms, plan.altOffset)}"`;
+  const roll = (k: number) => extra(w, plan, 16 + k * 2 + x.r.disputeType);
   const r = x.r;
+  const shown = r.steps.slice(0, x.step + 1);
+  const refusals = shown.filter((s) => s.status === 'waitbuyermodify').length;
+  // The buyer sent the goods back once the seller waits to receive them: a waybill and its carrier.
+  const returned = shown.some((s) => s.status === 'waitsellerreceive');
+  const carrier = RETURN_CARRIERS[Math.floor(roll(1) * RETURN_CARRIERS.length)]!;
+  const reasonIndex = REFUND_REASONS.indexOf(r.reason);
   const tq = `TQ${r.id}`;
   const done = DONE.has(x.status);
   const apply = r.steps[0]!.t;
@@ -225,7 +245,8 @@ function refundRow(w: World, plan: OrderPlan, x: RefundNow): Row {
       ['beforeOperateStatus', j === 0 ? 'null' : `"${r.steps[j - 1]!.status}"`],
       ['afterOperateStatus', `"${s.status}"`],
       ['gmtCreate', bt(s.t)],
-      ['remark', `"${OP_REMARKS[s.status] ?? s.status}"`],
+      // People write these: a few carry the buyer's name and phone (never loaded).
+      ['remark', s.role === 1 && j === 0 && roll(2) < 0.2 ? str(`${plan.buyer.name}申请退款，请回电${plan.buyer.mobile}`) : `"${OP_REMARKS[s.status] ?? s.status}"`],
     ]),
   );
   const model = obj([
@@ -244,6 +265,12 @@ function refundRow(w: World, plan: OrderPlan, x: RefundNow): Row {
     ['refundCarriage', String(x.carriageFen)],
     ['frozenFund', done ? '0' : String(r.applyFen)],
     ['applyReason', `"${r.reason}"`],
+    ['applyReasonId', reasonIndex < 0 ? undefined : String(20_001 + reasonIndex)],
+    ['rejectReason', refusals > 0 ? str(roll(3) < 0.3 ? '商品已签收且无质量问题，如有疑问请致电 0579-85551234' : '退款金额与协商不一致，请修改') : undefined],
+    ['rejectReasonId', refusals > 0 ? '301' : undefined],
+    ['rejectTimes', refusals > 0 ? String(refusals) : undefined],
+    ['freightBill', returned ? `"${carrier.billPrefix}${String(Math.floor(roll(4) * 1e9)).padStart(9, '0')}${r.id.slice(-4)}"` : undefined],
+    ['buyerLogisticsName', returned ? `"${carrier.name}"` : undefined],
     [r.isKeys ? 'isOnlyRefund' : 'onlyRefund', String(r.onlyRefund)],
     [r.isKeys ? 'isGoodsReceived' : 'goodsReceived', String(r.goodsStatus !== 1)],
     [r.isKeys ? 'isRefundGoods' : 'refundGoods', String(!r.onlyRefund)],
@@ -254,7 +281,7 @@ function refundRow(w: World, plan: OrderPlan, x: RefundNow): Row {
     ['gmtTimeOut', done ? undefined : bt(x.t + 5 * DAY)],
     ['buyerMemberId', `"${plan.buyer.memberId}"`],
     ['sellerMemberId', `"${seller.memberId}"`],
-    ['extInfo', obj([['payMode', `"${plan.payWay === 'period' ? 'accountPeriod' : 'alipay'}"`], ['7d', '"true"']])],
+    ['extInfo', obj([['payMode', `"${plan.payWay === 'period' ? 'accountPeriod' : 'alipay'}"`], ['7d', r.reason === '七天无理由退货' || roll(5) < 0.6 ? '"true"' : '"false"']])],
     ['refundOperationList', `[${ops.join(',')}]`],
   ]);
   const blob = r.wrapper === 0 ? model : r.wrapper === 1 ? `{"result":${model}}` : r.wrapper === 2 ? `{"opOrderRefundModelDetail":${model}}` : `{"opOrderRefundModelDetail":[${model}]}`;
@@ -265,7 +292,7 @@ function refundRow(w: World, plan: OrderPlan, x: RefundNow): Row {
 }
 
 function logisticsRow(w: World, plan: OrderPlan, x: ParcelPlan, C: number, asItem: (x: ParcelPlan) => string): Row {
-  const { clock, seller } = w;
+  const { clock, china, seller } = w;
   const [changed, status] = lastAt(x.statuses, C)!;
   const lines = x.lines.map((i) => plan.lines[i]!);
   const goods = lines.map((l) => `{"tradeOrderId":${plan.id},"tradeOrderItemId":${l.subId},"quantity":${x.qtyAsNumber ? qtyText(l) : `"${qtyText(l)}"`}}`);
@@ -273,7 +300,7 @@ function logisticsRow(w: World, plan: OrderPlan, x: ParcelPlan, C: number, asIte
     ? asItem(x)
     : `{"logisticsId":"${x.logisticsId}","logisticsBillNo":"${x.billNo}","orderEntryIds":"${lines.map((l) => l.subId).join(',')}","status":"${status}",` +
       `"logisticsCompanyId":"${x.carrier.companyId}","logisticsCompanyName":"${x.carrier.name}",` +
-      `"gmtSystemSend":"${clock.blob(x.createMs, plan.altOffset)}","logisticsOrderGoods":[${goods.join(',')}],"sender":${senderJson(seller)},"receiver":${receiverPartyJson(plan.receiver)}}`;
+      `"gmtSystemSend":"${china.blob(x.createMs, plan.altOffset)}","logisticsOrderGoods":[${goods.join(',')}],"sender":${senderJson(seller)},"receiver":${receiverPartyJson(plan.receiver)}}`;
   return [null, x.logisticsId, x.billNo, plan.id, clock.date(x.createMs), clock.date(changed), blob];
 }
 
@@ -305,7 +332,12 @@ function receiverPartyJson(r: Receiver): string {
 const ACTIONS: Record<string, string> = { got: 'GOT', depart: 'DEPARTURE', hubIn: 'ARRIVAL', hubOut: 'DEPARTURE', arrive: 'ARRIVAL', delivering: 'SENT_SCAN', failed: 'FAILED', signed: 'SIGNED' };
 
 function routeRow(w: World, plan: OrderPlan, x: ParcelPlan, C: number): Row {
-  const { clock, seller } = w;
+  const { clock, china, seller } = w;
+  const roll = (k: number) => extra(w, plan, 24 + x.p * 4 + k);
+  // Phones as carriers write them: whole, partly masked (139****1234), or a station's landline.
+  const phone = roll(0) < 0.15 ? `${x.courierPhone.slice(0, 3)}****${x.courierPhone.slice(-4)}` : x.courierPhone;
+  // Whoever signed: a role (本人, 门卫, …) or, on some parcels, the receiver by name.
+  const signer = roll(1) < 0.3 ? plan.receiver.name : x.signer;
   const hubOf = (city: string) => `${city.replace(/市$/, '')}转运中心`;
   const origin = seller.district[0];
   const dest = plan.receiver.city.city;
@@ -316,10 +348,10 @@ function routeRow(w: World, plan: OrderPlan, x: ParcelPlan, C: number): Row {
       case 'depart': return [`【${origin}】快件已发往 ${hubOf(seller.city.city)}`, seller.district[1]];
       case 'hubIn': return [`【${hub}】快件已到达 ${hubOf(hub)}`, x.hub.districts[0]![1]];
       case 'hubOut': return [`【${hub}】快件已从 ${hubOf(hub)} 发出，下一站 ${hubOf(dest)}`, x.hub.districts[0]![1]];
-      case 'arrive': return [`【${dest}】快件已到达 ${hubOf(dest)}`, plan.receiver.district[1]];
-      case 'delivering': return [`【${dest}】${x.courier}（${x.courierPhone}）派件中`, plan.receiver.district[1]];
+      case 'arrive': return [`【${dest}】快件已到达 ${hubOf(dest)}${roll(2) < 0.2 ? `，网点电话：0${571 + x.p}-8${String(Math.floor(roll(3) * 1e7)).padStart(7, '0')}` : ''}`, plan.receiver.district[1]];
+      case 'delivering': return [`【${dest}】${x.courier}（${phone}）派件中`, plan.receiver.district[1]];
       case 'failed': return [`【${dest}】快件派送不成功（收件人不在），待再次派送`, plan.receiver.district[1]];
-      default: return [`【${dest}】已签收，签收人：${x.signer}，感谢使用${x.carrier.name}`, plan.receiver.district[1]];
+      default: return [`【${dest}】已签收，签收人：${signer}，感谢使用${x.carrier.name}`, plan.receiver.district[1]];
     }
   };
   const shown = x.steps.filter((s) => s.t <= C);
@@ -330,9 +362,10 @@ function routeRow(w: World, plan: OrderPlan, x: ParcelPlan, C: number): Row {
     const s = shown[i]!;
     const [text, area] = remark(s.kind);
     return x.route === 'trace'
-      ? `{"action":"${ACTIONS[s.kind]!}","areaCode":"${area}","acceptTime":"${clock.naive(s.t)}","remark":"${text}"}`
-      : `{"acceptTime":"${clock.naive(s.t)}","remark":"${text}"}`;
+      ? `{"action":"${ACTIONS[s.kind]!}","areaCode":"${area}","acceptTime":"${china.naive(s.t)}","remark":"${text}"}`
+      : `{"acceptTime":"${china.naive(s.t)}","remark":"${text}"}`;
   });
   const blob = `{"logisticsId":"${x.logisticsId}","logisticsBillNo":"${x.billNo}","orderId":${plan.id},"${x.route === 'trace' ? 'traceNodeList' : 'logisticsSteps'}":[${items.join(',')}]}`;
   return [null, x.logisticsId, x.billNo, plan.id, clock.date(x.steps[1]!.t), clock.date(shown[shown.length - 1]!.t), blob];
 }
+

@@ -1,7 +1,7 @@
 // An order's whole life as a plan: lines and amounts at creation, then every future event with its
 // instant (payment, shipments, carrier scans, refunds, completion). The store at clock C shows each plan
 // cut at C, so a later run can move the clock and see exactly which rows change.
-import { DAY, HOUR, MINUTE, type ZoneClock } from './clock.js';
+import { chinaClock, DAY, HOUR, MINUTE, type ZoneClock } from './clock.js';
 import { buyers as makeBuyers, seller as makeSeller, mobile, niceQuantity, personName, SELLABLE, sku, stateAt, subject, unitPrice, type Party, type Product, type Sku } from './catalog.js';
 import { allocate, perm9 } from './format.js';
 import { hashUnit, Stream, streamRng, type Rng } from './random.js';
@@ -20,7 +20,10 @@ export interface Batch {
 /** Everything an order plan depends on besides its own stream. */
 export interface World {
   seed: number;
+  /** The replica's zone: its naive DATETIME/DATE columns. */
   clock: ZoneClock;
+  /** China time: what 1688 writes in its JSON (times with an offset, and the offset-less ones such as acceptTime). */
+  china: ZoneClock;
   products: Product[];
   buyers: Party[];
   seller: Party;
@@ -33,7 +36,7 @@ export interface World {
 export function makeWorld(seed: number, clock: ZoneClock, products: Product[], batches: Batch[]): World {
   const buyers = makeBuyers(seed);
   const receivers = buyers.map((b) => ({ name: b.name, mobile: b.mobile, phone: b.phone, city: b.city, district: b.district, address: b.address, shared: true }));
-  return { seed, clock, products, buyers, seller: makeSeller(seed), batches, timeTables: new Map(), receivers };
+  return { seed, clock, china: chinaClock(clock), products, buyers, seller: makeSeller(seed), batches, timeTables: new Map(), receivers };
 }
 
 // Relative order intake per local hour: quiet nights, a morning and an afternoon peak.
@@ -212,6 +215,8 @@ export interface OrderPlan {
   closeReason: string | null;
   confirmMs: number | null;
   successMs: number | null;
+  /** When the buyer had received everything (the last parcel signed), or null when it never happens. */
+  receivedMs: number | null;
   parcels: ParcelPlan[];
   refunds: RefundPlan[];
   invoice: InvoicePlan | null;
@@ -352,6 +357,7 @@ export function planOrder(w: World, index: number): OrderPlan {
   let periodDeadline: number | null = null;
   let confirmMs: number | null = null;
   let successMs: number | null = null;
+  let receivedMs: number | null = null;
   let parcels: ParcelPlan[] = [];
   const refunds: RefundPlan[] = [];
   const alipayDigits = rng.digits(15);
@@ -406,6 +412,7 @@ export function planOrder(w: World, index: number): OrderPlan {
       const allShipped = Math.max(...parcels.map((x) => x.createMs));
       const lastSigned = parcels.reduce((a, b) => (b.signMs > a.signMs ? b : a));
       const D = lastSigned.signMs;
+      receivedMs = D;
       const signRoll = rng.next();
       if (signRoll < 0.25) {
         const out = lastSigned.steps.find((s) => s.kind === 'delivering')?.t ?? D - HOUR;
@@ -440,6 +447,7 @@ export function planOrder(w: World, index: number): OrderPlan {
           closeReason = '退款成功，交易关闭';
           confirmMs = null;
           successMs = null;
+          if (receivedMs >= cut) receivedMs = null;
           parcels = parcels.filter((x) => x.createMs < cut);
           for (const x of parcels) {
             if (x.pickupMs >= cut) {
@@ -509,7 +517,7 @@ export function planOrder(w: World, index: number): OrderPlan {
     sppColumn: sppRoll < 0.01 ? 'empty' : sppRoll < 0.02 ? 'null' : 'amount',
     payWay, payMs, settleMs, periodDeadline, phases,
     alipaySuffix: `22001${alipayDigits}`,
-    status, finalMs, closeReason, confirmMs, successMs, parcels, refunds, invoice, outterId, memo,
+    status, finalMs, closeReason, confirmMs, successMs, receivedMs, parcels, refunds, invoice, outterId, memo,
     times: sorted, lastEventMs,
   };
 }

@@ -13,6 +13,12 @@ export const enum Stream {
   Seller = 8,
   /** The seller's API-only objects: freight templates, ship-from addresses, store categories. */
   ApiObject = 9,
+  /**
+   * Fields and personal-data traps added after the store's shape was fixed (trade types, steps, memos,
+   * individual invoice titles, products without SKUs): drawn from their own stream so that every value
+   * drawn before keeps its value.
+   */
+  Extra = 10,
 }
 
 // murmur3's 32-bit finaliser: spreads every input bit over the output.

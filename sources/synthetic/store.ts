@@ -139,14 +139,14 @@ export function* productChunks(w: World, run: Run, size: number, tally: Tally): 
       yield c;
       c = emptyChanges();
     }
-    const next = productRow(w.seed, w.clock, p, run.to);
+    const next = productRow(w.seed, w.clock, p, run.to, w.china);
     if (!next) continue;
     if (p.index >= run.existingProducts) {
       c.inserts.product.push(next);
       bump(tally, 'products.new');
       continue;
     }
-    const prev = productRow(w.seed, w.clock, p, run.from);
+    const prev = productRow(w.seed, w.clock, p, run.from, w.china);
     if (prev && sameRow(prev, next)) continue;
     for (const s of p.life) if (s.t > run.from && s.t <= run.to) bump(tally, `products.${PRODUCT_TALLY[s.kind]}`);
     if (prev) c.updates.product.push({ row: next, hint: null });

@@ -2,8 +2,8 @@
 // Version 1 creates every table at its current definition; later versions only add (columns, tables,
 // indexes, views) and must be idempotent, because a fresh install already has what version 1 created.
 import type { Dialect } from '../../lib/db.js';
-import { addColumnSql, createTableSql } from '../../sinks/ddl.js';
-import { ALL_TABLES, API_DIMENSIONS, MESSAGE_REJECT, tableNamed } from './tables.js';
+import { addColumnSql, createIndexSql, createTableSql } from '../../sinks/ddl.js';
+import { ALL_TABLES, API_DIMENSIONS, MESSAGE_REJECT, tableNamed, V8_TABLES } from './tables.js';
 import { viewStatements } from './views.js';
 
 /** The columns version 6 adds to etl_run. */
@@ -47,6 +47,40 @@ export const MIGRATIONS: Migration[] = [
     name: 'etl_message_reject: Cloud Hub messages that could not be parsed, kept whole with the reason',
     statements: (d) => createTableSql(d, MESSAGE_REJECT),
   },
+  {
+    version: 8,
+    name: 'the fields sellers\' teams ask for and buyers\' personal data kept out: buyer_key, refund and shipment details, product attributes, order steps, refund events, the restricted invoice registration, etl_setting',
+    statements: (d) => [
+      ...V8_TABLES.flatMap((t) => createTableSql(d, tableNamed(t))),
+      ...Object.entries(V8_COLUMNS).flatMap(([table, names]) => names.map((c) => addColumnSql(d, table, columnOf(table, c)))),
+      createIndexSql(d, 'fct_order', ['buyer_key']),
+      // The views count buyers on buyer_key now (rows loaded before version 8 fall back to buyer_member_id).
+      ...viewStatements(d),
+    ],
+  },
 ];
+
+/** Columns warehouse version 8 adds to tables that existed before it (appended, all nullable). */
+export const V8_COLUMNS: Record<string, string[]> = {
+  fct_order: [
+    'buyer_key', 'in_sale_refund_status', 'after_sales_refund_status', 'reported_discount_amount', 'line_discount_amount', 'trade_type_code',
+    'trade_type_desc', 'business_type', 'close_reason', 'closed_by', 'received_at', 'confirmed_at', 'account_period_due_at', 'ship_to_province',
+    'ship_to_city', 'ship_to_district', 'ship_to_district_code',
+  ],
+  fct_refund: [
+    'buyer_key', 'dispute_type', 'apply_reason_id', 'reject_reason', 'reject_reason_id', 'reject_count', 'timeout_at', 'is_seven_day_return',
+    'return_bill_no', 'return_carrier_name',
+  ],
+  fct_invoice: ['is_personal_title'],
+  fct_shipment: ['carrier_id', 'carrier_no', 'carriage', 'send_type'],
+  dim_product: ['reposted_at', 'approved_at', 'store_category_id', 'store_category_ids', 'sku_cargo_numbers', 'amount_on_sale', 'unit_weight_kg', 'freight_template_id'],
+  dim_category: ['user_category_id', 'user_category_name'],
+};
+
+function columnOf(table: string, name: string) {
+  const c = tableNamed(table).columns.find((x) => x.name === name);
+  if (!c) throw new Error(`migration 8: ${table}.${name} is not in the table definition`);
+  return c;
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -47,6 +47,12 @@ export interface Table {
   operational?: boolean;
   /** The first primary-key column is numbered by the database (auto increment). */
   autoId?: boolean;
+  /**
+   * Who may read it. `restricted`: data an ERP needs and BI must not see (the invoices' VAT registration):
+   * in no view, exported only with --include-restricted; grant it to the ERP's account alone. `secret`:
+   * hub-etl's own keys, never exported.
+   */
+  access?: 'restricted' | 'secret';
 }
 
 export const ID: ColumnType = { kind: 'id' };
@@ -63,6 +69,8 @@ export const MONEY3: ColumnType = { kind: 'decimal', precision: 18, scale: 3 };
 export const PRICE: ColumnType = { kind: 'decimal', precision: 18, scale: 4 };
 /** Quantities: the API's quantity is decimal (quantityFactor). */
 export const QTY: ColumnType = { kind: 'decimal', precision: 18, scale: 4 };
+/** Weights in kg: 1688 sends a double (shippingInfo.unitWeight); grams of small parts need 3 decimals and more. */
+export const WEIGHT: ColumnType = { kind: 'decimal', precision: 18, scale: 6 };
 export const text = (length: number): ColumnType => ({ kind: 'text', length });
 
 type ColSpec = [name: string, type: ColumnType, nullable: boolean, description: string, labelZh: string];
@@ -81,19 +89,19 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
     grain: 'one row per order',
     description: 'Orders received by the store, one row each, with their amounts in yuan and their life-cycle times in UTC.',
     primaryKey: ['order_id'],
-    indexes: [['order_date'], ['modified_at'], ['buyer_member_id']],
+    indexes: [['order_date'], ['modified_at'], ['buyer_member_id'], ['buyer_key']],
     columns: cols([
       ['order_id', ID, false, 'Order ID (18–19 digits, exact)', '订单号'],
-      ['buyer_member_id', text(128), false, 'Buyer memberId (b2b-…)', '买家会员ID'],
+      ['buyer_member_id', text(128), false, 'Buyer: the keyed hash of the memberId, as buyer_key (personal data, China PIPL); the clear memberId (b2b-…) only when hub-etl runs with --keep-buyer-ids, for an ERP. Prefer buyer_key', '买家会员ID'],
       ['seller_member_id', text(128), false, 'Seller memberId (b2b-…)', '卖家会员ID'],
       ['status', text(64), false, 'Order status as 1688 names it: waitbuyerpay, waitsellersend, waitbuyerreceive, confirm_goods, success, cancel, …', '订单状态'],
       ['total_amount', MONEY, true, 'Total the buyer pays, yuan: sum of line amounts plus shipping fee', '订单总额'],
       ['sum_product_payment', MONEY, true, 'Goods value before discounts, yuan (price × quantity summed over lines)', '货品总价'],
       ['shipping_fee', MONEY, true, 'Shipping fee charged, yuan', '运费'],
-      ['discount_amount', MONEY, true, 'Discount granted on the order, yuan (converted exactly from fen)', '折扣金额'],
+      ['discount_amount', MONEY, true, 'Deprecated: two quantities in one column (1688\'s discount when it sends one, else sum_product_payment − item_amount). Use reported_discount_amount or line_discount_amount', '折扣金额'],
       ['refund_amount', MONEY, true, 'Amount refunded on the order so far, yuan', '退款金额'],
       ['currency', text(3), false, 'ISO currency code (1688 says RMB; stored as CNY)', '币种'],
-      ['trade_type', text(16), true, 'Trade type code as 1688 sends it (digit string, e.g. 50060 = 担保交易)', '交易类型'],
+      ['trade_type', text(16), true, 'Trade type code as 1688 sends it: 1 担保交易, 2 预存款交易, 3 ETC境外收单, 4 即时到帐, 5 保障金安全交易, 6 统一交易流程, 7 分阶段付款, 8 货到付款, 9 信用凭证支付, 10 账期支付; 50060 is 交易4.0 (the platform\'s trade flow, not a way of paying: see trade_type_code and trade_type_desc)', '交易类型'],
       ['alipay_trade_id', text(128), true, 'Alipay transaction ID; empty until paid (1688 writes UNCREATED)', '支付宝交易号'],
       ['line_count', INT, false, 'Number of order lines in the order', '订单行数'],
       ['created_at', TS, false, 'When the buyer placed the order (UTC)', '下单时间'],
@@ -101,12 +109,29 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
       ['shipped_at', TS, true, 'When all goods were shipped (UTC)', '发货时间'],
       ['completed_at', TS, true, 'When the order completed (UTC)', '完成时间'],
       ['modified_at', TS, false, 'Last change of the order at 1688 (UTC)', '修改时间'],
-      ['order_date', DATE, false, 'Calendar date the order was placed, in the store\'s time zone (HUB_SOURCE_TZ)', '下单日期'],
+      ['order_date', DATE, false, 'Calendar date the order was placed, in the store\'s time zone (HUB_STORE_TZ): the day of create_time as the replica stores it (read in HUB_SOURCE_TZ), the same day fct_order_line.order_date shows', '下单日期'],
       ['item_amount', MONEY, true, 'Sum of the lines\' paid amounts (itemAmount), yuan, from the order blob', '货品实付合计'],
       ['coupon_fee', MONEY, true, 'Coupons applied, yuan (already included in total_amount)', '优惠券金额'],
-      ['refund_status', text(32), true, 'Refund status of the order (lowercase 1688 vocabulary), if any', '退款状态'],
+      ['refund_status', text(32), true, 'Deprecated: the in-sale refund status, else the after-sales one, so an after-sales refund hides behind an in-sale one. Use in_sale_refund_status and after_sales_refund_status', '退款状态'],
       ['outer_order_id', text(128), true, 'External order ID (outter_id)', '外部订单号'],
       ['is_total_mismatch', BOOL, false, '1 when total_amount differs from item_amount + shipping_fee in the source data', '总额不一致'],
+      ['buyer_key', text(64), true, 'Keyed hash of the buyer memberId (HMAC-SHA256 under the installation\'s PII key, 64 hex digits): one value per buyer on every order and refund, for counting and joining buyers without their identity. Empty on rows loaded before warehouse version 8 until they are loaded again', '买家标识'],
+      ['in_sale_refund_status', text(32), true, 'Status of the refund opened before the order completed (售中; baseInfo.refundStatus, lowercase vocabulary), if any', '售中退款状态'],
+      ['after_sales_refund_status', text(32), true, 'Status of the refund opened after completion (售后; baseInfo.refundStatusForAs), if any', '售后退款状态'],
+      ['reported_discount_amount', MONEY, true, 'Discount 1688 reports on the order (baseInfo.discount, fen converted exactly), yuan; negative for a price increase. Not necessarily the lines\' discounts: see line_discount_amount', '订单折扣(1688)'],
+      ['line_discount_amount', MONEY, true, 'Sum over the order\'s lines of unit price × quantity (rounded to the fen per line) − the amount paid: equals the sum of fct_order_line.discount_amount (hub-etl verify checks it); empty when a line has no unit price', '明细优惠合计'],
+      ['trade_type_code', text(64), true, 'Way of trading the buyer chose, as 1688 codes it (tradeTypeCode, e.g. assureTrade)', '交易方式代码'],
+      ['trade_type_desc', text(64), true, 'The same in words, as 1688 writes it (tradeTypeDesc, e.g. 担保交易)', '交易方式'],
+      ['business_type', text(32), true, 'Kind of order as 1688 codes it (businessType): cn ordinary, ws large wholesale, yp sample, fs flash discount, cz custom processing, ag agreement purchase, supply, cb cross-border, …', '业务类型'],
+      ['close_reason', text(256), true, 'Why the order was closed, as 1688 writes it (closeReason; phone numbers masked)', '关闭原因'],
+      ['closed_by', text(64), true, 'Who closed the order: buyer, seller, system (time-out), platform (1688 staff), complaint (诚信保障), or 1688\'s code (closeOperateType) when it is another', '关闭方'],
+      ['received_at', TS, true, 'When the buyer had received all the goods (receivingTime, UTC)', '收货时间'],
+      ['confirmed_at', TS, true, 'When receipt was confirmed (confirmedTime, UTC)', '确认收货时间'],
+      ['account_period_due_at', TS, true, 'When the money of an account-period (账期) order is due to reach the seller (orderBizInfo.accountPeriodTime, China time converted to UTC)', '账期到账时间'],
+      ['ship_to_province', text(64), true, 'Province the order ships to (nativeLogistics.province); never the street, the recipient or a phone', '收货省份'],
+      ['ship_to_city', text(64), true, 'City the order ships to', '收货城市'],
+      ['ship_to_district', text(64), true, 'District or county the order ships to', '收货区县'],
+      ['ship_to_district_code', text(16), true, '6-digit administrative code of that district (nativeLogistics.areaCode, else receiverInfo.toDivisionCode; a town code is cut to its district)', '收货区县编码'],
     ]),
   },
   {
@@ -135,7 +160,7 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
       ['refund_status', text(32), true, 'Refund status of the line, mapped to the lowercase vocabulary (waitselleragree, refundsuccess, refundclose, …)', '退款状态'],
       ['refund_id', text(256), true, 'Refund opened before the order completed (TQ…)', '售中退款单号'],
       ['refund_id_for_as', text(256), true, 'Refund opened after completion (after-sales)', '售后退款单号'],
-      ['order_date', DATE, false, 'Calendar date the order was placed, store time zone', '下单日期'],
+      ['order_date', DATE, false, 'Calendar date the order was placed, store time zone (HUB_STORE_TZ): always fct_order.order_date of its order', '下单日期'],
       ['gross_amount', MONEY, true, 'unit_price × quantity, yuan, rounded to the fen', '原价金额'],
       ['discount_amount', MONEY, true, 'gross_amount − line_amount, yuan', '优惠金额'],
       ['logistics_status', INT, true, 'Shipping state of the line: 1 not shipped, 2 shipped, 3 received, 4 returned, 5 partly shipped, 8 no logistics order', '物流状态'],
@@ -168,19 +193,29 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
       ['refund_id', text(64), false, 'Refund ID (TQ…)', '退款单号'],
       ['order_id', ID, false, 'Order ID', '订单号'],
       ['status', text(32), false, 'Refund status: waitselleragree, waitbuyermodify, waitbuyersend, waitsellerreceive, refundsuccess, refundclose', '退款状态'],
-      ['is_after_sales', BOOL, false, '1 for an after-sales refund (opened after the order completed)', '是否售后'],
+      ['is_after_sales', BOOL, false, '1 for an after-sales refund (opened after the order completed); deprecated: also 0 when 1688 does not say (no disputeType). Use dispute_type', '是否售后'],
       ['apply_amount', MONEY, true, 'Amount the buyer asked for, yuan', '申请金额'],
       ['refund_amount', MONEY, true, 'Amount refunded, yuan', '退款金额'],
       ['apply_carriage', MONEY, true, 'Shipping fee the buyer asked back, yuan', '申请运费'],
       ['refund_carriage', MONEY, true, 'Shipping fee refunded, yuan', '退还运费'],
-      ['reason', text(512), true, 'Reason given by the buyer', '退款原因'],
+      ['reason', text(512), true, 'Reason given by the buyer (phone numbers masked)', '退款原因'],
       ['goods_status', INT, true, 'Goods state: 1 not received, 2 received, 3 returned', '货物状态'],
-      ['buyer_member_id', text(128), false, 'Buyer memberId', '买家会员ID'],
+      ['buyer_member_id', text(128), false, 'Buyer: the keyed hash of the memberId, as buyer_key; the clear memberId only with --keep-buyer-ids. Prefer buyer_key', '买家会员ID'],
       ['applied_at', TS, true, 'When the buyer applied (UTC)', '申请时间'],
       ['completed_at', TS, true, 'When the refund closed (UTC)', '完成时间'],
       ['modified_at', TS, false, 'Last change of the refund (UTC)', '修改时间'],
       ['created_at', TS, true, 'When the refund record was created (UTC)', '创建时间'],
       ['is_only_refund', BOOL, true, '1 when money only is refunded (no goods returned)', '仅退款'],
+      ['buyer_key', text(64), true, 'Keyed hash of the buyer memberId, the same value as fct_order.buyer_key', '买家标识'],
+      ['dispute_type', INT, true, '1 in-sale (售中, before the order completed), 2 after-sales (售后); empty when 1688 does not say: then the refund is after-sales when an order line names it in fct_order_line.refund_id_for_as', '纠纷类型'],
+      ['apply_reason_id', INT, true, 'ID of the reason the buyer picked (applyReasonId)', '退款原因ID'],
+      ['reject_reason', text(512), true, 'Why the seller last refused the refund (rejectReason; phone numbers masked)', '拒绝原因'],
+      ['reject_reason_id', INT, true, 'ID of that reason (rejectReasonId)', '拒绝原因ID'],
+      ['reject_count', INT, true, 'How many times the seller refused it (rejectTimes)', '拒绝次数'],
+      ['timeout_at', TS, true, 'When the refund times out if nobody acts (gmtTimeOut, UTC)', '超时时间'],
+      ['is_seven_day_return', BOOL, true, '1 when the goods fall under 7-day no-reason returns (extInfo 7d)', '七天无理由'],
+      ['return_bill_no', text(128), true, 'Waybill of the goods the buyer sent back (freightBill)', '退货运单号'],
+      ['return_carrier_name', text(128), true, 'Carrier of the goods sent back (buyerLogisticsName)', '退货物流公司'],
     ]),
   },
   {
@@ -207,10 +242,11 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
       ['order_id', ID, false, 'Order ID', '订单号'],
       ['local_invoice_id', ID, false, 'Invoice number', '发票编号'],
       ['invoice_type', text(8), false, 'plain, vat or unknown', '发票类型'],
-      ['invoice_title', text(256), true, 'Company name printed on the invoice', '发票抬头'],
+      ['invoice_title', text(256), true, 'Title printed on the invoice: the company name; *** when it is a person\'s name (see is_personal_title)', '发票抬头'],
       ['taxpayer_id', text(64), true, 'Taxpayer identification number', '纳税人识别号'],
       ['amount', MONEY, true, 'Invoice amount including tax, yuan (converted exactly from fen)', '发票金额'],
       ['invoice_status', text(32), true, 'Invoice status (INIT, ISSUED, …) when 1688 sends it', '发票状态'],
+      ['is_personal_title', BOOL, true, '1 when the title is an individual\'s name (a plain invoice without a taxpayer ID and no organisation word in it): personal data, so invoice_title holds *** instead', '个人抬头'],
     ]),
   },
   {
@@ -224,11 +260,15 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
       ['order_id', ID, false, 'Order ID', '订单号'],
       ['bill_no', text(128), true, 'Carrier tracking number', '运单号'],
       ['carrier_name', text(128), true, 'Carrier name (顺丰速运, 中通快递, …)', '物流公司'],
-      ['carrier_code', text(64), true, 'Carrier ID as 1688 numbers it', '物流公司编码'],
+      ['carrier_code', text(64), true, 'Deprecated: the carrier\'s numeric ID or, when 1688 sends none, its code; use carrier_id and carrier_no', '物流公司编码'],
       ['status', text(16), true, 'WAITACCEPT, ACCEPT, TRANSPORT, SIGN, UNSIGN, NOGET, CANCEL', '物流状态'],
       ['shipped_at', TS, true, 'When the goods were handed to the carrier (UTC)', '发货时间'],
-      ['modified_date', DATE, false, 'Day of the last change (the replica keeps the day only; loaded through the API: the day its status was last set, as its tracking shows)', '修改日期'],
-      ['created_date', DATE, true, 'Day the logistics order was created', '创建日期'],
+      ['modified_date', DATE, false, 'Day of the last change (the replica keeps the day only, in HUB_SOURCE_TZ; loaded through the API: the day its status was last set, as its tracking shows)', '修改日期'],
+      ['created_date', DATE, true, 'Day the logistics order was created (the replica keeps the day only, in HUB_SOURCE_TZ)', '创建日期'],
+      ['carrier_id', ID, true, 'Carrier ID as 1688 numbers it (logisticsCompanyId)', '物流公司ID'],
+      ['carrier_no', text(64), true, 'Carrier code (logisticsCompanyNo, e.g. SF, ZTO)', '物流公司代码'],
+      ['carriage', MONEY, true, 'Freight charged for this logistics order, yuan (carriage)', '运费'],
+      ['send_type', text(8), true, 'How the goods were sent, as 1688 codes it: 0 by the seller\'s own carrier, 1 online (1688 logistics), 2 no logistics needed', '发货方式'],
     ]),
   },
   {
@@ -255,7 +295,7 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
       ['logistics_id', text(64), false, 'Logistics order ID', '物流单号'],
       ['event_seq', INT, false, 'Position of the step in time order, from 1', '序号'],
       ['event_at', TS, true, 'When the step happened (UTC)', '时间'],
-      ['remark', text(1024), true, 'What happened, as the carrier wrote it', '物流详情'],
+      ['remark', text(1024), true, 'What happened, as the carrier wrote it, with phone numbers and the names of couriers and signers masked (***, 签收人：*, *师傅)', '物流详情'],
       ['order_id', ID, true, 'Order ID', '订单号'],
       ['action', text(64), true, 'Step code when the carrier sends one (traceNodeList action)', '节点动作'],
       ['area_code', text(32), true, 'Area code of the step, when given', '地区编码'],
@@ -286,6 +326,14 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
       ['category_name', text(256), true, 'Leaf category name', '类目名称'],
       ['quote_type', INT, true, 'Pricing: 0 fixed/volume price, 1 price per SKU, 2/3 SKU ranges', '报价方式'],
       ['sku_count', INT, false, 'Number of SKUs', 'SKU数'],
+      ['reposted_at', TS, true, 'When the listing was last reposted (UTC)', '重发时间'],
+      ['approved_at', TS, true, 'When 1688 approved the listing (UTC)', '审核通过时间'],
+      ['store_category_id', ID, true, 'The store\'s own category of the product (the first productInfo.groupID; joins dim_store_category)', '店铺分类ID'],
+      ['store_category_ids', text(1024), true, 'Every store category the product is in, comma-separated', '店铺分类ID列表'],
+      ['sku_cargo_numbers', text(4096), true, 'Item numbers of the SKUs, comma-separated (the replica column, else the blob\'s cargoNumbers): what a product without its blob still tells', 'SKU货号列表'],
+      ['amount_on_sale', INT, true, 'Stock for sale over the whole product (saleInfo.amountOnSale): the stock of a product without SKUs', '可售数量'],
+      ['unit_weight_kg', WEIGHT, true, 'Weight of one unit, kg (shippingInfo.unitWeight)', '单位重量(千克)'],
+      ['freight_template_id', ID, true, 'Freight template of the product (shippingInfo.freightTemplateID; joins dim_freight_template; 1 means the seller pays)', '运费模板ID'],
     ]),
   },
   {
@@ -339,6 +387,80 @@ export const FACTS_AND_DIMENSIONS: Table[] = [
       ['attribute_count', INT, false, 'Number of attributes defined on the category', '属性数'],
       ['created_at', TS, true, 'When the category was added (UTC; NULL when loaded through the API, which has no category times)', '创建时间'],
       ['modified_at', TS, true, 'Last change of the category (UTC; NULL when loaded through the API)', '修改时间'],
+      ['user_category_id', text(256), true, 'The store\'s own category set on this category, as the replica names it (user_category_id)', '自定义分类ID'],
+      ['user_category_name', text(256), true, 'Its name (user_category_name)', '自定义分类名称'],
+    ]),
+  },
+  {
+    name: 'dim_product_attribute',
+    grain: 'one row per attribute value of a product listing',
+    description: 'The attributes a product listing fills in (productInfo.attributes: 品牌, 型号, 产地, 材质, …), in their listed order; an attribute with several values has one row per value. SKU dimensions are in dim_sku.sku_attributes.',
+    primaryKey: ['product_id', 'attribute_seq'],
+    parentKey: ['product_id'],
+    indexes: [['attribute_id']],
+    columns: cols([
+      ['product_id', ID, false, 'Product ID', '商品ID'],
+      ['attribute_seq', INT, false, 'Position in the listing\'s attribute list, from 1', '序号'],
+      ['attribute_id', ID, true, 'Attribute ID (attributeID; joins dim_category_attribute); empty for an attribute the seller defined', '属性ID'],
+      ['name', text(256), true, 'Attribute name', '属性名称'],
+      ['value', text(1024), false, 'Value', '属性值'],
+    ]),
+  },
+  {
+    name: 'fct_order_step',
+    grain: 'one row per step of an installment (分阶段) order',
+    description: 'The steps of orders paid in stages (baseInfo.newStepOrderList of 交易4.0, else stepOrderList of 交易3.0): what each step asks, what was paid and when.',
+    primaryKey: ['order_id', 'step_no'],
+    parentKey: ['order_id'],
+    columns: cols([
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['step_no', INT, false, 'Step number, from 1', '阶段序号'],
+      ['step_name', text(128), true, 'Step name as the seller named it (首款, 尾款, …)', '阶段名称'],
+      ['pay_status', text(8), true, 'Payment status code of the step: 1 unpaid, 2 paid, 4 refunded, 6 passed to the trade, 8 closed before payment, 12 balance payment', '阶段付款状态'],
+      ['due_amount', MONEY, true, 'Amount the step asks for, yuan (payFee; actualPayFee, shipping included, in 交易3.0)', '阶段应付'],
+      ['paid_amount', MONEY, true, 'Amount paid in the step, yuan (paidFee; 交易4.0 only)', '阶段已付'],
+      ['postage_amount', MONEY, true, 'Shipping fee of the step, yuan (postFee)', '阶段运费'],
+      ['paid_at', TS, true, 'When the step was paid (UTC)', '付款时间'],
+      ['is_last_step', BOOL, true, '1 for the order\'s last step', '是否最后阶段'],
+      ['step_source', text(32), false, 'Where 1688 lists the step: newStepOrderList (交易4.0) or stepOrderList (交易3.0)', '阶段来源'],
+    ]),
+  },
+  {
+    name: 'fct_refund_event',
+    grain: 'one row per operation on a refund',
+    description: 'The history of each refund (refundOperationList): who moved it from which status to which, and when. Operators\' login IDs and remarks are personal data and are not loaded.',
+    primaryKey: ['refund_id', 'event_seq'],
+    parentKey: ['refund_id'],
+    indexes: [['order_id']],
+    columns: cols([
+      ['refund_id', text(64), false, 'Refund ID', '退款单号'],
+      ['event_seq', INT, false, 'Position of the operation in time order, from 1', '序号'],
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['operation_id', ID, true, 'Operation ID as 1688 numbers it', '操作ID'],
+      ['event_at', TS, true, 'When the operation happened (UTC)', '操作时间'],
+      ['status_before', text(32), true, 'Refund status before the operation (lowercase vocabulary; empty for the application)', '操作前状态'],
+      ['status_after', text(32), true, 'Refund status after it', '操作后状态'],
+      ['operator_role', text(16), true, 'Who acted: buyer, seller, system, or the role code when it is another', '操作方'],
+      ['operator_role_id', INT, true, 'Role code as 1688 sends it (operatorRoleId: 1 buyer, 2 seller)', '操作方代码'],
+    ]),
+  },
+  {
+    name: 'fct_invoice_registration',
+    grain: 'one row per invoice to a company (with a taxpayer ID)',
+    description: 'RESTRICTED. What an ERP needs to issue a VAT invoice: the company\'s title, taxpayer ID, registered address and phone, bank and account (OrderInvoiceModel register* fields). Loaded only with --invoice-registration (HUB_INVOICE_REGISTRATION=1); in no view and exported only with --include-restricted. Grant it to the ERP\'s account alone. The recipient (receive* fields: a person\'s name, phone and address) is never loaded.',
+    primaryKey: ['order_id', 'local_invoice_id'],
+    parentKey: ['order_id'],
+    access: 'restricted',
+    columns: cols([
+      ['order_id', ID, false, 'Order ID', '订单号'],
+      ['local_invoice_id', ID, false, 'Invoice number', '发票编号'],
+      ['company_title', text(256), true, 'Company name printed on the invoice (invoiceCompanyName)', '发票抬头'],
+      ['taxpayer_id', text(64), false, 'Taxpayer identification number (taxpayerIdentify)', '纳税人识别号'],
+      ['register_area_code', text(16), true, 'Administrative code of the registered address (registerCode)', '注册地区编码'],
+      ['register_address', text(512), true, 'Registered address: area and street (registerCodeText and registerStreet, or registerAddress)', '注册地址'],
+      ['register_phone', text(64), true, 'Registered phone (registerPhone)', '注册电话'],
+      ['bank_name', text(128), true, 'Bank of the account (registerBank or bankName)', '开户银行'],
+      ['bank_account', text(64), true, 'Bank account number (registerAccountId or bankAccount)', '银行账号'],
     ]),
   },
 ];
@@ -601,9 +723,25 @@ export const OPERATIONS: Table[] = [
     ]),
   },
   MESSAGE_REJECT,
+  {
+    name: 'etl_setting',
+    grain: 'one row per setting of the installation',
+    description: 'SECRET. Settings hub-etl keeps with the data it protects: pii_key, the key of the buyer hashes, generated on the first run when HUB_PII_KEY is not set. Never exported; readable by the hub-etl account alone. Changing the key changes every buyer_key (see README, Personal data).',
+    primaryKey: ['name'],
+    operational: true,
+    access: 'secret',
+    columns: cols([
+      ['name', text(64), false, 'Setting name', '名称'],
+      ['value', text(256), false, 'Its value', '值'],
+      ['created_at', TS, false, 'When it was set (UTC)', '创建时间'],
+    ]),
+  },
 ];
 
 export const ALL_TABLES: Table[] = [...FACTS_AND_DIMENSIONS, ...API_DIMENSIONS, ...OPERATIONS];
+
+/** Tables of warehouse version 8, created by its migration on a warehouse of an earlier version. */
+export const V8_TABLES = ['dim_product_attribute', 'fct_order_step', 'fct_refund_event', 'fct_invoice_registration', 'etl_setting'];
 
 /** The columns a table holds in the database: its own plus lineage for facts and dimensions. */
 export function physicalColumns(table: Table): Column[] {

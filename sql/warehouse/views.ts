@@ -1,4 +1,4 @@
-// The BI views (warehouse migration version 3), described as data: name, grain, columns with their meaning and
+// The BI views (warehouse migration version 3, re-created by version 8), described as data: name, grain, columns with their meaning and
 // Chinese label, and the SQL per dialect. Inputs: the fact tables; output: one view each; grain: see each view.
 // Same semantics on MariaDB and SQLite. Money is summed exactly on both (DECIMAL arithmetic on MariaDB, integer
 // fen on SQLite, where money is fixed-scale TEXT) and comes out as the tables' money does: DECIMAL on MariaDB,
@@ -76,7 +76,7 @@ export const VIEWS: View[] = [
     columns: cols([
       ['order_date', DATE, false, 'Calendar date the orders were placed, store time zone', '下单日期'],
       ['orders', INT, false, 'Paid orders placed that day', '订单数'],
-      ['buyers', INT, false, 'Distinct buyers among them', '买家数'],
+      ['buyers', INT, false, 'Distinct buyers among them (counted on buyer_key; rows loaded before warehouse version 8 count by buyer_member_id until they are loaded again)', '买家数'],
       ['line_amount', SUM2, false, 'Sum of the orders\' line amounts (paid after discounts), yuan', '商品实付金额'],
       ['shipping_fee', SUM2, false, 'Sum of the orders\' shipping fees, yuan', '运费'],
       ['refund_amount', SUM2, false, 'Sum of the amounts refunded on these orders so far (fct_order.refund_amount), yuan', '退款金额'],
@@ -88,7 +88,7 @@ export const VIEWS: View[] = [
   ${decimal(d, 'o.refunds', 2)} as refund_amount,
   ${decimal(d, 'coalesce(l.amount, 0) + o.shipping - o.refunds', 2)} as net_amount
 from (
-  select o.order_date as order_date, count(*) as orders, count(distinct ${distinctText(d, 'o.buyer_member_id')}) as buyers,
+  select o.order_date as order_date, count(*) as orders, count(distinct ${distinctText(d, 'coalesce(o.buyer_key, o.buyer_member_id)')}) as buyers,
     coalesce(sum(${units(d, 'o.shipping_fee')}), 0) as shipping,
     coalesce(sum(${units(d, 'o.refund_amount')}), 0) as refunds
   from fct_order o
