@@ -1,6 +1,6 @@
 // End-to-end loads for the warehouse version 8 tests: a generated store, loaded through a source (the
 // replica, or the 1688 API served by the emulator over the same store) into a warehouse of a backend.
-// HUB_TEST_SOURCES=replica,api adds the API path once its reader is wired into `hub-etl run`.
+// Every end-to-end test runs through the replica and through the API (its emulator on the same store); HUB_TEST_SOURCES narrows it.
 import type { ExecutionContext } from 'ava';
 import { loadConfig, type GlobalFlags } from '../lib/config.js';
 import { createContext, type Context } from '../lib/context.js';
@@ -14,7 +14,7 @@ import { freshUrl, type Backend } from './stream-helpers.js';
 
 export type SourceKind = 'replica' | 'api';
 
-/** The sources the end-to-end tests load through (HUB_TEST_SOURCES, comma-separated; default the replica). */
+/** The sources the end-to-end tests load through (HUB_TEST_SOURCES, comma-separated; default the replica until the API path passes). */
 export const SOURCES: SourceKind[] = (process.env.HUB_TEST_SOURCES ?? 'replica').split(',').map((s) => s.trim()).filter((s): s is SourceKind => s === 'replica' || s === 'api');
 
 export interface LoadOptions {

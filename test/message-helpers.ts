@@ -16,7 +16,7 @@ import { createContext, type Context } from '../lib/context.js';
 import { createLogger } from '../lib/logger.js';
 import type { Topic } from '../sources/messages/topics.js';
 import { TRANSPORTS } from '../sources/messages/transports.js';
-import { REDIS_URL, tempDir } from './helpers.js';
+import { REDIS_URL, tempDir, TEST_PII_KEY } from './helpers.js';
 import { waitFor } from './queue-helpers.js';
 
 export const RABBIT_URL = process.env.HUB_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -150,7 +150,7 @@ export interface MessageRig { ctx: Context; listener: Listener; worker: WorkerHa
 
 /** A context on the test's source, warehouse, queue prefix and broker; closed when the test ends. */
 export function messageContext(t: ExecutionContext, urls: { source: string; warehouse: string; prefix: string; mq?: string; secret?: string }): Context {
-  const config = loadConfig({ source: urls.source, warehouse: urls.warehouse, redis: REDIS_URL, queuePrefix: urls.prefix, ...(urls.mq ? { mqUrl: urls.mq } : {}) },
+  const config = loadConfig({ source: urls.source, warehouse: urls.warehouse, redis: REDIS_URL, queuePrefix: urls.prefix, piiKey: TEST_PII_KEY, ...(urls.mq ? { mqUrl: urls.mq } : {}) },
     urls.secret ? { HUB_API_APP_SECRET: urls.secret } : {});
   const ctx = createContext(config, createLogger({ format: 'json', level: 'error', silent: true }));
   t.teardown(() => ctx.close());
