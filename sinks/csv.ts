@@ -103,12 +103,16 @@ export function excelText(s: string): string | null {
 }
 
 /**
- * --excel-safe: an id, or text that a spreadsheet opening the file with a double-click would turn into a
- * number, date, boolean or formula, as the formula ="…" that shows the exact text. Other cells as they are.
+ * --excel-safe: an id, text that a spreadsheet opening the file with a double-click would turn into a
+ * number, date, boolean or formula, or a decimal of more than 15 significant digits (beyond a spreadsheet
+ * number), as the formula ="…" that shows the exact text. Other cells as they are.
  */
 export function excelSafeCell(kind: string, v: string | number | bigint | null): string | number | bigint | null {
   if (typeof v !== 'string') return v;
-  const wrap = kind === 'id' || ((kind === 'text' || kind === 'longtext') && (NUMBER_OR_DATE.test(v) || BOOLEAN.test(v) || FORMULA_START.test(v)));
+  const wrap = kind === 'id'
+    || ((kind === 'text' || kind === 'longtext') && (NUMBER_OR_DATE.test(v) || BOOLEAN.test(v) || FORMULA_START.test(v)))
+    // A spreadsheet number keeps 15 significant digits: a longer decimal stays exact as text.
+    || (kind === 'decimal' && v.replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '').length > 15);
   return wrap ? (excelText(v) ?? v) : v;
 }
 

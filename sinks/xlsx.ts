@@ -25,7 +25,7 @@ const WIDTH_MAX = 60;
 const BACKLOG_MAX_BYTES = 8 * 1024 * 1024;
 // XML 1.0 cannot carry these; exceljs would drop them without a word.
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-const MS_PER_DAY = 86_400_000;
+const EDGE_SPACE = /^\s|\s$/;
 // Excel's day 61 is 1900-03-01; before it, its calendar counts a 29 February 1900 that never was.
 const FIRST_SERIAL_DATE = Date.UTC(1900, 2, 1);
 
@@ -230,7 +230,9 @@ export class XlsxWriter {
       }
       if (v === null) continue;
       const cell = r.getCell(i + 1);
-      cell.value = v;
+      // exceljs writes text as <v> of t="str", which LibreOffice trims; an inline string with
+      // xml:space="preserve" keeps spaces at either end.
+      cell.value = typeof v === 'string' && EDGE_SPACE.test(v) ? { richText: [{ text: v }] } : v;
       // A number too long for a spreadsheet number stays text, and says so by its format.
       cell.style = typeof v === 'string' && c.type.kind !== 'id' && c.type.kind !== 'text' && c.type.kind !== 'longtext' ? this.textStyle : this.styles[i]!;
       if (s.sampling) {
