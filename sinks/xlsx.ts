@@ -152,6 +152,8 @@ export interface XlsxWriterOptions {
   /** Names errors: "<table> row 12 (sub_item_id 2405…), column product_name: …". */
   table: string;
   key: string[];
+  /** Data rows per sheet before it goes on in the next (default and most: SHEET_MAX_ROWS). */
+  maxRows?: number;
 }
 
 export interface SheetInfo { name: string; rows: number }
@@ -214,7 +216,7 @@ export class XlsxWriter {
     if (this.failed) throw this.failed;
     let s = this.sheet;
     if (!s) throw new SinkError('xlsx: a row came before its sheet');
-    if (s.rows === SHEET_MAX_ROWS) {
+    if (s.rows === Math.min(this.opts.maxRows ?? SHEET_MAX_ROWS, SHEET_MAX_ROWS)) {
       this.endSheet();
       this.openSheet(s.base, s.part + 1);
       s = this.sheet!;
