@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { CSV_EOL, csvTransform, type CsvOptions } from '../sinks/csv.js';
-import { XlsxWriter, type SheetInfo, type XlsxColumn } from '../sinks/xlsx.js';
+import type { SheetInfo, XlsxColumn, XlsxWriter } from '../sinks/xlsx.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -112,9 +112,15 @@ class XlsxFile implements ExportFile {
   private readonly file: TempFile;
   private readonly book: XlsxWriter;
 
-  constructor(readonly final: string, opts: FileOptions) {
+  private constructor(readonly final: string, writer: typeof XlsxWriter, opts: FileOptions) {
     this.file = new TempFile(final);
-    this.book = new XlsxWriter(this.file.ws, opts.columns, { headerLang: opts.csv.headerLang ?? 'en', table: opts.table, key: opts.key });
+    this.book = new writer(this.file.ws, opts.columns, { headerLang: opts.csv.headerLang ?? 'en', table: opts.table, key: opts.key });
+  }
+
+  static async open(final: string, opts: FileOptions): Promise<XlsxFile> {
+    // exceljs takes a good part of a second to load: only an xlsx export pays for it, not every command.
+    const { XlsxWriter: writer } = await import('../sinks/xlsx.js');
+    return new XlsxFile(final, writer, opts);
   }
 
   get rows(): number {
@@ -145,7 +151,7 @@ class XlsxFile implements ExportFile {
   }
 }
 
-export const FILE_FORMATS: Record<ExportFormat, (final: string, opts: FileOptions) => ExportFile> = {
-  csv: (final, opts) => new CsvFile(final, opts),
-  xlsx: (final, opts) => new XlsxFile(final, opts),
+export const FILE_FORMATS: Record<ExportFormat, (final: string, opts: FileOptions) => Promise<ExportFile>> = {
+  csv: async (final, opts) => new CsvFile(final, opts),
+  xlsx: (final, opts) => XlsxFile.open(final, opts),
 };

@@ -194,7 +194,7 @@ export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportRe
   // A whole export is one file with one part (one sheet, named after the table); a split one starts with none.
   let file: ExportFile | null = null;
   if (!split) {
-    file = open();
+    file = await open();
     file.startPart(rel.name);
   }
   let day: string | undefined;
@@ -211,7 +211,7 @@ export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportRe
             file = null;
           }
           day = d;
-          file ??= filePerDay ? open(d) : open();
+          file ??= await (filePerDay ? open(d) : open());
           file.startPart(d);
         }
       }

@@ -133,7 +133,10 @@ function valueWidth(type: ViewColumnType, v: XlsxValue): number {
   return displayWidth(v);
 }
 
-/** The part of exceljs's streaming writer this file drives (its typings leave out the sheet's commit). */
+/**
+ * The part of exceljs's streaming writer this file drives (its typings leave out the sheet's commit). The
+ * stream below is exceljs's internals, hence the exact version of exceljs in package.json.
+ */
 interface SheetWriter {
   getRow(n: number): ExcelJS.Row & { commit(): void };
   getColumn(n: number): ExcelJS.Column;
