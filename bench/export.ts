@@ -1,13 +1,15 @@
 // Benchmark of hub-etl export: fills fct_order_line of a fresh warehouse with synthetic rows, then exports
-// it to CSV in a child process and prints rows/s and the child's peak RSS (the export alone, not the fill).
-//   node dist/bench/export.js [--rows 1000000] [--warehouse sqlite:/tmp/x.db | mysql://root@127.0.0.1:3306/bench_export] [--header-lang zh] [--keep DIR]
-// --keep DIR works in DIR and leaves the filled warehouse and the CSV file there.
+// it to CSV or xlsx in a child process under the hub-etl command's heap cap and prints rows/s and the child's
+// peak RSS (the export alone, not the fill).
+//   node dist/bench/export.js [--rows 1000000] [--warehouse sqlite:/tmp/x.db | mysql://root@127.0.0.1:3306/bench_export] [--format csv|xlsx] [--header-lang zh] [--keep DIR]
+// --keep DIR works in DIR and leaves the filled warehouse and the exported file there.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportTable } from '../jobs/export.js';
+import { HEAP_CAP_MB } from '../cli/launch.js';
+import { exportTable, type ExportFormat } from '../jobs/export.js';
 import { migrate } from '../jobs/migrate.js';
 import { parseDbUrl } from '../lib/config.js';
 import { openDb, type Db } from '../lib/db.js';
@@ -64,7 +66,8 @@ async function fill(db: Db, rows: number): Promise<void> {
 async function child(): Promise<void> {
   const db = await dbFor(arg('warehouse', ''));
   const started = process.hrtime.bigint();
-  const r = await exportTable(db, { table: 'fct_order_line', outDir: arg('out', ''), headerLang: arg('header-lang', 'en') as HeaderLang, bom: false });
+  const format = arg('format', 'csv') as ExportFormat;
+  const r = await exportTable(db, { table: 'fct_order_line', outDir: arg('out', ''), headerLang: arg('header-lang', 'en') as HeaderLang, bom: false, format });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await db.close();
   process.send!({ rows: r.rows, seconds, bytes: fs.statSync(r.files[0]!.path).size, maxRssKb: process.resourceUsage().maxRSS });
@@ -81,15 +84,17 @@ async function main(): Promise<void> {
     await fill(db, rows);
     await db.close();
     process.stdout.write(`filled fct_order_line with ${rows} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s (${url.replace(/:[^:@/]*@/, ':***@')})\n`);
-    const args = ['--child', '--warehouse', url, '--out', path.join(dir, 'out'), '--header-lang', arg('header-lang', 'en')];
+    const format = arg('format', 'csv');
+    const args = ['--child', '--warehouse', url, '--out', path.join(dir, 'out'), '--header-lang', arg('header-lang', 'en'), '--format', format];
     const result = await new Promise<{ rows: number; seconds: number; bytes: number; maxRssKb: number }>((resolve, reject) => {
-      const c = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // The heap cap the hub-etl command runs under (cli/launch.ts), so that RSS is what a user sees.
+      const c = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [`--max-old-space-size=${HEAP_CAP_MB}`] });
       c.on('message', (m) => resolve(m as never));
       c.on('error', reject);
       c.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`export child exited ${code}`))));
     });
     const mb = (kb: number) => (kb / 1024).toFixed(1);
-    process.stdout.write(`exported ${result.rows} rows (${(result.bytes / 1048576).toFixed(1)} MB of CSV) in ${result.seconds.toFixed(2)} s: ${Math.round(result.rows / result.seconds)} rows/s, peak RSS ${mb(result.maxRssKb)} MB\n`);
+    process.stdout.write(`exported ${result.rows} rows (${(result.bytes / 1048576).toFixed(1)} MB of ${format === 'xlsx' ? 'xlsx' : 'CSV'}) in ${result.seconds.toFixed(2)} s: ${Math.round(result.rows / result.seconds)} rows/s, peak RSS ${mb(result.maxRssKb)} MB\n`);
     if (url.startsWith('mysql') && !keep) {
       const db2 = await dbFor(url);
       await db2.knex.raw('drop table if exists fct_order_line');

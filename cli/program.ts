@@ -6,6 +6,7 @@ import { reportError } from './action.js';
 import { registerBackfill } from './backfill.js';
 import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
+import { registerDocs } from './docs.js';
 import { registerDoctor } from './doctor.js';
 import { registerEmulateApi } from './emulate-api.js';
 import { registerExport } from './export.js';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerBackfill(program);
   registerDashboard(program);
   registerDemo(program);
+  registerDocs(program);
   registerDoctor(program);
   registerEmulateApi(program);
   registerExport(program);

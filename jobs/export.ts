@@ -1,16 +1,18 @@
-// Streams one warehouse table or view to CSV with bounded memory: rows come off a database cursor
-// (better-sqlite3's iterate on SQLite, mysql2's row stream on MariaDB), pass through the CSV writer and land
-// in a temporary file that is renamed into place once complete. Optional date range and one file per day.
-import { once } from 'node:events';
-import fs from 'node:fs';
+// Streams one warehouse table or view to CSV or xlsx with bounded memory: rows come off a database cursor
+// (better-sqlite3's iterate on SQLite, mysql2's row stream on MariaDB), pass through the format's writer
+// (jobs/export-files.ts) and land in a temporary file that is renamed into place once complete. Optional
+// date range, and one part per day: a file per day, or with xlsx a sheet per day of one workbook.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Db } from '../lib/db.js';
 import { HubError, UsageError } from '../lib/errors.js';
-import { CSV_EOL, csvTransform, type CsvColumn, type CsvOptions, type HeaderLang } from '../sinks/csv.js';
+import type { CsvOptions, HeaderLang } from '../sinks/csv.js';
 import { ALL_TABLES, physicalColumns } from '../sql/warehouse/tables.js';
-import { VIEWS } from '../sql/warehouse/views.js';
+import { VIEWS, type ViewColumn } from '../sql/warehouse/views.js';
+import { FILE_FORMATS, type ExportFile, type ExportFormat } from './export-files.js';
+
+export type { ExportFormat } from './export-files.js';
 
 export type DateKind = 'date' | 'timestamp' | 'month';
 
@@ -18,7 +20,7 @@ export type DateKind = 'date' | 'timestamp' | 'month';
 export interface Relation {
   name: string;
   kind: 'table' | 'view';
-  columns: CsvColumn[];
+  columns: ViewColumn[];
   key: string[];
   date: { column: string; kind: DateKind } | null;
   /** restricted: exported only when asked for by name with includeRestricted; secret: never. */
@@ -35,7 +37,7 @@ const DATE_OVERRIDES: Record<string, string> = {
 };
 const DATE_PREFERENCE = ['order_date', 'modified_at', 'modified_date', 'month', '_loaded_at'];
 
-function dateOf(name: string, columns: CsvColumn[]): Relation['date'] {
+function dateOf(name: string, columns: ViewColumn[]): Relation['date'] {
   const names = columns.map((c) => c.name);
   const column = DATE_OVERRIDES[name] ?? DATE_PREFERENCE.find((c) => names.includes(c));
   if (!column) return null;
@@ -78,6 +80,12 @@ export interface ExportOptions {
   splitBy?: 'day';
   /** Allows a restricted table (fct_invoice_registration): its data is for the ERP, not for BI. */
   includeRestricted?: boolean;
+  /** csv (default) or xlsx. */
+  format?: ExportFormat;
+  /** With xlsx and splitBy: the parts as sheets of one workbook (default) or as files of their own. */
+  splitInto?: 'sheets' | 'files';
+  /** CSV only: ids and number-like text as ="…" formulas, so that a double-click keeps them exact. */
+  excelSafe?: boolean;
   /** Called once with the number of rows to export (for a progress bar). */
   onStart?: (total: number) => void;
   /** Called as rows are written, with the count so far. */
@@ -86,7 +94,14 @@ export interface ExportOptions {
   signal?: AbortSignal;
 }
 
-export interface ExportedFile { path: string; rows: number; day?: string }
+export interface ExportedFile {
+  path: string;
+  rows: number;
+  /** The day of a file of --split-by day. */
+  day?: string;
+  /** The sheets of an xlsx file, with their rows: the table's name, or one per day with --split-by day. */
+  sheets?: Array<{ name: string; rows: number }>;
+}
 
 export interface ExportResult { table: string; rows: number; files: ExportedFile[]; ms: number }
 
@@ -133,65 +148,6 @@ async function* cursor(db: Db, q: Knex.QueryBuilder): AsyncGenerator<Cells> {
   }
 }
 
-/** One CSV file being written under a temporary name in its final folder. */
-class FileWriter {
-  readonly tmp: string;
-  rows = 0;
-  private readonly t: ReturnType<typeof csvTransform>;
-  private readonly ws: fs.WriteStream;
-  private failed: Error | null = null;
-
-  // A forced exit (a second SIGINT/SIGTERM) skips discard(): the temporary file goes on the way out.
-  private readonly onExit = () => fs.rmSync(this.tmp, { force: true });
-
-  constructor(readonly final: string, columns: CsvColumn[], opts: CsvOptions) {
-    this.tmp = path.join(path.dirname(final), `.${path.basename(final)}.tmp-${process.pid}`);
-    process.once('exit', this.onExit);
-    this.ws = fs.createWriteStream(this.tmp);
-    this.t = csvTransform(columns, opts);
-    this.t.on('error', (e: Error) => (this.failed ??= e));
-    // A write error stops the transform too, so that a writer waiting for 'drain' sees it.
-    this.ws.on('error', (e: Error) => {
-      this.failed ??= e;
-      this.t.destroy(e);
-    });
-    this.t.pipe(this.ws, { end: false });
-  }
-
-  async write(row: Cells): Promise<void> {
-    if (this.failed) throw this.failed;
-    this.rows++;
-    if (!this.t.write(row as unknown as Record<string, unknown>)) await once(this.t, 'drain');
-  }
-
-  /** Ends the file with a line break, makes it durable and gives it its final name. */
-  async finish(): Promise<void> {
-    const ended = once(this.t, 'end');
-    this.t.end();
-    await ended;
-    if (this.failed) throw this.failed;
-    const closed = once(this.ws, 'close');
-    this.ws.end(CSV_EOL);
-    await closed;
-    if (this.failed) throw this.failed;
-    const fh = await fsp.open(this.tmp, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsp.rename(this.tmp, this.final);
-    process.off('exit', this.onExit);
-  }
-
-  async discard(): Promise<void> {
-    this.t.destroy();
-    this.ws.destroy();
-    await fsp.rm(this.tmp, { force: true });
-    process.off('exit', this.onExit);
-  }
-}
-
 async function exists(db: Db, name: string): Promise<boolean> {
   const sql = db.dialect === 'mysql'
     ? 'select count(*) as n from information_schema.tables where table_schema = database() and table_name = ?'
@@ -201,7 +157,7 @@ async function exists(db: Db, name: string): Promise<boolean> {
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
-/** Exports a table or view to CSV; files appear complete under their final names or not at all. */
+/** Exports a table or view to CSV or xlsx; files appear complete under their final names or not at all. */
 export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportResult> {
   const started = Date.now();
   const rel = relationNamed(opts.table);
@@ -209,15 +165,21 @@ export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportRe
   if (rel.access === 'restricted' && !opts.includeRestricted) {
     throw new UsageError(`--table: ${rel.name} is restricted (data for the ERP, not for BI); add --include-restricted to export it, and keep the file where only the ERP reads it`);
   }
+  const format = opts.format ?? 'csv';
   if ((opts.from || opts.to) && !rel.date) throw new UsageError(`--from/--to: ${rel.name} has no date column to filter on; export it whole`);
   if (opts.splitBy === 'day' && (!rel.date || rel.date.kind === 'month')) throw new UsageError(`--split-by day: ${rel.name} has no day column${rel.date ? ` (its date is the month)` : ''}`);
   if (opts.from && opts.to && opts.from > opts.to) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
+  if (opts.excelSafe && format !== 'csv') throw new UsageError('--excel-safe is for CSV; xlsx cells are typed already (ids are text cells)');
+  if (opts.splitInto && !opts.splitBy) throw new UsageError('--split-into: give --split-by day too');
+  if (opts.splitInto === 'sheets' && format !== 'xlsx') throw new UsageError('--split-into sheets: only xlsx has sheets; a CSV export writes a file per day');
   if (!(await exists(db, rel.name))) {
     throw new HubError(`${rel.name} does not exist in ${db.label}; run "hub-etl migrate" (the views come with warehouse version 3)`);
   }
   await fsp.mkdir(opts.outDir, { recursive: true });
 
   const split = opts.splitBy === 'day';
+  // With xlsx, days are sheets of one workbook unless asked otherwise; with CSV, files.
+  const filePerDay = split && (format === 'csv' || opts.splitInto === 'files');
   const date = rel.date;
   const order = split && date ? [date.column, ...rel.key.filter((k) => k !== date.column)] : rel.key;
   const query = filtered(db, rel, opts).select(rel.columns.map((c) => c.name)).orderBy(order.map((column) => ({ column, order: 'asc' as const })));
@@ -226,12 +188,23 @@ export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportRe
     opts.onStart(Number(row?.n ?? 0));
   }
 
-  const csvOpts: CsvOptions = { headerLang: opts.headerLang, bom: opts.bom, arrays: true };
-  const dateAt = date ? rel.columns.findIndex((c) => c.name === date.column) : -1;
+  const csv: CsvOptions = { headerLang: opts.headerLang, bom: opts.bom, arrays: true, ...(opts.excelSafe ? { excelSafe: true } : {}) };
   const range = opts.from || opts.to ? `.${opts.from ?? 'begin'}_${opts.to ?? 'end'}` : '';
-  const fileFor = (day?: string) => path.join(opts.outDir, `${rel.name}${day === undefined ? range : `.${day}`}.csv`);
+  const open = (day?: string) => FILE_FORMATS[format](path.join(opts.outDir, `${rel.name}${day === undefined ? range : `.${day}`}.${format}`), { columns: rel.columns, csv, table: rel.name, key: rel.key });
+  const dateAt = date ? rel.columns.findIndex((c) => c.name === date.column) : -1;
   const files: ExportedFile[] = [];
-  let writer: FileWriter | null = split ? null : new FileWriter(fileFor(), rel.columns, csvOpts);
+  const done = (f: ExportFile, fileDay?: string): ExportedFile => ({
+    path: f.final,
+    rows: f.rows,
+    ...(fileDay !== undefined ? { day: fileDay } : {}),
+    ...(f.sheets ? { sheets: f.sheets.map((s) => ({ name: s.name, rows: s.rows })) } : {}),
+  });
+  // A whole export is one file with one part (one sheet, named after the table); a split one starts with none.
+  let file: ExportFile | null = null;
+  if (!split) {
+    file = await open();
+    file.startPart(rel.name);
+  }
   let day: string | undefined;
   let rows = 0;
   try {
@@ -239,16 +212,18 @@ export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportRe
       if (split) {
         const v = row[dateAt];
         const d = v === null || v === undefined ? 'undated' : String(v).slice(0, 10);
-        if (d !== day || !writer) {
-          if (writer) {
-            await writer.finish();
-            files.push({ path: writer.final, rows: writer.rows, day: day! });
+        if (d !== day || !file) {
+          if (filePerDay && file) {
+            await file.finish();
+            files.push(done(file, day));
+            file = null;
           }
           day = d;
-          writer = new FileWriter(fileFor(d), rel.columns, csvOpts);
+          file ??= await (filePerDay ? open(d) : open());
+          file.startPart(d);
         }
       }
-      await writer!.write(row);
+      await file!.write(row);
       rows++;
       if (rows % 1000 === 0) {
         opts.onRows?.(rows);
@@ -260,13 +235,13 @@ export async function exportTable(db: Db, opts: ExportOptions): Promise<ExportRe
       }
     }
     if (opts.signal?.aborted) throw opts.signal.reason;
-    if (writer) {
-      await writer.finish();
-      files.push({ path: writer.final, rows: writer.rows, ...(split ? { day: day! } : {}) });
-      writer = null;
+    if (file) {
+      await file.finish();
+      files.push(done(file, filePerDay ? day : undefined));
+      file = null;
     }
   } catch (err) {
-    await writer?.discard();
+    await file?.discard();
     throw err;
   }
   opts.onRows?.(rows);

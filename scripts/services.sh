@@ -3,7 +3,8 @@
 # (127.0.0.1:5672, guest/guest) answer: installs them with apt-get when missing, starts them when they
 # are not answering, waits until they do.
 # Also installs the checkers the operations tests run: promtool (Debian's prometheus package) and
-# systemd-analyze (systemd); neither server is started.
+# systemd-analyze (systemd); neither server is started. And LibreOffice Calc without a GUI (soffice), which
+# the export tests open spreadsheets with.
 set -euo pipefail
 
 log() { printf 'services: %s\n' "$*" >&2; }
@@ -30,6 +31,13 @@ if [ ${#need_tools[@]} -gt 0 ]; then
   apt-get update -qq
   # Without recommends: the checkers are all the tests need (no exporters); the packages' services are not started here.
   apt-get install -y -qq --no-install-recommends "${need_tools[@]}" >/dev/null
+fi
+# The spreadsheet tests open exports in LibreOffice Calc headless (soffice); a large package, so only here.
+if ! command -v soffice >/dev/null 2>&1; then
+  log "installing libreoffice-calc-nogui (for soffice)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
 fi
 
 mysql_cli() { if command -v mariadb >/dev/null 2>&1; then mariadb "$@"; else mysql "$@"; fi; }

@@ -49,6 +49,8 @@ export interface CsvOptions {
   bom?: boolean;
   /** Rows arrive as arrays in column order instead of objects keyed by column name (faster off a cursor). */
   arrays?: boolean;
+  /** Ids, and text a spreadsheet would turn into a number, date or formula, written as ="…" (see excelSafeCell). */
+  excelSafe?: boolean;
 }
 
 export const CSV_EOL = '\r\n';
@@ -77,12 +79,53 @@ export function csvCell(kind: string, v: unknown): string | number | bigint | nu
   return String(v);
 }
 
+// --excel-safe: what a spreadsheet opening a CSV file with a double-click would not keep as text. Digits with
+// number or date punctuation become numbers (18-digit ids lose their last digits, codes their leading zeros)
+// or dates; TRUE/FALSE become booleans; a start of =, +, - or @ makes a formula.
+const NUMBER_OR_DATE = /^[\s\d.,:/()%+\-eE]*\d[\s\d.,:/()%+\-eE]*$/;
+const BOOLEAN = /^(true|false)$/i;
+const FORMULA_START = /^[=+\-@]/;
+/** Excel quotes at most 255 characters in one text constant of a formula, and a formula has at most 8,192. */
+const FORMULA_TEXT_MAX = 255;
+const FORMULA_MAX = 8192;
+
+/**
+ * The formula ="…" that a spreadsheet shows as exactly `s`, as text: quotes doubled, line breaks as CHAR(13)
+ * and CHAR(10), long text in pieces joined by &. Null when no formula can hold it (over 8,192 characters).
+ */
+export function excelText(s: string): string | null {
+  const parts: string[] = [];
+  for (const piece of s.split(/(\r|\n)/)) {
+    if (piece === '\r' || piece === '\n') parts.push(`CHAR(${piece === '\r' ? 13 : 10})`);
+    else for (let i = 0; i < piece.length; i += FORMULA_TEXT_MAX) parts.push(`"${piece.slice(i, i + FORMULA_TEXT_MAX).replace(/"/g, '""')}"`);
+  }
+  const formula = `=${parts.length ? parts.join('&') : '""'}`;
+  return formula.length > FORMULA_MAX ? null : formula;
+}
+
+/**
+ * --excel-safe: an id, text that a spreadsheet opening the file with a double-click would turn into a
+ * number, date, boolean or formula, or a decimal of more than 15 significant digits (beyond a spreadsheet
+ * number), as the formula ="…" that shows the exact text. Other cells as they are.
+ */
+export function excelSafeCell(kind: string, v: string | number | bigint | null): string | number | bigint | null {
+  if (typeof v !== 'string') return v;
+  const wrap = kind === 'id'
+    || ((kind === 'text' || kind === 'longtext') && (NUMBER_OR_DATE.test(v) || BOOLEAN.test(v) || FORMULA_START.test(v)))
+    // A spreadsheet number keeps 15 significant digits: a longer decimal stays exact as text.
+    || (kind === 'decimal' && v.replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '').length > 15);
+  return wrap ? (excelText(v) ?? v) : v;
+}
+
 /** The json2csv stream transform: row objects in, CSV text out, columns in the given order. */
 export function csvTransform(columns: CsvColumn[], opts: CsvOptions = {}): Transform<Record<string, unknown>, Record<string, unknown>> {
   const fields = columns.map((c, i) => {
     const kind = c.type.kind;
     const key = opts.arrays ? i : c.name;
-    return { label: opts.headerLang === 'zh' ? c.labelZh : c.name, value: (row: Record<string | number, unknown>) => csvCell(kind, row[key]) };
+    const value = opts.excelSafe
+      ? (row: Record<string | number, unknown>) => excelSafeCell(kind, csvCell(kind, row[key]))
+      : (row: Record<string | number, unknown>) => csvCell(kind, row[key]);
+    return { label: opts.headerLang === 'zh' ? c.labelZh : c.name, value };
   });
   return new Transform<Record<string, unknown>, Record<string, unknown>>(
     {

@@ -18,7 +18,7 @@ test('--help and --version exit 0', async (t) => {
   t.regex(version.stdout, /^\d+\.\d+\.\d+/);
 });
 
-const COMMANDS = ['backfill', 'dashboard', 'demo', 'doctor', 'emulate-api', 'export', 'fetch', 'generate', 'listen', 'migrate', 'run', 'scheduler', 'status', 'verify', 'worker'];
+const COMMANDS = ['backfill', 'dashboard', 'demo', 'docs', 'doctor', 'emulate-api', 'export', 'fetch', 'generate', 'listen', 'migrate', 'run', 'scheduler', 'status', 'verify', 'worker'];
 
 test('every sub-command has --help, and the list above is every sub-command', async (t) => {
   const top = await runCli(['--help']);

@@ -75,6 +75,21 @@ test('SIGTERM stops an export: exit 143 and no file, partial or temporary, is le
   t.is(p.stdout(), '');
 });
 
+test('SIGINT stops an xlsx export: exit 130 and no workbook, partial or temporary, is left', async (t) => {
+  const src = tempSqliteUrl(t, 'src.db');
+  const wh = tempSqliteUrl(t, 'wh.db');
+  const out = tempDir(t);
+  await generate(t, src, ['--orders', '1500', '--seed', '84']);
+  const load = await runCli(['run'], { env: { HUB_SOURCE_URL: src, HUB_WAREHOUSE_URL: wh } });
+  t.is(load.code, 0, load.stderr);
+  const p = spawnCli(t, ['export', '--table', 'fct_order_line', '--format', 'xlsx', '--out', out, '--progress'], { HUB_WAREHOUSE_URL: wh });
+  await signalAfter(p, /0\/\d{4,} rows/, 'SIGINT');
+  t.is(await p.exited, 130, p.stderr().slice(-2000));
+  t.regex(p.stderr(), /SIGINT: stopping the export/);
+  t.deepEqual(fs.readdirSync(out), []);
+  t.is(p.stdout(), '');
+});
+
 test('SIGTERM stops verify between checks with exit 143 and no report', async (t) => {
   const src = tempSqliteUrl(t, 'src.db');
   const wh = tempSqliteUrl(t, 'wh.db');
