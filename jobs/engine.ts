@@ -28,6 +28,12 @@ export interface EngineOptions {
   onBatch?: (p: BatchProgress) => void;
   /** When aborted, the run stops after the batch in hand has committed (status `interrupted`). */
   signal?: AbortSignal;
+  /**
+   * Refresh only: write under this run, which the caller opened and will finish (a worker's rolling
+   * refresh run, one per stream for minutes of messages). The engine then neither starts nor finishes a
+   * run record, and a failure is the caller's to record; without it each call is a run of its own.
+   */
+  runId?: string;
 }
 
 export interface BatchProgress extends RunCounts { stream: string; runId: string; position: string | null }
@@ -158,9 +164,12 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   const clock = nowUtc.toISOString().replace('T', ' ').replace('Z', '');
   const targets = def.targets.map(tableNamed);
   const kind = reader.cursorKind(def.name);
-  const wm = await sink.getWatermark(def.name);
+  if (opts.runId !== undefined && opts.mode !== 'refresh') throw new UsageError(`${def.name}: only a refresh writes under a run it did not start (mode ${opts.mode})`);
+  // A refresh reads no window: the watermark plays no part in it.
+  const wm = opts.mode === 'refresh' ? null : await sink.getWatermark(def.name);
   const w = computeWindow(kind, wm?.cursorValue ?? null, nowUtc, opts);
-  const runId = await sink.startRun({ stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
+  const owned = opts.runId === undefined;
+  const runId = opts.runId ?? await sink.startRun({ stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
   const counts = { rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 };
   const openRejects = await sink.openRejectKeys(def.name);
   const keepUnits = new Set<string>();
@@ -168,7 +177,9 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   const seenUnits = kind === 'snapshot' ? new Set<string>() : null;
   const rewrite = opts.mode !== 'incremental';
   const log = logger.child({ stream: def.name, run: runId });
-  log.info(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
+  // Inside a caller's run (many small refreshes a second) the start and end lines are detail.
+  const note = owned ? log.info.bind(log) : log.debug.bind(log);
+  note(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
   let pendingWrite: Promise<void> = Promise.resolve();
   try {
     // Where the time goes (waiting for the source, fingerprint lookups, transforms, writes), for --verbose.
@@ -275,7 +286,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
     if (opts.signal?.aborted) {
       // Stopped between batches: the watermark stands at the last committed batch, the next run resumes there.
       const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'interrupted', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
-      await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch' });
+      if (owned) await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch' });
       log.warn('run interrupted after a committed batch', { ...counts });
       return summary;
     }
@@ -289,16 +300,16 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       });
     }
     const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
-    await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null });
-    log.info('run succeeded', { ...counts, ms: summary.ms });
+    if (owned) await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null });
+    note('run succeeded', { ...counts, ms: summary.ms });
     log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
     return summary;
   } catch (err) {
     // A batch may still be committing when the read of the next one fails: let it finish (or fail) first.
     await pendingWrite.catch(() => undefined);
     const message = err instanceof HubError ? err.message : describe(err);
-    await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message }).catch(() => undefined);
-    log.error('run failed', { error: message });
+    if (owned) await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message }).catch(() => undefined);
+    log[owned ? 'error' : 'warn']('run failed', { error: message });
     throw err;
   }
 }
