@@ -11,7 +11,7 @@ import type { Consumer, Delivery, TransportKind } from '../sources/messages/tran
 import { TRANSPORTS } from '../sources/messages/transports.js';
 import { quarantineMessage } from '../sinks/message-tables.js';
 import { migrate, requireMigrated } from './migrate.js';
-import { claimMessage, countMessages, noteWanted, releaseMessage, settleMessage, UNKNOWN_TOPIC, withdrawWanted } from './queue/message-ledger.js';
+import { claimMessage, countMessages, isBareKey, noteWanted, releaseMessage, settleMessage, UNKNOWN_TOPIC, withdrawWanted } from './queue/message-ledger.js';
 import { JOB, refreshDedupId } from './queue/names.js';
 import type { RefreshPayload } from './queue/payloads.js';
 import { openQueues, REFRESH_JOB, type Queues } from './queue/queues.js';
@@ -27,8 +27,13 @@ export interface ListenOptions {
   coalesceMs?: number;
   /** How long a message being handled stays claimed if its handler dies (then a redelivery goes through). */
   pendingMs?: number;
-  /** How long a handled message is remembered as a duplicate. */
+  /** How long a handled message with a msgId is remembered as a duplicate. */
   dedupeMs?: number;
+  /**
+   * How long, at most, a message without a msgId (known by a hash of topic, tag and body) is taken as a
+   * duplicate: only until the refresh it queued starts reading the source, and never longer than this.
+   */
+  bareDedupeMs?: number;
   /** Replica path: waits for the replica to reach a message's time, the first of `staleBaseMs`, doubling. */
   staleRetries?: number;
   staleBaseMs?: number;
@@ -39,7 +44,7 @@ export interface ListenOptions {
   hooks?: { afterClaim?: (d: Delivery) => Promise<void>; beforeAck?: (d: Delivery) => Promise<void> };
 }
 
-export const LISTEN_DEFAULTS = { coalesceMs: 250, pendingMs: 15_000, dedupeMs: 86_400_000, staleRetries: 4, staleBaseMs: 1_000 };
+export const LISTEN_DEFAULTS = { coalesceMs: 250, pendingMs: 15_000, dedupeMs: 86_400_000, bareDedupeMs: 30_000, staleRetries: 4, staleBaseMs: 1_000 };
 
 export interface Listener {
   consumers: Consumer[];
@@ -113,7 +118,7 @@ export async function startListener(ctx: Context, opts: ListenOptions): Promise<
         coalesced = await enqueue(parsed.message, parsed.message.bornAtMs ?? d.receivedAt);
         log.debug('refresh queued', { transport: d.transport, topic, tag: parsed.message.tag, entities: parsed.message.targets.map(entityKey).join(','), coalesced });
       }
-      await settleMessage(redis, prefix, key, o.dedupeMs);
+      await settleMessage(redis, prefix, key, isBareKey(key) ? o.bareDedupeMs : o.dedupeMs);
       await countMessages(redis, prefix, 'received', topic);
       if (!parsed.ok) await countMessages(redis, prefix, 'quarantined', topic);
       if (coalesced) await countMessages(redis, prefix, 'coalesced', topic);
