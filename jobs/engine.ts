@@ -178,7 +178,10 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   const rewrite = opts.mode !== 'incremental';
   const log = logger.child({ stream: def.name, run: runId });
   // Inside a caller's run (many small refreshes a second) the start and end lines are detail.
-  const note = owned ? log.info.bind(log) : log.debug.bind(log);
+  const note = (message: string, fields: Record<string, unknown>) => {
+    if (owned) log.info(message, fields);
+    else if (log.isLevelEnabled('debug')) log.debug(message, fields);
+  };
   note(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
   let pendingWrite: Promise<void> = Promise.resolve();
   try {

@@ -103,13 +103,19 @@ export async function startWorker(ctx: Context, opts: WorkerOptions): Promise<Wo
       const max = Math.max(1, job.opts.attempts ?? 1);
       const fields = { queue: queueName, job: job.id, name: job.name, attempt: `${attempt} of ${max}`, ...jobFields(job) };
       const started = Date.now();
-      ctx.logger.info('job started', fields);
+      // Message refreshes come by the dozen a second: their start and success are detail (--verbose); failures are not.
+      const detail = queueName === QUEUE.refreshes;
+      const note = (message: string, f: Record<string, unknown>) => {
+        if (!detail) ctx.logger.info(message, f);
+        else if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug(message, f);
+      };
+      note('job started', fields);
       const helpers: JobHelpers = { ctx, queues, token, shutdown: shutdown.signal, lease: opts.lease ?? {}, refreshSession };
       try {
         const run = table[job.name];
         if (!run) throw new PayloadError(`${queueName} job: unknown job name ${JSON.stringify(job.name)}`);
         const result = await run(job, helpers);
-        ctx.logger.info('job succeeded', { ...fields, ms: Date.now() - started, result });
+        note('job succeeded', { ...fields, ms: Date.now() - started, result });
         return result;
       } catch (err) {
         if (isHandBack(err)) {
