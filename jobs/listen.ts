@@ -7,7 +7,7 @@ import type { Context } from '../lib/context.js';
 import { describe, UsageError } from '../lib/errors.js';
 import { entityKey, parseMessage, type HubMessage } from '../sources/messages/parse.js';
 import { isTopic } from '../sources/messages/topics.js';
-import type { Consumer, Delivery, TransportKind } from '../sources/messages/transport.js';
+import { MessageBusy, type Consumer, type Delivery, type TransportKind } from '../sources/messages/transport.js';
 import { TRANSPORTS } from '../sources/messages/transports.js';
 import { quarantineMessage } from '../sinks/message-tables.js';
 import { migrate, requireMigrated } from './migrate.js';
@@ -101,7 +101,7 @@ export async function startListener(ctx: Context, opts: ListenOptions): Promise<
     const topic = parsed.ok ? parsed.message.topic : parsed.topic && isTopic(parsed.topic) ? parsed.topic : UNKNOWN_TOPIC;
     const key = parsed.ok ? parsed.message.dedupKey : rejectKey(d, parsed.msgId);
     const claim = await claimMessage(redis, prefix, key, o.pendingMs);
-    if (claim === 'pending') throw new Error(`message ${key} is being handled by another delivery (or its handler died); offered again later`);
+    if (claim === 'pending') throw new MessageBusy(`message ${key} is being handled by another delivery (or its handler died); offered again later`);
     if (claim === 'done') {
       await countMessages(redis, prefix, 'received', topic);
       await countMessages(redis, prefix, 'duplicate', topic);
@@ -131,14 +131,16 @@ export async function startListener(ctx: Context, opts: ListenOptions): Promise<
   };
 
   const consumers: Consumer[] = [];
-  const logFn = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => log[level](message, fields ?? {});
+  const logFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
+    if (level !== 'debug' || log.isLevelEnabled('debug')) log[level](message, fields ?? {});
+  };
   try {
     const make = (kind: TransportKind, extra: Parameters<(typeof TRANSPORTS)['amqp']['consumer']>[0]) => TRANSPORTS[kind].consumer(extra);
     if (opts.amqp) consumers.push(make('amqp', { url: ctx.config.mq!.url, queueName: opts.amqp.queueName, prefetch: opts.amqp.prefetch ?? 32, log: logFn }));
     if (opts.push) consumers.push(make('push', { host: opts.push.host, port: opts.push.port, appSecret: ctx.config.pushSecret!, log: logFn }));
     for (const c of consumers) {
       await c.start((d) => handle(d).catch((err: unknown) => {
-        log.warn('message not handled; it will be delivered again', { transport: d.transport, error: describe(err) });
+        if (!(err instanceof MessageBusy)) log.warn('message not handled; it will be delivered again', { transport: d.transport, error: describe(err) });
         throw err;
       }));
       log.info('listening', { transport: c.kind, on: c.label });
