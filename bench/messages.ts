@@ -14,14 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../jobs/generate.js';
+import { pollWatched, quantile, watchesFor, type Watched } from '../jobs/message-watch.js';
 import { freshnessQuantile, readLedger } from '../jobs/queue/message-ledger.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
 import { loadConfig } from '../lib/config.js';
 import { createContext } from '../lib/context.js';
-import { openDb, rawRows, type Db } from '../lib/db.js';
+import { openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { parseMessage } from '../sources/messages/parse.js';
-import { messageBody, type EmulatedMessage } from '../sources/synthetic/messages.js';
+import type { EmulatedMessage } from '../sources/synthetic/messages.js';
 import { summariseProfiles } from './cpu-profile.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,8 +57,6 @@ function parse(argv: string[]): Args {
   return a;
 }
 
-const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
-const utcText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -101,41 +99,6 @@ async function startCli(name: string, args: string[], env: NodeJS.ProcessEnv, re
     await sleep(100);
   }
   return { name, child, output: () => text, exited };
-}
-
-interface Pending { table: string; key: string; id: string; version: string | null; publishedAt: number; seenAt?: number }
-
-/** What each message must show in the warehouse: its entity at least at the message's version (a logistics message has no time: its shipments rewritten). */
-function expectations(m: EmulatedMessage, publishedAt: number, zone: string): Pending[] {
-  if (m.duplicate) return [];
-  const p = parseMessage({ topic: m.topic, tag: m.tag, body: messageBody(m, publishedAt) }, zone);
-  if (!p.ok) return [];
-  return p.message.targets.map((target) => {
-    const [table, key] = target.scope === 'product' ? ['dim_product', 'product_id'] : target.scope === 'refund' ? ['fct_refund', 'order_id'] : target.scope === 'logistics' ? ['fct_shipment', 'order_id'] : ['fct_order', 'order_id'];
-    return { table, key, id: target.id, version: target.scope === 'logistics' ? null : p.message.sentAt, publishedAt };
-  });
-}
-
-/** Marks the pending changes the warehouse shows, with the time their row was written. */
-async function poll(db: Db, pending: Pending[]): Promise<void> {
-  const byTable = new Map<string, Pending[]>();
-  for (const p of pending) if (p.seenAt === undefined) byTable.set(p.table, [...(byTable.get(p.table) ?? []), p]);
-  for (const [table, list] of byTable) {
-    const key = list[0]!.key;
-    const ids = [...new Set(list.map((p) => p.id))].filter((id) => /^\d{1,19}$/.test(id));
-    for (let i = 0; i < ids.length; i += 500) {
-      // Ids are digits (checked above), inlined so that MariaDB compares BIGINT with integers and uses the key.
-      const part = ids.slice(i, i + 500);
-      const rows = await rawRows<Record<string, unknown>>(db, db.dialect, `select ${key} as k, max(_source_version) as v, max(_loaded_at) as at from ${table} where ${key} in (${part.join(',')}) group by ${key}`);
-      const got = new Map(rows.map((r) => [String(r.k), { v: String(r.v), at: String(r.at) }]));
-      for (const p of list) {
-        const g = got.get(p.id);
-        if (!g || g.at < utcText(p.publishedAt)) continue;
-        if (p.version !== null && g.v < (p.table === 'fct_refund' ? p.version.slice(0, 10) : p.version)) continue;
-        p.seenAt = Date.parse(`${g.at.replace(' ', 'T')}Z`);
-      }
-    }
-  }
 }
 
 export async function benchMessages(argv: string[]): Promise<void> {
@@ -188,11 +151,11 @@ export async function benchMessages(argv: string[]): Promise<void> {
 
     const db = await openDb(config.warehouse as Parameters<typeof openDb>[0], { readOnly: true });
     cleanup.push(() => db.close());
-    const pending: Pending[] = [];
+    const pending: Watched[] = [];
     let polling = true;
     const poller = (async () => {
       while (polling) {
-        await poll(db, pending).catch((err: unknown) => log(`poll failed: ${String(err)}`));
+        await pollWatched(db, pending).catch((err: unknown) => log(`poll failed: ${String(err)}`));
         await sleep(250);
       }
     })();
@@ -210,7 +173,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
         if (a === 'done') publishSeconds = Number(b);
         else {
           published++;
-          pending.push(...expectations(messages[Number(a)]!, Number(b), config.sourceTz));
+          pending.push(...watchesFor(messages[Number(a)]!, Number(b), config.sourceTz));
         }
       }
     });
@@ -223,7 +186,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
     const drainSeconds = (Date.now() - t0) / 1000 - sent.seconds;
     polling = false;
     await poller;
-    await poll(db, pending);
+    await pollWatched(db, pending);
     const cpu = procs.map((p, i) => [p.name, (cpuSeconds(p.child.pid) ?? NaN) - cpuBefore.procs[i]!] as const);
     const servers = serverCpu();
     const load = os.loadavg()[0]!;
