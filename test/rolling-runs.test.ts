@@ -1,11 +1,17 @@
 // A worker's rolling refresh runs on their own, against the in-memory sink: one etl_run row per stream for
-// the roll period, counts summed, finished on time, on close, and only once no refresh writes under it.
+// the roll period, counts summed, finished on time, on close, and only once no refresh writes under it;
+// and the rows of workers that died, marked abandoned in a real warehouse.
+import os from 'node:os';
 import test from 'ava';
 import type { RunSummary } from '../jobs/engine.js';
+import { createRefreshSession } from '../jobs/queue/refresh-session.js';
 import { RollingRuns } from '../jobs/rolling-runs.js';
+import { loadConfig } from '../lib/config.js';
+import { createContext } from '../lib/context.js';
 import { createLogger } from '../lib/logger.js';
 import type { RunRecord } from '../sinks/sink.js';
-import { waitFor } from './queue-helpers.js';
+import { tempSqliteUrl } from './helpers.js';
+import { migratedWarehouse, waitFor } from './queue-helpers.js';
 import { MemorySink } from './memory-source.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
@@ -107,4 +113,28 @@ test('after close no refresh can begin', async (t) => {
   const runs = new RollingRuns(new MemorySink(), logger, 1_000);
   await runs.close();
   await t.throwsAsync(runs.begin('orders'), { message: /closed/ });
+});
+
+test('a worker starting its refreshes marks dead workers\' rolling runs abandoned: this host\'s by their process, any host\'s once older than a run lives', async (t) => {
+  const url = tempSqliteUrl(t, 'wh.db');
+  await migratedWarehouse(url);
+  const ctx = createContext(loadConfig({ source: tempSqliteUrl(t, 'src.db'), warehouse: url }, {}), logger);
+  t.teardown(() => ctx.close());
+  const wh = await ctx.warehouse();
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
+  const host = os.hostname();
+  const rows = [
+    { stream: 'orders', mode: 'refresh', host: `${host}:999999999`, started_at: hoursAgo(0) }, // this host, process gone
+    { stream: 'orders', mode: 'refresh', host: `${host}:${process.ppid}`, started_at: hoursAgo(0) }, // this host, alive
+    { stream: 'orders', mode: 'refresh', host: 'elsewhere:1', started_at: hoursAgo(2) }, // another host, too old to be alive
+    { stream: 'orders', mode: 'refresh', host: 'elsewhere:1', started_at: hoursAgo(0) }, // another host, may be alive
+    { stream: 'orders', mode: 'incremental', host: `${host}:999999999`, started_at: hoursAgo(2) }, // not a refresh run: the next run's business
+  ];
+  for (const r of rows) await wh.knex('etl_run').insert({ ...r, status: 'running', rows_read: 0, rows_upserted: 0, rows_unchanged: 0, rows_rejected: 0 });
+  const session = createRefreshSession(ctx, { rollMs: 60_000 });
+  await session.open();
+  await session.close();
+  const status = (await wh.knex('etl_run').select('status').orderBy('run_id')).map((r: { status: string }) => r.status);
+  t.deepEqual(status, ['abandoned', 'running', 'abandoned', 'running', 'running']);
+  t.regex(String((await wh.knex('etl_run').select('error').first()).error), /abandoned: the worker keeping this refresh run stopped/);
 });
