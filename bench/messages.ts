@@ -8,6 +8,7 @@
 //   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb]
 //                               [--workers 1] [--concurrency 4] [--profile]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { Queue } from 'bullmq';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { generate } from '../jobs/generate.js';
 import { pollWatched, quantile, watchesFor, type Watched } from '../jobs/message-watch.js';
 import { freshnessQuantile, readLedger } from '../jobs/queue/message-ledger.js';
+import { QUEUE } from '../jobs/queue/names.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
 import { loadConfig } from '../lib/config.js';
 import { createContext } from '../lib/context.js';
@@ -197,6 +199,25 @@ export async function benchMessages(argv: string[]): Promise<void> {
     const ledger = await readLedger(redis, prefix);
     const sum = (o: keyof typeof ledger.counters) => Object.values(ledger.counters[o]).reduce((a, b) => a + b, 0);
     const runRows = await rawRows<{ n: unknown }>(db, db.dialect, "select count(*) as n from etl_run where mode = 'refresh'");
+    // Where a refresh's time goes: waiting in the queue past its coalescing delay, and being processed.
+    const refreshes = new Queue(QUEUE.refreshes, { connection: redis, prefix });
+    const jobs = await refreshes.getJobs(['completed'], 0, 10_000);
+    await refreshes.close();
+    const secs = (xs: number[]) => {
+      const sorted = xs.map((x) => x / 1000).sort((a, b) => a - b);
+      return { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), p99: quantile(sorted, 0.99) };
+    };
+    const jobTimes = {
+      jobs: jobs.length,
+      queueWait: secs(jobs.map((j) => (j.processedOn ?? 0) - j.timestamp - (j.opts.delay ?? 0))),
+      processing: secs(jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0))),
+      /** Refreshes that waited for the replica to reach their message's time, by scope. */
+      replicaWaits: jobs.reduce<Record<string, number>>((a, j) => {
+        const d = j.data as { scope?: string; staleTries?: number };
+        if (d.staleTries) a[String(d.scope)] = (a[String(d.scope)] ?? 0) + 1;
+        return a;
+      }, {}),
+    };
     const wall = sent.seconds + drainSeconds;
     const result = {
       at: new Date().toISOString(),
@@ -217,6 +238,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
       counters: Object.fromEntries((['received', 'duplicate', 'coalesced', 'refreshed', 'stale', 'failed', 'quarantined'] as const).map((o) => [o, sum(o)])),
       inAppFreshnessSeconds: { p50: freshnessQuantile(ledger.freshness, 0.5), p95: freshnessQuantile(ledger.freshness, 0.95), p99: freshnessQuantile(ledger.freshness, 0.99) },
       refreshRunRows: Number(runRows[0]?.n ?? 0),
+      refreshJobSeconds: jobTimes,
       cpuSeconds: { ...Object.fromEntries(cpu.map(([n, s]) => [n, Number(s.toFixed(1))])), ...Object.fromEntries(Object.entries(servers).map(([n, s]) => [n, Number((s - cpuBefore.servers[n]!).toFixed(1))])) },
       wallSeconds: Number(wall.toFixed(1)),
       loadAverage: { before: Number(loadBefore.toFixed(2)), after: Number(load.toFixed(2)) },
@@ -231,6 +253,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
       `counters                ${Object.entries(result.counters).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       `in-app histogram        p50 ≤ ${result.inAppFreshnessSeconds.p50} s, p95 ≤ ${result.inAppFreshnessSeconds.p95} s, p99 ≤ ${result.inAppFreshnessSeconds.p99} s (bucket bounds)`,
       `etl_run                 ${result.refreshRunRows} refresh rows for ${result.counters.refreshed} messages refreshed`,
+      `refresh jobs            ${jobTimes.jobs} completed: queue wait past the coalescing delay p50 ${jobTimes.queueWait.p50.toFixed(2)} s, p95 ${jobTimes.queueWait.p95.toFixed(2)} s, p99 ${jobTimes.queueWait.p99.toFixed(2)} s; processing p50 ${jobTimes.processing.p50.toFixed(3)} s, p95 ${jobTimes.processing.p95.toFixed(3)} s, p99 ${jobTimes.processing.p99.toFixed(3)} s; waited for the replica: ${Object.entries(jobTimes.replicaWaits).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
       `CPU seconds             ${Object.entries(result.cpuSeconds).map(([k, v]) => `${k} ${v}`).join(', ')} (over ${result.wallSeconds} s of publishing and draining)`,
       '',
     ].join('\n'));
