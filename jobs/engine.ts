@@ -178,9 +178,11 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   const rewrite = opts.mode !== 'incremental';
   const log = logger.child({ stream: def.name, run: runId });
   // Inside a caller's run (many small refreshes a second) the start and end lines are detail.
+  // winston formats a line before its level filters it out: debug lines are only built when shown.
+  const debug = log.isLevelEnabled('debug');
   const note = (message: string, fields: Record<string, unknown>) => {
     if (owned) log.info(message, fields);
-    else if (log.isLevelEnabled('debug')) log.debug(message, fields);
+    else if (debug) log.debug(message, fields);
   };
   note(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
   let pendingWrite: Promise<void> = Promise.resolve();
@@ -276,7 +278,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       }).then(() => {
         for (const k of resolved) openRejects.delete(k);
         opts.onBatch?.({ stream: def.name, runId, ...snapshot, position: last.cursor });
-        log.debug('batch committed', { ...snapshot, position: last.cursor });
+        if (debug) log.debug('batch committed', { ...snapshot, position: last.cursor });
       });
       committing.catch(() => undefined); // awaited before the next write or at the end
       pendingWrite = committing;
@@ -305,7 +307,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
     const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started };
     if (owned) await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null });
     note('run succeeded', { ...counts, ms: summary.ms });
-    log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
+    if (debug) log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
     return summary;
   } catch (err) {
     // A batch may still be committing when the read of the next one fails: let it finish (or fail) first.
