@@ -1,7 +1,7 @@
 // npm run bench: the throughput, memory and scaling figures of issue 4, measured in one run against
 // MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
 //   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--redo-log-mb N] [--mysql mysql://root@127.0.0.1:3306]
-//   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000]   (message freshness only: bench/messages.ts)
+//   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb] [--workers 1] [--profile]   (message freshness only: bench/messages.ts)
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -8,7 +8,8 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('show hub-etl end to end on the configured source and warehouse (default: SQLite files under ./data): a synthetic store, a load, status and verify; run it again for an incremental day')
     .option('--orders <n>', 'orders in a new synthetic store', wholeNumber(1, 10_000_000), 5000)
-    .action(action<{ orders: number }>(async (ctx, opts) => {
+    .option('--live', 'then show changes arriving live: listen (AMQP, HUB_MQ_URL or the local RabbitMQ) and a worker (Redis) refresh what an hour of the store\'s changes announce; skipped with one line when RabbitMQ or Redis does not answer')
+    .action(action<{ orders: number; live?: boolean }>(async (ctx, opts) => {
       const [{ demo, demoHeadline }, { formatStatus }, { formatVerify }] = await Promise.all([import('../jobs/demo.js'), import('../jobs/status.js'), import('../jobs/verify.js')]);
       const r = await demo(ctx, opts);
       const out = [
@@ -25,9 +26,14 @@ export function registerDemo(program: Command): void {
         formatVerify(r.verify),
         '',
         'Next: hub-etl status · hub-etl verify · npm run demo again (the store moves a simulated day forward and the run is incremental)',
+        '      npm run demo -- --live: changes arriving through Cloud Hub\'s messages (needs RabbitMQ and Redis: bash scripts/services.sh)',
         `      query the warehouse, e.g. sqlite3 ${ctx.config.warehouse.kind === 'sqlite' ? ctx.config.warehouse.file : '<warehouse>'} "select order_date, count(*), sum(cast(replace(total_amount, '.', '') as integer)) / 100.0 from fct_order group by 1 order by 1 desc limit 7"`,
       ];
       process.stdout.write(`${out.join('\n')}\n`);
+      if (opts.live) {
+        const { demoLive, formatLive } = await import('../jobs/demo-live.js');
+        process.stdout.write(`\n${formatLive(await demoLive(ctx)).join('\n')}\n`);
+      }
       return r.verify.ok ? 0 : 1;
     }));
 }

@@ -11,6 +11,7 @@ interface ListenFlags {
   pushPort?: number;
   pushHost: string;
   coalesce: string;
+  bareDedupe: string;
   staleRetries: number;
   staleBackoff: string;
   migrate?: boolean;
@@ -46,6 +47,7 @@ export function registerListen(program: Command): void {
     .addOption(new Option('--push-port <port>', 'serve HTTP pushes on this port (0 picks a free one)').argParser(wholeNumber(0, 65_535)))
     .option('--push-host <host>', 'address of the push receiver (every push must carry a valid signature)', '127.0.0.1')
     .option('--coalesce <duration>', 'a refresh waits this long, so that a burst for one entity becomes one refresh', '250ms')
+    .option('--bare-dedupe <duration>', 'a message without a msgId is a duplicate of an identical body at most this long (and only until its refresh starts reading)', '30s')
     .option('--stale-retries <n>', 'replica path: times a refresh waits for the replica to reach the message\'s time', wholeNumber(0, 20), 4)
     .option('--stale-backoff <duration>', 'replica path: the first wait; each next one doubles', '1s')
     .option('--migrate', 'migrate the warehouse at start; without it a warehouse older than this hub-etl is refused')
@@ -53,6 +55,8 @@ export function registerListen(program: Command): void {
     .action(action<ListenFlags>(async (ctx, opts) => {
       const coalesceMs = parseDuration(opts.coalesce, '--coalesce');
       const staleBaseMs = parseDuration(opts.staleBackoff, '--stale-backoff');
+      const bareDedupeMs = parseDuration(opts.bareDedupe, '--bare-dedupe');
+      if (bareDedupeMs < 1) throw new UsageError(`--bare-dedupe: "${opts.bareDedupe}" must be longer than 0`);
       if (!/^[A-Za-z0-9_.:-]{1,200}$/.test(opts.queueName)) throw new UsageError(`--queue-name: "${opts.queueName}" is not a queue name; expected letters, digits, '.', '_', ':' or '-'`);
       if (!ctx.config.mq && opts.pushPort === undefined) throw new UsageError('listen: nothing to listen on; set HUB_MQ_URL (or --mq-url) for AMQP, or --push-port for HTTP pushes');
       const { startListener } = await import('../jobs/listen.js');
@@ -60,6 +64,7 @@ export function registerListen(program: Command): void {
         ...(ctx.config.mq ? { amqp: { queueName: opts.queueName, prefetch: opts.prefetch } } : {}),
         ...(opts.pushPort !== undefined ? { push: { host: opts.pushHost, port: opts.pushPort } } : {}),
         coalesceMs,
+        bareDedupeMs,
         staleRetries: opts.staleRetries,
         staleBaseMs,
         migrate: opts.migrate ?? false,

@@ -7,7 +7,7 @@ import { DEFAULT_LOCK_DURATION_MS } from '../jobs/queue/names.js';
 import { UsageError } from '../lib/errors.js';
 import { action, wholeNumber } from './action.js';
 
-interface WorkerFlags { concurrency: number; lockDuration: string; lease: string; migrate?: boolean }
+interface WorkerFlags { concurrency: number; lockDuration: string; lease: string; refreshRoll: string; migrate?: boolean }
 
 export function registerWorker(program: Command): void {
   program
@@ -16,14 +16,17 @@ export function registerWorker(program: Command): void {
     .option('-c, --concurrency <n>', 'jobs at once per queue (runs, chunks); runs of one stream never overlap whatever the number', wholeNumber(1, 64), 2)
     .option('--lock-duration <duration>', 'how long a job of a killed worker stays claimed before another worker takes it over', `${DEFAULT_LOCK_DURATION_MS / 1000}s`)
     .option('--lease <duration>', 'stream lease length: how long a stream stays blocked after its runner died', `${DEFAULT_LEASE_MS / 1000}s`)
+    .option('--refresh-roll <duration>', 'message refreshes are recorded in etl_run as one run per stream per this long (mode refresh)', '5m')
     .option('--migrate', 'migrate the warehouse at start; without it a warehouse older than this hub-etl is refused (run "hub-etl migrate")')
     .action(action<WorkerFlags>(async (ctx, opts) => {
       const lockDurationMs = parseDuration(opts.lockDuration, '--lock-duration');
       const leaseMs = parseDuration(opts.lease, '--lease');
       if (lockDurationMs < 1_000) throw new UsageError(`--lock-duration: "${opts.lockDuration}" is shorter than a second`);
       if (leaseMs < 1_000) throw new UsageError(`--lease: "${opts.lease}" is shorter than a second`);
+      const refreshRollMs = parseDuration(opts.refreshRoll, '--refresh-roll');
+      if (refreshRollMs < 1_000 || refreshRollMs > 30 * 60_000) throw new UsageError(`--refresh-roll: "${opts.refreshRoll}" is not between 1s and 30m`);
       const { startWorker } = await import('../jobs/queue/worker.js');
-      const worker = await startWorker(ctx, { concurrency: opts.concurrency, lockDurationMs, lease: { leaseMs }, migrate: opts.migrate ?? false });
+      const worker = await startWorker(ctx, { concurrency: opts.concurrency, lockDurationMs, lease: { leaseMs }, migrate: opts.migrate ?? false, refreshRollMs });
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -33,6 +33,12 @@ export interface EngineOptions {
   onBatch?: (p: BatchProgress) => void;
   /** When aborted, the run stops after the batch in hand has committed (status `interrupted`). */
   signal?: AbortSignal;
+  /**
+   * Refresh only: write under this run, which the caller opened and will finish (a worker's rolling
+   * refresh run, one per stream for minutes of messages). The engine then neither starts nor finishes a
+   * run record, and a failure is the caller's to record; without it each call is a run of its own.
+   */
+  runId?: string;
 }
 
 export interface BatchProgress extends RunCounts { stream: string; runId: string; position: string | null }
@@ -172,9 +178,12 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   const clock = nowUtc.toISOString().replace('T', ' ').replace('Z', '');
   const targets = def.targets.map(tableNamed);
   const kind = reader.cursorKind(def.name);
-  const wm = await sink.getWatermark(def.name);
+  if (opts.runId !== undefined && opts.mode !== 'refresh') throw new UsageError(`${def.name}: only a refresh writes under a run it did not start (mode ${opts.mode})`);
+  // A refresh reads no window: the watermark plays no part in it.
+  const wm = opts.mode === 'refresh' ? null : await sink.getWatermark(def.name);
   const w = computeWindow(kind, wm?.cursorValue ?? null, nowUtc, opts);
-  const runId = await sink.startRun({ stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
+  const owned = opts.runId === undefined;
+  const runId = opts.runId ?? await sink.startRun({ stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
   // The API calls of this run: the reader's counters now and at the end (zero for the replica, left NULL).
   const callsBefore = opts.statsBefore ?? reader.stats();
   const apiCounts = (): ApiCounts | null => {
@@ -193,7 +202,14 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   // they changed is written again (rows not read again keep their old form until a --full-refresh).
   const settings = settingsDigest(tctx);
   const log = logger.child({ stream: def.name, run: runId });
-  log.info(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
+  // Inside a caller's run (many small refreshes a second) the start and end lines are detail.
+  // winston formats a line before its level filters it out: debug lines are only built when shown.
+  const debug = log.isLevelEnabled('debug');
+  const note = (message: string, fields: Record<string, unknown>) => {
+    if (owned) log.info(message, fields);
+    else if (debug) log.debug(message, fields);
+  };
+  note(`run started (${opts.mode})`, { window_start: w.from, window_end: w.to });
   let pendingWrite: Promise<void> = Promise.resolve();
   try {
     // Where the time goes (waiting for the source, fingerprint lookups, transforms, writes), for --verbose.
@@ -287,7 +303,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       }).then(() => {
         for (const k of resolved) openRejects.delete(k);
         opts.onBatch?.({ stream: def.name, runId, ...snapshot, position: last.cursor });
-        log.debug('batch committed', { ...snapshot, position: last.cursor });
+        if (debug) log.debug('batch committed', { ...snapshot, position: last.cursor });
       });
       committing.catch(() => undefined); // awaited before the next write or at the end
       pendingWrite = committing;
@@ -301,7 +317,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       // Stopped between batches: the watermark stands at the last committed batch, the next run resumes there.
       const api = apiCounts();
       const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'interrupted', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started, ...(api ? { api } : {}) };
-      await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch', api });
+      if (owned) await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch', api });
       log.warn('run interrupted after a committed batch', { ...counts });
       return summary;
     }
@@ -316,16 +332,16 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
     }
     const api = apiCounts();
     const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started, ...(api ? { api } : {}) };
-    await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null, api });
-    log.info('run succeeded', { ...counts, ms: summary.ms, ...(api ? { apiCalls: api.calls, apiRetries: api.retries, apiThrottled: api.throttled } : {}) });
-    log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
+    if (owned) await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null, api });
+    note('run succeeded', { ...counts, ms: summary.ms, ...(api ? { apiCalls: api.calls, apiRetries: api.retries, apiThrottled: api.throttled } : {}) });
+    if (debug) log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
     return summary;
   } catch (err) {
     // A batch may still be committing when the read of the next one fails: let it finish (or fail) first.
     await pendingWrite.catch(() => undefined);
     const message = err instanceof HubError ? err.message : describe(err);
-    await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message, api: apiCounts() }).catch(() => undefined);
-    log.error('run failed', { error: message });
+    if (owned) await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message, api: apiCounts() }).catch(() => undefined);
+    log[owned ? 'error' : 'warn']('run failed', { error: message });
     throw err;
   }
 }

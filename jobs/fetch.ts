@@ -1,13 +1,14 @@
-// Targeted refresh: load specific orders, refunds or products now, through the same transforms, version
-// guard and transaction rules as runs, without moving any watermark. `hub-etl fetch` and message refreshes.
+// hub-etl fetch: load specific orders, refunds or products now, through the same transforms, version
+// guard and transaction rules as runs, without moving any watermark (jobs/refresh.ts says what each
+// entity owns and loads it; each stream is one run per invocation).
 import type { Context } from '../lib/context.js';
 import { UsageError } from '../lib/errors.js';
-import type { LookupBy, SourceReader } from '../sources/source.js';
-import { runStream, type RunSummary } from './engine.js';
+import type { SourceReader } from '../sources/source.js';
+import type { RunSummary } from './engine.js';
+import { loadLooked, lookupScope, type RefreshScope } from './refresh.js';
 import { transformSettings } from './transform-settings.js';
 import { openSink } from './sink.js';
 import { openFetchReader } from './source.js';
-import { streamNamed } from './streams.js';
 
 /** What to refresh: 1688 ids as decimal digits (refund ids as `TQ…` or bare digits). */
 export interface FetchRequest {
@@ -16,12 +17,8 @@ export interface FetchRequest {
   products?: string[];
 }
 
-/** Each kind of entity and the streams whose rows it owns, looked up by order id or by the stream's own key. */
-const PLAN: Record<keyof FetchRequest, Array<[stream: string, by: LookupBy]>> = {
-  orders: [['orders', 'key'], ['order_lines', 'order'], ['invoices', 'order'], ['refunds', 'order'], ['shipments', 'order'], ['shipment_events', 'order']],
-  refunds: [['refunds', 'key']],
-  products: [['products', 'key']],
-};
+/** What each option refreshes: an order whole, a refund by its id, a product. */
+const PLAN: Record<keyof FetchRequest, RefreshScope> = { orders: 'whole-order', refunds: 'refund-id', products: 'product' };
 
 const ID = /^\d{1,19}$/;
 
@@ -55,23 +52,13 @@ export async function fetchWith(ctx: Context, reader: SourceReader, request: Fet
   const runs: RunSummary[] = [];
   const missing: string[] = [];
   try {
-    const now = await reader.now();
     const transform = await transformSettings(ctx.config, sink);
     for (const kind of Object.keys(PLAN) as Array<keyof FetchRequest>) {
       const ids = req[kind];
       if (!ids) continue;
-      const found = new Set<string>();
-      for (const [stream, by] of PLAN[kind]) {
-        if (!reader.has(stream)) continue;
-        const statsBefore = reader.stats();
-        const units = await reader.lookup(stream, by, ids);
-        if (by === 'key') for (const u of units) found.add(u.key);
-        if (units.length === 0) continue;
-        runs.push(await runStream(reader, sink, streamNamed(stream)!, {
-          mode: 'refresh', units, statsBefore, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: ctx.config.sourceTz, transform,
-          ...(opts.signal ? { signal: opts.signal } : {}),
-        }, now, ctx.logger));
-      }
+      const looked = await lookupScope(reader, PLAN[kind], ids);
+      const found = new Set(looked.filter((l) => l.by === 'key').flatMap((l) => l.units.map((u) => u.key)));
+      runs.push(...await loadLooked(reader, sink, looked, { sourceTz: ctx.config.sourceTz, transform, logger: ctx.logger, ...(opts.signal ? { signal: opts.signal } : {}) }));
       missing.push(...ids.filter((id) => !found.has(id)));
     }
     return { source: reader.label, runs, missing };

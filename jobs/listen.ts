@@ -7,11 +7,11 @@ import type { Context } from '../lib/context.js';
 import { describe, UsageError } from '../lib/errors.js';
 import { entityKey, parseMessage, type HubMessage } from '../sources/messages/parse.js';
 import { isTopic } from '../sources/messages/topics.js';
-import type { Consumer, Delivery, TransportKind } from '../sources/messages/transport.js';
+import { MessageBusy, type Consumer, type Delivery, type TransportKind } from '../sources/messages/transport.js';
 import { TRANSPORTS } from '../sources/messages/transports.js';
 import { quarantineMessage } from '../sinks/message-tables.js';
 import { migrate, requireMigrated } from './migrate.js';
-import { claimMessage, countMessages, noteWanted, releaseMessage, settleMessage, UNKNOWN_TOPIC, withdrawWanted } from './queue/message-ledger.js';
+import { claimMessage, countMessages, isBareKey, noteWanted, releaseMessage, settleMessage, UNKNOWN_TOPIC, withdrawWanted } from './queue/message-ledger.js';
 import { JOB, refreshDedupId } from './queue/names.js';
 import type { RefreshPayload } from './queue/payloads.js';
 import { openQueues, REFRESH_JOB, type Queues } from './queue/queues.js';
@@ -27,8 +27,13 @@ export interface ListenOptions {
   coalesceMs?: number;
   /** How long a message being handled stays claimed if its handler dies (then a redelivery goes through). */
   pendingMs?: number;
-  /** How long a handled message is remembered as a duplicate. */
+  /** How long a handled message with a msgId is remembered as a duplicate. */
   dedupeMs?: number;
+  /**
+   * How long, at most, a message without a msgId (known by a hash of topic, tag and body) is taken as a
+   * duplicate: only until the refresh it queued starts reading the source, and never longer than this.
+   */
+  bareDedupeMs?: number;
   /** Replica path: waits for the replica to reach a message's time, the first of `staleBaseMs`, doubling. */
   staleRetries?: number;
   staleBaseMs?: number;
@@ -39,7 +44,7 @@ export interface ListenOptions {
   hooks?: { afterClaim?: (d: Delivery) => Promise<void>; beforeAck?: (d: Delivery) => Promise<void> };
 }
 
-export const LISTEN_DEFAULTS = { coalesceMs: 250, pendingMs: 15_000, dedupeMs: 86_400_000, staleRetries: 4, staleBaseMs: 1_000 };
+export const LISTEN_DEFAULTS = { coalesceMs: 250, pendingMs: 15_000, dedupeMs: 86_400_000, bareDedupeMs: 30_000, staleRetries: 4, staleBaseMs: 1_000 };
 
 export interface Listener {
   consumers: Consumer[];
@@ -96,7 +101,7 @@ export async function startListener(ctx: Context, opts: ListenOptions): Promise<
     const topic = parsed.ok ? parsed.message.topic : parsed.topic && isTopic(parsed.topic) ? parsed.topic : UNKNOWN_TOPIC;
     const key = parsed.ok ? parsed.message.dedupKey : rejectKey(d, parsed.msgId);
     const claim = await claimMessage(redis, prefix, key, o.pendingMs);
-    if (claim === 'pending') throw new Error(`message ${key} is being handled by another delivery (or its handler died); offered again later`);
+    if (claim === 'pending') throw new MessageBusy(`message ${key} is being handled by another delivery (or its handler died); offered again later`);
     if (claim === 'done') {
       await countMessages(redis, prefix, 'received', topic);
       await countMessages(redis, prefix, 'duplicate', topic);
@@ -113,7 +118,7 @@ export async function startListener(ctx: Context, opts: ListenOptions): Promise<
         coalesced = await enqueue(parsed.message, parsed.message.bornAtMs ?? d.receivedAt);
         log.debug('refresh queued', { transport: d.transport, topic, tag: parsed.message.tag, entities: parsed.message.targets.map(entityKey).join(','), coalesced });
       }
-      await settleMessage(redis, prefix, key, o.dedupeMs);
+      await settleMessage(redis, prefix, key, isBareKey(key) ? o.bareDedupeMs : o.dedupeMs);
       await countMessages(redis, prefix, 'received', topic);
       if (!parsed.ok) await countMessages(redis, prefix, 'quarantined', topic);
       if (coalesced) await countMessages(redis, prefix, 'coalesced', topic);
@@ -126,14 +131,16 @@ export async function startListener(ctx: Context, opts: ListenOptions): Promise<
   };
 
   const consumers: Consumer[] = [];
-  const logFn = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => log[level](message, fields ?? {});
+  const logFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
+    if (level !== 'debug' || log.isLevelEnabled('debug')) log[level](message, fields ?? {});
+  };
   try {
     const make = (kind: TransportKind, extra: Parameters<(typeof TRANSPORTS)['amqp']['consumer']>[0]) => TRANSPORTS[kind].consumer(extra);
     if (opts.amqp) consumers.push(make('amqp', { url: ctx.config.mq!.url, queueName: opts.amqp.queueName, prefetch: opts.amqp.prefetch ?? 32, log: logFn }));
     if (opts.push) consumers.push(make('push', { host: opts.push.host, port: opts.push.port, appSecret: ctx.config.pushSecret!, log: logFn }));
     for (const c of consumers) {
       await c.start((d) => handle(d).catch((err: unknown) => {
-        log.warn('message not handled; it will be delivered again', { transport: d.transport, error: describe(err) });
+        if (!(err instanceof MessageBusy)) log.warn('message not handled; it will be delivered again', { transport: d.transport, error: describe(err) });
         throw err;
       }));
       log.info('listening', { transport: c.kind, on: c.label });

@@ -1,22 +1,41 @@
-// A message's targeted refresh: which streams an entity's scope owns, whether the source has caught up
-// with the message yet, and the load itself through the engine in refresh mode (the same transforms,
-// newer-version guard and transactions as runs; no watermark moves). The reader is openFetchReader's
-// choice: the 1688 API when configured, else the replica; that choice is the only difference.
-import type { Context } from '../lib/context.js';
-import type { LookupBy, SourceReader, SourceUnit } from '../sources/source.js';
+// Targeted refresh, the one place that knows which streams an entity owns and how they are loaded: the
+// scopes of `hub-etl fetch` and of message refreshes, the lookup of an entity's current units, whether the
+// source has caught up with a message yet, and the load through the engine in refresh mode (the same
+// transforms, newer-version guard and transactions as runs; no watermark moves).
+import type { Logger } from '../lib/logger.js';
+import type { Sink } from '../sinks/sink.js';
+import type { LookupBy, ReadStats, SourceReader, SourceUnit } from '../sources/source.js';
 import type { Scope } from '../sources/messages/topics.js';
-import { markProductGone } from '../sinks/message-tables.js';
 import { runStream, type RunSummary } from './engine.js';
-import { openSink } from './sink.js';
 import { streamNamed } from './streams.js';
-import { transformSettings } from './transform-settings.js';
+import type { TransformSettings } from './transform-settings.js';
 
-/** The streams each scope refreshes, looked up by order id or by the stream's own key. */
-export const SCOPE_PLAN: Readonly<Record<Scope, ReadonlyArray<readonly [stream: string, by: LookupBy]>>> = {
-  order: [['orders', 'key'], ['order_lines', 'order'], ['invoices', 'order']],
-  refund: [['orders', 'key'], ['order_lines', 'order'], ['invoices', 'order'], ['refunds', 'order']],
-  logistics: [['shipments', 'order'], ['shipment_events', 'order']],
+type Part = readonly [stream: string, by: LookupBy];
+
+// The rows an entity owns, by stream, looked up by the entity's own key or by its order id.
+const ORDER: readonly Part[] = [['orders', 'key'], ['order_lines', 'order'], ['invoices', 'order']];
+const ORDER_REFUNDS: readonly Part[] = [['refunds', 'order']];
+const ORDER_SHIPMENTS: readonly Part[] = [['shipments', 'order'], ['shipment_events', 'order']];
+
+/**
+ * What is refreshed for each way of asking. Message scopes (sources/messages/topics.ts) refresh what the
+ * message is about; `hub-etl fetch` refreshes everything of what it names.
+ */
+export type RefreshScope = Scope | 'whole-order' | 'refund-id';
+
+export const SCOPE_STREAMS: Readonly<Record<RefreshScope, readonly Part[]>> = {
+  /** Order messages: the order, its lines, payment terms and invoice. */
+  order: ORDER,
+  /** Refund messages: the same and the order's refunds. */
+  refund: [...ORDER, ...ORDER_REFUNDS],
+  /** Logistics messages: the order's shipments and their tracking events. */
+  logistics: ORDER_SHIPMENTS,
+  /** Product messages and `fetch --product`: the product with its SKUs and price tiers. */
   product: [['products', 'key']],
+  /** `fetch --order`: every row of the order. */
+  'whole-order': [...ORDER, ...ORDER_REFUNDS, ...ORDER_SHIPMENTS],
+  /** `fetch --refund`: the refund by its own id. */
+  'refund-id': [['refunds', 'key']],
 };
 
 /**
@@ -32,15 +51,19 @@ const WITNESS: Readonly<Record<Scope, readonly string[]>> = {
 
 export interface LookedUp {
   stream: string;
+  by: LookupBy;
   units: SourceUnit[];
+  /** The reader's counters before the lookup, so that the stream's run counts the lookup's API calls. */
+  statsBefore: ReadStats;
 }
 
-/** The entity's current units, per stream of its scope (streams the reader does not serve are left out). */
-export async function lookupEntity(reader: SourceReader, scope: Scope, id: string): Promise<LookedUp[]> {
+/** The entities' current units, per stream of the scope (streams the reader does not serve are left out). */
+export async function lookupScope(reader: SourceReader, scope: RefreshScope, ids: string[]): Promise<LookedUp[]> {
   const out: LookedUp[] = [];
-  for (const [stream, by] of SCOPE_PLAN[scope]) {
+  for (const [stream, by] of SCOPE_STREAMS[scope]) {
     if (!reader.has(stream)) continue;
-    out.push({ stream, units: await reader.lookup(stream, by, [id]) });
+    const statsBefore = reader.stats();
+    out.push({ stream, by, units: await reader.lookup(stream, by, ids), statsBefore });
   }
   return out;
 }
@@ -62,34 +85,48 @@ export function caughtUp(scope: Scope, looked: LookedUp[], sentAt: string | null
   return newest !== null && newest >= sentAt;
 }
 
-export interface RefreshOutcome {
-  runs: RunSummary[];
-  /** Product ids marked deleted or expired because the source no longer has them. */
-  marked: string[];
+/** A run a refresh writes under, kept open by someone else; `end` reports what the refresh did. */
+export interface RunTicket {
+  runId: string;
+  end(result: RunSummary | Error): void;
 }
 
-/** Loads the looked-up units in refresh mode; marks a gone product the source no longer has. */
-export async function loadEntity(ctx: Context, reader: SourceReader, scope: Scope, id: string, looked: LookedUp[], gone: 'deleted' | 'expired' | null, signal?: AbortSignal): Promise<RefreshOutcome> {
-  const { sink, release } = await openSink(ctx);
+/**
+ * Where refreshes are accounted in etl_run. Without one, each stream of each load is a run of its own
+ * (`hub-etl fetch`: one per stream per invocation); a worker passes its rolling runs (jobs/rolling-runs.ts).
+ */
+export interface RunAccount {
+  begin(stream: string): Promise<RunTicket>;
+}
+
+export interface LoadOptions {
+  sourceTz: string;
+  /** What the transforms need besides the source zone (jobs/transform-settings.ts). */
+  transform: TransformSettings;
+  logger: Logger;
+  runs?: RunAccount;
+  signal?: AbortSignal;
+}
+
+/** Loads the looked-up units in refresh mode, stream by stream, into `sink`; streams with no unit are skipped. */
+export async function loadLooked(reader: SourceReader, sink: Sink, looked: LookedUp[], opts: LoadOptions): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
-  const marked: string[] = [];
-  try {
-    const now = await reader.now();
-    const transform = await transformSettings(ctx.config, sink);
-    for (const { stream, units } of looked) {
-      if (units.length === 0) continue;
-      runs.push(await runStream(reader, sink, streamNamed(stream)!, {
-        mode: 'refresh', units, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: ctx.config.sourceTz, transform, ...(signal ? { signal } : {}),
-      }, now, ctx.logger));
+  // A refresh reads no window, so the engine needs no source clock: this host's is as good.
+  const now = new Date();
+  for (const { stream, units, statsBefore } of looked) {
+    if (units.length === 0) continue;
+    const ticket = opts.runs ? await opts.runs.begin(stream) : null;
+    try {
+      const summary = await runStream(reader, sink, streamNamed(stream)!, {
+        mode: 'refresh', units, statsBefore, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: opts.sourceTz, transform: opts.transform,
+        ...(opts.signal ? { signal: opts.signal } : {}), ...(ticket ? { runId: ticket.runId } : {}),
+      }, now, opts.logger);
+      ticket?.end(summary);
+      runs.push(summary);
+    } catch (err) {
+      ticket?.end(err instanceof Error ? err : new Error(String(err)));
+      throw err;
     }
-    const product = looked.find((l) => l.stream === 'products');
-    if (scope === 'product' && gone && product && product.units.length === 0) {
-      // Only a SQL warehouse holds dim_product rows to mark; a CSV folder gets the next full refresh.
-      if (ctx.config.warehouse.kind === 'csv') ctx.logger.info('product gone from the source; a CSV warehouse is not marked', { product: id, gone });
-      else if (await markProductGone(await ctx.warehouse(), id, gone)) marked.push(id);
-    }
-    return { runs, marked };
-  } finally {
-    await release();
   }
+  return runs;
 }

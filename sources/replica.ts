@@ -13,7 +13,7 @@ export const SOURCE_TABLES = [
 export type SourceTable = (typeof SOURCE_TABLES)[number];
 
 /** Spellings a real replica may use for the parent order column; the Guide prints the typos. */
-const ORDER_COLUMN_SPELLINGS: Record<string, string[]> = {
+export const ORDER_COLUMN_SPELLINGS: Readonly<Record<string, readonly string[]>> = {
   ali1688_order_refund: ['order_ld', 'order_id'],
   ali1688_invoice: ['order_Id', 'order_id'],
 };

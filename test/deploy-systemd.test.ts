@@ -7,7 +7,7 @@ import { ROOT, tempDir } from './helpers.js';
 import { needTool, tool } from './ops-helpers.js';
 
 const DIR = path.join(ROOT, 'deploy/systemd');
-const UNITS = ['hub-etl-worker@.service', 'hub-etl-scheduler.service', 'hub-etl-dashboard.service'];
+const UNITS = ['hub-etl-worker@.service', 'hub-etl-scheduler.service', 'hub-etl-dashboard.service', 'hub-etl-listen.service'];
 const INSTALLED = '/usr/local/bin/hub-etl';
 
 /** key=value settings of a unit, every value of a repeated key. */
@@ -61,6 +61,8 @@ test('every unit restarts on failure (not on a usage error), stops with SIGTERM 
   t.is(settings(UNITS[0]!).get('TimeoutStopSec')?.[0], '15min');
   t.regex(settings(UNITS[0]!).get('ExecStart')![0]!, / worker \$HUB_WORKER_ARGS$/);
   t.is(settings(UNITS[1]!).get('ExecReload')?.[0], '/bin/kill -HUP $MAINPID');
+  t.regex(settings(UNITS[3]!).get('ExecStart')![0]!, / listen \$HUB_LISTEN_ARGS$/);
+  t.is(settings(UNITS[3]!).get('TimeoutStopSec')?.[0], '30s');
 });
 
 test('the example environment file names every setting the units use', (t) => {
@@ -69,5 +71,5 @@ test('the example environment file names every setting the units use', (t) => {
   for (const unit of UNITS) {
     for (const m of fs.readFileSync(path.join(DIR, unit), 'utf8').matchAll(/\$(HUB_[A-Z_]+)/g)) t.true(vars.has(m[1]), `${unit} uses ${m[1]}`);
   }
-  for (const v of ['HUB_SOURCE_URL', 'HUB_WAREHOUSE_URL', 'HUB_REDIS_URL', 'HUB_QUEUE_PREFIX', 'HUB_LOG_FORMAT']) t.true(vars.has(v), v);
+  for (const v of ['HUB_SOURCE_URL', 'HUB_WAREHOUSE_URL', 'HUB_REDIS_URL', 'HUB_QUEUE_PREFIX', 'HUB_LOG_FORMAT', 'HUB_MQ_URL', 'HUB_API_APP_SECRET']) t.true(vars.has(v), v);
 });

@@ -86,7 +86,7 @@ test('a good generated MariaDB store passes, and its source and warehouse checks
   t.is(d.r.code, 0);
   t.deepEqual(d.report.checks.filter((c) => (c.area === 'source' || c.area === 'warehouse') && c.level !== 'ok'), []);
   t.truthy(find(d, 'source', 'ok', /^MariaDB \d+\.\d+/));
-  t.is(d.report.checks.filter((c) => c.area === 'source' && c.name === 'index').length, 7);
+  t.is(d.report.checks.filter((c) => c.area === 'source' && c.name === 'index').length, 12);
   t.truthy(find(d, 'warehouse', 'ok', /can create, alter and drop tables/));
 });
 
@@ -95,14 +95,17 @@ test('a MariaDB source without the cursor indexes warns naming each table and co
   const source = await tempMysqlDb(t, 'hubdoc');
   await generate(t, source, ['--orders', '20']);
   const db = dbName(source);
-  await mysqlRoot((k) => k.raw(`drop index idx_order_modify on \`${db}\`.ali1688_order; drop index idx_product_modify on \`${db}\`.ali1688_product; drop index idx_order_line_order on \`${db}\`.ali1688_order_line`));
+  await mysqlRoot((k) => k.raw(`drop index idx_order_modify on \`${db}\`.ali1688_order; drop index idx_product_modify on \`${db}\`.ali1688_product; drop index idx_order_line_order on \`${db}\`.ali1688_order_line; drop index idx_logistics_order_order on \`${db}\`.ali1688_logistics_order`));
   const d = await doctor(t, { HUB_SOURCE_URL: source, HUB_WAREHOUSE_URL: tempSqliteUrl(t) });
   t.is(d.r.code, 0, 'missing indexes are warnings');
   const missing = d.report.checks.filter((c) => c.area === 'source' && c.name === 'index' && c.level === 'warn');
-  t.deepEqual(missing.map((c) => c.message.split(' ')[0]), ['ali1688_product.last_update_time', 'ali1688_order.modify_time', 'ali1688_order_line.order_id']);
+  t.deepEqual(missing.map((c) => c.message.split(' ')[0]), ['ali1688_product.last_update_time', 'ali1688_order.modify_time', 'ali1688_order_line.order_id', 'ali1688_logistics_order.order_id']);
   t.regex(missing[1]!.message, /every run scans the whole table/);
   t.is(missing[1]!.fix, 'create index idx_order_modify_time on ali1688_order (modify_time);');
+  t.regex(missing[3]!.message, /message refreshes and hub-etl fetch look the shipments of an order up by order_id, so every refresh scans the whole table/);
+  t.is(missing[3]!.fix, 'create index idx_logistics_order_order_id on ali1688_logistics_order (order_id);');
   t.truthy(find(d, 'source', 'ok', /^ali1688_order_refund\.gmt_modified is indexed$/));
+  t.truthy(find(d, 'source', 'ok', /^ali1688_order_refund\.order_ld is indexed$/), 'the printed order_ld');
 });
 
 test('a replica whose server zone differs from HUB_SOURCE_TZ warns; one that agrees does not', async (t) => {

@@ -174,3 +174,33 @@ test('A refresh loads the units it is given under the version guard and leaves t
   t.is(sink.watermarks.get('categories')?.cursorValue, wm);
   t.deepEqual(reader.windows.length, 1);
 });
+
+test('A refresh under a run the caller keeps open writes under that run id and neither starts nor finishes a run', async (t) => {
+  const { reader, sink } = setup([row('1', at('10:00:00')), row('2', at('10:30:00'))]);
+  const units = await reader.lookup('categories', 'key', ['1', '2']);
+  const s = await runStream(reader, sink, def, opts({ mode: 'refresh', units, runId: '77' }), NOON, logger);
+  t.like(s, { runId: '77', status: 'succeeded', rowsRead: 2, rowsUpserted: 2 });
+  t.deepEqual(sink.runs, [], 'no run record of its own');
+  t.is(sink.tables.get('dim_category')?.get('1')?.runId, '77');
+  t.is(sink.states.get('categories/2')?.runId, '77');
+  // A second refresh in the same run: the counts are its own, the caller adds them up.
+  reader.rows = [row('1', at('11:00:00'), 'changed')];
+  const again = await runStream(reader, sink, def, opts({ mode: 'refresh', units: await reader.lookup('categories', 'key', ['1']), runId: '77' }), NOON, logger);
+  t.like(again, { runId: '77', rowsRead: 1, rowsUpserted: 1 });
+  t.deepEqual(sink.runs, []);
+});
+
+test('A refresh under a caller\'s run that fails records no run and leaves the failure to the caller', async (t) => {
+  const { reader, sink } = setup([row('1', at('10:00:00'))]);
+  sink.failTransaction = 0;
+  await t.throwsAsync(runStream(reader, sink, def, opts({ mode: 'refresh', units: await reader.lookup('categories', 'key', ['1']), runId: '5' }), NOON, logger), { message: 'warehouse failed to commit' });
+  t.deepEqual(sink.runs, []);
+  t.deepEqual(sink.keys('dim_category'), []);
+});
+
+test('Only a refresh may write under a run it did not start', async (t) => {
+  const { reader, sink } = setup([row('1', at('10:00:00'))]);
+  await t.throwsAsync(runStream(reader, sink, def, opts({ runId: '5' }), NOON, logger), { instanceOf: UsageError, message: /only a refresh/ });
+  t.deepEqual(sink.runs, []);
+  t.false(sink.watermarks.has('categories'));
+});

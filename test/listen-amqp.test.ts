@@ -177,10 +177,14 @@ test.serial('duplicates, bare payloads and reordered deliveries leave the wareho
   t.deepEqual(await checksums(s.wh), await checksums(full));
   const l = await rig.ledger();
   const sum = (o: keyof typeof l.counters) => Object.values(l.counters[o]).reduce((a, b) => a + b, 0);
-  t.is(sum('duplicate'), dups.length, 'each duplicate delivery recognised');
+  // A repeated msgId is always a duplicate; a repeated bare body only while the refresh it queued still
+  // waits (once that refresh has read, the same body may announce a new change: it is refreshed again).
+  const withId = dups.filter((m) => m.body.startsWith('{"msgId"')).length;
+  t.true(withId > 0 && withId < dups.length, 'both kinds repeated');
+  t.true(sum('duplicate') >= withId && sum('duplicate') <= dups.length, `${sum('duplicate')} duplicates of ${dups.length} repeats (${withId} with a msgId)`);
   t.is(sum('received'), all.length);
   t.is(sum('quarantined'), 0);
-  t.is(sum('refreshed') + sum('stale') + sum('failed'), messages.length, 'every distinct message served once');
+  t.is(sum('refreshed') + sum('stale') + sum('failed') + sum('duplicate'), all.length, 'every delivery either a duplicate or served');
   t.is(sum('failed'), 0);
 });
 

@@ -10,7 +10,7 @@ import type { ExecutionContext } from 'ava';
 import amqp from 'amqplib';
 import { startListener, type ListenOptions, type Listener } from '../jobs/listen.js';
 import { readLedger, type MessageLedger } from '../jobs/queue/message-ledger.js';
-import { startWorker, type WorkerHandle } from '../jobs/queue/worker.js';
+import { startWorker, type WorkerHandle, type WorkerOptions } from '../jobs/queue/worker.js';
 import { loadConfig } from '../lib/config.js';
 import { createContext, type Context } from '../lib/context.js';
 import { createLogger } from '../lib/logger.js';
@@ -157,11 +157,11 @@ export function messageContext(t: ExecutionContext, urls: { source: string; ware
   return ctx;
 }
 
-/** listen and a worker in this process, on the context's queues; stopped when the test ends. */
-export async function startRig(t: ExecutionContext, ctx: Context, opts: ListenOptions, worker = true): Promise<MessageRig> {
+/** listen and a worker (unless `worker` is false; else with these options) in this process, on the context's queues; stopped when the test ends. */
+export async function startRig(t: ExecutionContext, ctx: Context, opts: ListenOptions, worker: boolean | Partial<WorkerOptions> = true): Promise<MessageRig> {
   const listener = await startListener(ctx, { migrate: true, coalesceMs: 100, staleBaseMs: 200, ...opts });
   t.teardown(() => listener.close());
-  const w = worker ? await startWorker(ctx, { concurrency: 4, lockDurationMs: 5_000 }) : null;
+  const w = worker ? await startWorker(ctx, { concurrency: 4, lockDurationMs: 5_000, ...(worker === true ? {} : worker) }) : null;
   if (w) t.teardown(() => w.close());
   return { ctx, listener, worker: w!, ledger: () => readLedger(listener.queues.redis, ctx.config.queuePrefix) };
 }

@@ -41,13 +41,24 @@ export function versionCheck(text: string): Omit<Check, 'area'> {
 
 /**
  * The indexes incremental runs need: every datetime or date cursor (each run reads a window of it), and
- * the order column of the tables read by their parent order (order lines, invoices: read by order id).
+ * the order column of the tables read by their parent order (order lines, invoices: read by order id);
+ * and those targeted refreshes (messages, hub-etl fetch) need: the order column of the tables they look
+ * up by order (refunds, shipments, tracking routes), else each message scans a whole table.
  */
-export const NEEDED_INDEXES: Array<{ table: string; column: string; why: string }> = Object.entries(REPLICA_STREAMS).flatMap(([name, s]) => {
-  if (s.cursor.kind === 'datetime' || s.cursor.kind === 'date') return [{ table: s.table, column: s.cursor.column, why: `the ${name} stream reads a window of ${s.cursor.column} on every run` }];
-  if (s.cursor.kind === 'parent' && s.parent) return [{ table: s.table, column: s.parent.childColumn, why: `the ${name} stream reads the ${s.table} rows of each changed order` }];
-  return [];
-});
+export const NEEDED_INDEXES: Array<{ table: string; column: string; why: string; scans?: string }> = [
+  ...Object.entries(REPLICA_STREAMS).flatMap(([name, s]) => {
+    if (s.cursor.kind === 'datetime' || s.cursor.kind === 'date') return [{ table: s.table, column: s.cursor.column, why: `the ${name} stream reads a window of ${s.cursor.column} on every run` }];
+    if (s.cursor.kind === 'parent' && s.parent) return [{ table: s.table, column: s.parent.childColumn, why: `the ${name} stream reads the ${s.table} rows of each changed order` }];
+    return [];
+  }),
+  ...([
+    ['ali1688_order', 'order_id', 'an order'],
+    ['ali1688_product', 'product_id', 'a product'],
+    ['ali1688_order_refund', 'order_ld', 'the refunds of an order'],
+    ['ali1688_logistics_order', 'order_id', 'the shipments of an order'],
+    ['ali1688_logistics_route', 'order_id', 'the tracking routes of an order'],
+  ] as const).map(([table, column, what]) => ({ table, column, why: `message refreshes and hub-etl fetch look ${what} up by ${column}`, scans: 'every refresh' })),
+];
 
 /** The index statement a DBA runs for a missing index. */
 export function createIndexSql(table: string, column: string): string {

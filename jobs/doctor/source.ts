@@ -4,7 +4,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { Context } from '../../lib/context.js';
 import { rawRows, type Db } from '../../lib/db.js';
 import { describe } from '../../lib/errors.js';
-import { isSynthetic, SOURCE_TABLES, SYNTHETIC_MARKER, sourceNowUtc } from '../../sources/replica.js';
+import { isSynthetic, ORDER_COLUMN_SPELLINGS, SOURCE_TABLES, SYNTHETIC_MARKER, sourceNowUtc } from '../../sources/replica.js';
 import { REPLICA_STREAMS } from '../../sources/replica-streams.js';
 import { connectFix, count, createIndexSql, NEEDED_INDEXES, versionCheck, type Report } from './checks.js';
 
@@ -153,10 +153,12 @@ function reportIndexes(tables: Map<string, TableInfo>, report: Report): void {
     const info = tables.get(need.table);
     if (!info?.readable) continue;
     // The order column of invoices is printed order_Id: MySQL and SQLite compare column names without case.
-    const column = info.columns.find((c) => c.toLowerCase() === need.column.toLowerCase()) ?? need.column;
+    // Refunds' is printed order_ld, which a replica may spell order_id.
+    const spellings = ORDER_COLUMN_SPELLINGS[need.table]?.some((c) => c.toLowerCase() === need.column.toLowerCase()) ? ORDER_COLUMN_SPELLINGS[need.table]! : [need.column];
+    const column = info.columns.find((c) => spellings.some((x) => x.toLowerCase() === c.toLowerCase())) ?? need.column;
     const indexed = info.indexes.some((i) => i.columns[0]?.toLowerCase() === column.toLowerCase());
     if (indexed) report({ name: 'index', level: 'ok', message: `${need.table}.${column} is indexed` });
-    else report({ name: 'index', level: 'warn', message: `${need.table}.${column} has no index: ${need.why}, so every run scans the whole table`, fix: createIndexSql(need.table, column) });
+    else report({ name: 'index', level: 'warn', message: `${need.table}.${column} has no index: ${need.why}, so ${need.scans ?? 'every run'} scans the whole table`, fix: createIndexSql(need.table, column) });
   }
   for (const [table, info] of tables) {
     if (!info.readable) continue;

@@ -35,9 +35,31 @@ export async function claimMessage(redis: Redis, prefix: string, dedupKey: strin
   return (await redis.get(key)) === 'done' ? 'done' : 'pending';
 }
 
-/** The message is safe (its job is in Redis, or it is quarantined): later deliveries are duplicates for `doneMs`. */
+/**
+ * The message is safe (its job is in Redis, or it is quarantined): later deliveries are duplicates for
+ * `doneMs`. A message known by its hash (no msgId) is only settled while its claim still stands: once the
+ * refresh it queued has started reading (which drops the claim, see reopenBare), an identical body must go
+ * through again.
+ */
 export async function settleMessage(redis: Redis, prefix: string, dedupKey: string, doneMs: number): Promise<void> {
-  await redis.set(k(prefix, 'seen', dedupKey), 'done', 'PX', doneMs);
+  if (isBareKey(dedupKey)) await redis.set(k(prefix, 'seen', dedupKey), 'done', 'PX', doneMs, 'XX');
+  else await redis.set(k(prefix, 'seen', dedupKey), 'done', 'PX', doneMs);
+}
+
+/** Messages without a msgId are known by a hash of topic, tag and body (sources/messages/parse.ts). */
+export function isBareKey(dedupKey: string): boolean {
+  return dedupKey.startsWith('h:');
+}
+
+/**
+ * A refresh is about to read the source for these messages (born entries): from now on a message known
+ * only by its hash is no duplicate any more. A byte-identical body can announce a new change (a shipment
+ * moving again with an empty changeTime), and this refresh may read too early to see it; while the
+ * refresh still waited, the identical body was safely folded into it (it reads the newer state anyway).
+ */
+export async function reopenBare(redis: Redis, prefix: string, entries: Array<{ entry: string }>): Promise<void> {
+  const keys = [...new Set(entries.map((e) => e.entry.slice(e.entry.indexOf(' ') + 1)).filter(isBareKey))].map((key) => k(prefix, 'seen', key));
+  if (keys.length > 0) await redis.del(...keys);
 }
 
 /** Handling failed before the message was safe: the next delivery must go through at once. */

@@ -4,6 +4,7 @@ import { DelayedError, WaitingError, type Job } from 'bullmq';
 import type { Context } from '../../lib/context.js';
 import type { LeaseOptions } from '../lock.js';
 import type { Queues } from './queues.js';
+import type { RefreshSession } from './refresh-session.js';
 
 export interface JobHelpers {
   ctx: Context;
@@ -14,6 +15,8 @@ export interface JobHelpers {
   shutdown: AbortSignal;
   /** Stream lease settings for runs (length, how long a run waits for a busy stream). */
   lease: LeaseOptions;
+  /** The worker's sink, reader and rolling runs for message refreshes, kept from one job to the next. */
+  refreshSession: RefreshSession;
 }
 
 export type Processor = (job: Job, helpers: JobHelpers) => Promise<unknown>;

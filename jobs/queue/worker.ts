@@ -16,6 +16,7 @@ import { PayloadError } from './payloads.js';
 import type { JobHelpers, Processor } from './processor.js';
 import { openQueues, type Queues } from './queues.js';
 import { processRefresh } from './refresh-job.js';
+import { createRefreshSession } from './refresh-session.js';
 import { processRun } from './run-job.js';
 import { processTick } from './tick-job.js';
 import { processVerify } from './verify-job.js';
@@ -43,6 +44,8 @@ export interface WorkerOptions {
    * restart does on its own.
    */
   migrate?: boolean;
+  /** How long one rolling refresh run (etl_run, mode refresh) collects message refreshes; default 5 min. */
+  refreshRollMs?: number;
 }
 
 export interface WorkerHandle {
@@ -92,6 +95,7 @@ export async function startWorker(ctx: Context, opts: WorkerOptions): Promise<Wo
   const shutdown = new AbortController();
   const lockDuration = opts.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
   const name = `${os.hostname()}:${process.pid}`;
+  const refreshSession = createRefreshSession(ctx, opts.refreshRollMs !== undefined ? { rollMs: opts.refreshRollMs } : {});
 
   const workers = Object.entries(PROCESSORS).map(([queueName, table]) => {
     const processor = async (job: Job, token?: string) => {
@@ -99,13 +103,19 @@ export async function startWorker(ctx: Context, opts: WorkerOptions): Promise<Wo
       const max = Math.max(1, job.opts.attempts ?? 1);
       const fields = { queue: queueName, job: job.id, name: job.name, attempt: `${attempt} of ${max}`, ...jobFields(job) };
       const started = Date.now();
-      ctx.logger.info('job started', fields);
-      const helpers: JobHelpers = { ctx, queues, token, shutdown: shutdown.signal, lease: opts.lease ?? {} };
+      // Message refreshes come by the dozen a second: their start and success are detail (--verbose); failures are not.
+      const detail = queueName === QUEUE.refreshes;
+      const note = (message: string, f: Record<string, unknown>) => {
+        if (!detail) ctx.logger.info(message, f);
+        else if (ctx.logger.isLevelEnabled('debug')) ctx.logger.debug(message, f);
+      };
+      note('job started', fields);
+      const helpers: JobHelpers = { ctx, queues, token, shutdown: shutdown.signal, lease: opts.lease ?? {}, refreshSession };
       try {
         const run = table[job.name];
         if (!run) throw new PayloadError(`${queueName} job: unknown job name ${JSON.stringify(job.name)}`);
         const result = await run(job, helpers);
-        ctx.logger.info('job succeeded', { ...fields, ms: Date.now() - started, result });
+        note('job succeeded', { ...fields, ms: Date.now() - started, result });
         return result;
       } catch (err) {
         if (isHandBack(err)) {
@@ -152,6 +162,8 @@ export async function startWorker(ctx: Context, opts: WorkerOptions): Promise<Wo
         const closed = Promise.all(workers.map((w) => w.close()));
         shutdown.abort();
         await closed;
+        // No refresh runs any more: the rolling refresh runs can be finished with their counts.
+        await refreshSession.close().catch((err: unknown) => ctx.logger.warn('could not finish the refresh runs', { error: describe(err) }));
         await queues.close();
       })();
       return closing;

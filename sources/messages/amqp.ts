@@ -6,7 +6,7 @@ import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Consum
 import { maskSecrets } from '../../lib/config.js';
 import { describe, SourceError } from '../../lib/errors.js';
 import { TOPIC_NAMES } from './topics.js';
-import type { Consumer, ConsumerOptions, DeliveryHandler, OutgoingMessage, Publisher, PublisherOptions } from './transport.js';
+import { MessageBusy, type Consumer, type ConsumerOptions, type DeliveryHandler, type OutgoingMessage, type Publisher, type PublisherOptions } from './transport.js';
 
 /** Heartbeats let both sides notice a dead peer within about twice this many seconds. */
 const HEARTBEAT_S = 10;
@@ -57,7 +57,7 @@ export function createAmqpConsumer(opts: ConsumerOptions): Consumer {
         }
       },
       (err: unknown) => {
-        opts.log('warn', 'message not taken; handing it back to the broker', { error: describe(err), exchange: delivery.topic, tag: delivery.tag });
+        opts.log(err instanceof MessageBusy ? 'debug' : 'warn', 'message not taken; handing it back to the broker', { error: describe(err), exchange: delivery.topic, tag: delivery.tag });
         // Wait a little before handing it back, so that an outage (Redis down) does not spin.
         return new Promise<void>((resolve) => setTimeout(() => {
           try {

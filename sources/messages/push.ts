@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, SourceError } from '../../lib/errors.js';
 import { pushSignature, sameSignature } from '../api/signing.js';
-import type { Consumer, ConsumerOptions, DeliveryHandler, OutgoingMessage, Publisher, PublisherOptions } from './transport.js';
+import { MessageBusy, type Consumer, type ConsumerOptions, type DeliveryHandler, type OutgoingMessage, type Publisher, type PublisherOptions } from './transport.js';
 
 /** A push is one message; anything larger is not one. */
 const MAX_BODY = 1024 * 1024;
@@ -58,7 +58,7 @@ export function createPushConsumer(opts: ConsumerOptions): Consumer & { url(): s
       await handler!({ transport: 'push', topic: null, tag: null, body: message, receivedAt: Date.now(), redelivered: false });
       return { status: 200, body: { success: true } };
     } catch (err) {
-      opts.log('warn', 'push not taken; the platform will send it again', { error: describe(err) });
+      opts.log(err instanceof MessageBusy ? 'debug' : 'warn', 'push not taken; the platform will send it again', { error: describe(err) });
       return { status: 503, body: { success: false, error: 'not taken now; send it again' } };
     }
   };

@@ -21,6 +21,14 @@ export interface Delivery {
 }
 
 /**
+ * What a handler rejects with when another delivery of the same message is in hand (a duplicate sent
+ * close behind the first): handed back like any other, but duplicates are normal, so without alarm.
+ */
+export class MessageBusy extends Error {
+  override readonly name = 'MessageBusy';
+}
+
+/**
  * Called once per delivery. Resolving means the message is safe (its refresh job is in Redis, it was a
  * duplicate, or it is quarantined): the transport then acknowledges it (AMQP ack, HTTP 2xx). Rejecting
  * means it is not: AMQP puts it back on the queue, push answers 503 so that the platform sends it again.
@@ -66,7 +74,7 @@ export interface ConsumerOptions {
   appSecret?: string;
   /** How long a delivery the handler could not take waits before it is offered again (AMQP), in ms. */
   retryDelayMs?: number;
-  log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface PublisherOptions {

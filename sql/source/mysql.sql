@@ -1,6 +1,7 @@
 -- The eight 1688 Cloud Hub replica tables, MySQL/MariaDB flavour.
 -- Input: none. Output: empty ali1688_* tables, as printed in the Cloud Hub Developer's Guide
--- (see ../shared/docs/source-shapes.md section 1), plus an index on every modify-time column, and the
+-- (see ../shared/docs/source-shapes.md section 1), plus an index on every modify-time column and on the order
+-- column of the tables targeted refreshes look up by order (refunds, logistics orders and routes), and the
 -- synthetic store's hub_etl_api_object (what only the API serves; see its comment below).
 -- Grain: one row per category / product / order / order line / refund / invoice / logistics order / route.
 -- For demos, tests and benchmarks only: in production the replica already has these tables and
@@ -101,7 +102,8 @@ create table if not exists ali1688_order_refund (
   refund_payment bigint null,
   order_refund_data text null,
   primary key (id),
-  key idx_order_refund_modify (gmt_modified)
+  key idx_order_refund_modify (gmt_modified),
+  key idx_order_refund_order ({{refund_order_col}})
 ) engine = InnoDB default charset = utf8mb4;
 
 create table if not exists ali1688_invoice (
@@ -123,7 +125,8 @@ create table if not exists ali1688_logistics_order (
   gmt_modified date not null,
   logistic_order_datas text not null,
   primary key (id),
-  key idx_logistics_order_modify (gmt_modified)
+  key idx_logistics_order_modify (gmt_modified),
+  key idx_logistics_order_order (order_id)
 ) engine = InnoDB default charset = utf8mb4;
 
 create table if not exists ali1688_logistics_route (
@@ -135,7 +138,8 @@ create table if not exists ali1688_logistics_route (
   gmt_modified date not null,
   logistic_route_datas text not null,
   primary key (id),
-  key idx_logistics_route_modify (gmt_modified)
+  key idx_logistics_route_modify (gmt_modified),
+  key idx_logistics_route_order (order_id)
 ) engine = InnoDB default charset = utf8mb4;
 
 -- Not a replica table: what only the 1688 API serves for the seller (freight templates, ship-from

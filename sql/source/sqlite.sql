@@ -1,6 +1,7 @@
 -- The eight 1688 Cloud Hub replica tables, SQLite flavour (the embedded default); same names and declared types.
 -- Input: none. Output: empty ali1688_* tables, as printed in the Cloud Hub Developer's Guide
--- (see ../shared/docs/source-shapes.md section 1), plus an index on every modify-time column, and the
+-- (see ../shared/docs/source-shapes.md section 1), plus an index on every modify-time column and on the order
+-- column of the tables targeted refreshes look up by order (refunds, logistics orders and routes), and the
 -- synthetic store's hub_etl_api_object (what only the API serves; see its comment below).
 -- Grain: one row per category / product / order / order line / refund / invoice / logistics order / route.
 -- For demos, tests and benchmarks only: in production the replica already has these tables and
@@ -98,6 +99,7 @@ create table if not exists ali1688_order_refund (
   order_refund_data text null
 );
 create index if not exists idx_order_refund_modify on ali1688_order_refund (gmt_modified);
+create index if not exists idx_order_refund_order on ali1688_order_refund ({{refund_order_col}});
 
 create table if not exists ali1688_invoice (
   id integer not null primary key,
@@ -118,6 +120,7 @@ create table if not exists ali1688_logistics_order (
   logistic_order_datas text not null
 );
 create index if not exists idx_logistics_order_modify on ali1688_logistics_order (gmt_modified);
+create index if not exists idx_logistics_order_order on ali1688_logistics_order (order_id);
 
 create table if not exists ali1688_logistics_route (
   id integer not null primary key,
@@ -129,6 +132,7 @@ create table if not exists ali1688_logistics_route (
   logistic_route_datas text not null
 );
 create index if not exists idx_logistics_route_modify on ali1688_logistics_route (gmt_modified);
+create index if not exists idx_logistics_route_order on ali1688_logistics_route (order_id);
 
 -- Not a replica table: what only the 1688 API serves for the seller (freight templates, ship-from
 -- addresses, store categories), one row per object with its exact JSON text; read by the API emulator
