@@ -22,7 +22,9 @@ test('/api/status answers the same data as hub-etl status --json', async (t) => 
 });
 
 // One sample line: name, optional {labels}, a number.
-const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\n"])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\n"])*")*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$/;
+// The value as Prometheus parses it (Go's ParseFloat: NaN and Inf in any case). prom-client writes the
+// event-loop lag as `Nan` before its first sample, which Prometheus reads as NaN.
+const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\n"])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\n"])*")*\})? (-?[0-9.eE+-]+|[Nn][Aa][Nn]|[+-][Ii][Nn][Ff])$/;
 
 test('/metrics is Prometheus text with lag, row counts and queue depths', async (t) => {
   if (!(await needRedis(t))) return;

@@ -1,6 +1,7 @@
 // Inline run, export and verify stopped with SIGINT/SIGTERM: the batch in hand commits, the lease is
 // released at once, no half-written export file is left, and the exit code is 130 or 143.
 import fs from 'node:fs';
+import os from 'node:os';
 import test from 'ava';
 import { leaseHolder } from '../jobs/lock.js';
 import { openDb, rawRows } from '../lib/db.js';
@@ -10,14 +11,33 @@ import { spawnCli, waitFor, type CliProcess } from './queue-helpers.js';
 import { generate } from './stream-helpers.js';
 
 /**
- * Sends `signal` while the child is frozen right after it printed `re`, so that the signal lands in
- * the middle of the work however fast the machine is, then lets it go on.
+ * The process doing the work: the launcher's capped child (cli/launch.ts), or the spawned process itself
+ * when it runs uncapped.
+ */
+function workerPid(launcher: number): number {
+  const children = fs.readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return children.length > 0 ? Number(children[0]) : launcher;
+}
+
+/** Whether `signal` waits, not yet handled, for the (stopped) process `pid`. */
+function signalPending(pid: number, signal: NodeJS.Signals): boolean {
+  const bit = 1n << BigInt(os.constants.signals[signal] - 1);
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return ['SigPnd', 'ShdPnd'].some((f) => (BigInt(`0x${new RegExp(`^${f}:\\s*([0-9a-f]+)$`, 'm').exec(status)![1]!}`) & bit) !== 0n);
+}
+
+/**
+ * Sends `signal` to the command while the process doing the work is frozen right after it printed `re`,
+ * and lets it go on only once the launcher has passed the signal on: the signal lands in the middle of
+ * the work however fast (or loaded) the machine is.
  */
 async function signalAfter(p: CliProcess, re: RegExp, signal: NodeJS.Signals): Promise<void> {
   await p.waitForOutput(re);
-  p.child.kill('SIGSTOP');
+  const worker = workerPid(p.child.pid!);
+  process.kill(worker, 'SIGSTOP');
   p.child.kill(signal);
-  p.child.kill('SIGCONT');
+  await waitFor(`${signal} passed on to the worker`, () => signalPending(worker, signal), 10_000, 10);
+  process.kill(worker, 'SIGCONT');
 }
 
 /** The positions of the batches the run logged as committed, in order. */
