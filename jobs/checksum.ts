@@ -10,10 +10,10 @@ export interface TableChecksum { table: string; rows: number; md5: string }
 const text = (v: unknown) => (v === null || v === undefined ? '\u0000' : typeof v === 'bigint' ? v.toString() : String(v));
 
 export async function tableChecksum(db: Db, table: Table): Promise<TableChecksum> {
-  const q = (n: string) => (db.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  const q = db.sql.id;
   const cols = table.columns.map((c) => c.name);
   // Order by the key as text as well, so both databases walk rows in the same order.
-  const order = table.primaryKey.map((k) => (db.dialect === 'mysql' ? `cast(${q(k)} as char) collate utf8mb4_bin` : `cast(${q(k)} as text)`)).join(', ');
+  const order = table.primaryKey.map((k) => db.sql.textSortKey(q(k))).join(', ');
   const rows = await rawRows<Record<string, unknown>>(db, db.dialect, `select ${cols.map(q).join(', ')} from ${q(table.name)} order by ${order}`);
   const h = crypto.createHash('md5');
   for (const r of rows) h.update(cols.map((c) => text(r[c])).join('\u0001') + '\u0002');

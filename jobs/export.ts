@@ -5,7 +5,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { Db } from '../lib/db.js';
+import { rawRows, type Db } from '../lib/db.js';
 import { HubError, UsageError } from '../lib/errors.js';
 import type { CsvOptions, HeaderLang } from '../sinks/csv.js';
 import { ALL_TABLES, physicalColumns } from '../sql/warehouse/tables.js';
@@ -123,38 +123,14 @@ function filtered(db: Db, rel: Relation, opts: ExportOptions): Knex.QueryBuilder
 type Cells = unknown[];
 
 /** Rows of a query off a cursor, as arrays in select order: never the whole result in memory. */
-async function* cursor(db: Db, q: Knex.QueryBuilder): AsyncGenerator<Cells> {
-  if (db.dialect === 'sqlite') {
-    // knex's stream() on better-sqlite3 reads every row first; the driver's own iterator does not.
-    const { sql, bindings } = q.toSQL().toNative();
-    const client = db.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
-    const conn = (await client.acquireConnection()) as { prepare(sql: string): { safeIntegers(on: boolean): unknown; raw(on: boolean): unknown; iterate(...b: unknown[]): IterableIterator<Cells> } };
-    try {
-      const stmt = conn.prepare(sql);
-      stmt.safeIntegers(true);
-      stmt.raw(true);
-      yield* stmt.iterate(...bindings);
-    } finally {
-      await client.releaseConnection(conn);
-    }
-    return;
-  }
-  // mysql2 streams rows as they arrive and pauses the connection while the CSV writer catches up.
-  const stream = q.options({ rowsAsArray: true }).stream();
-  try {
-    for await (const row of stream) yield row as Cells;
-  } finally {
-    stream.destroy();
-  }
+function cursor(db: Db, q: Knex.QueryBuilder): AsyncGenerator<Cells> {
+  return db.sql.cursor(db.knex, q);
 }
 
 async function exists(db: Db, name: string): Promise<boolean> {
-  const sql = db.dialect === 'mysql'
-    ? 'select count(*) as n from information_schema.tables where table_schema = database() and table_name = ?'
-    : "select count(*) as n from sqlite_master where type in ('table', 'view') and name = ?";
-  const res = await db.knex.raw(sql, [name]);
-  const rows = (db.dialect === 'mysql' ? res[0] : res) as Array<{ n: unknown }>;
-  return Number(rows[0]?.n ?? 0) > 0;
+  const rows = await rawRows<{ name: unknown }>(db, db.dialect, db.sql.tablesLikeSql(true), [name]);
+  const found = rows.some((r) => String(r.name) === name);
+  return found;
 }
 
 /** Exports a table or view to CSV or xlsx; files appear complete under their final names or not at all. */

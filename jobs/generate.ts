@@ -13,7 +13,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config.js';
 import { createContext, type Context } from '../lib/context.js';
-import { ConnectError, listColumns, listTables, mysqlLiteral, type Db } from '../lib/db.js';
+import { ConnectError, listColumns, listTables, mysqlLiteral, type Db, type Dialect } from '../lib/db.js';
 import { ConfigError, describe, HubError, SafetyError, SourceError, sourceError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { isSynthetic, SYNTHETIC_MARKER } from '../sources/replica.js';
@@ -396,7 +396,7 @@ async function prepare(ctx: Context, db: Db, io: Io, opts: GenerateOptions, foun
  * changed ones updated, removed ones deleted. The table is created here too, so that a store generated
  * before it existed gets it on its next run.
  */
-async function writeApiObjects(io: Io, dialect: 'mysql' | 'sqlite', columns: OrderIdColumns, state: GeneratorState, to: number, tally: Tally): Promise<TableCounts> {
+async function writeApiObjects(io: Io, dialect: Dialect, columns: OrderIdColumns, state: GeneratorState, to: number, tally: Tally): Promise<TableCounts> {
   for (const stmt of sourceDdl(dialect, columns).filter((x) => x.includes(API_OBJECT_TABLE))) await io.exec(stmt);
   const clock = new ZoneClock(state.sourceTz);
   const next = apiObjectsAt(state.seed, clock, clock.startOfDate(state.start), to);
@@ -434,7 +434,7 @@ function defaultRate(state: GeneratorState, days: number): number {
 }
 
 /** The source DDL for a dialect, with the order-id column spellings filled in, one statement per entry. */
-export function sourceDdl(dialect: 'mysql' | 'sqlite', columns: OrderIdColumns): string[] {
+export function sourceDdl(dialect: Dialect, columns: OrderIdColumns): string[] {
   const file = new URL(`../../sql/source/${dialect}.sql`, import.meta.url);
   const text = fs.readFileSync(file, 'utf8')
     .replaceAll('{{refund_order_col}}', columns.refundOrderCol)
@@ -445,7 +445,7 @@ export function sourceDdl(dialect: 'mysql' | 'sqlite', columns: OrderIdColumns):
     .filter((s) => s.length > 0);
 }
 
-function markerDdl(dialect: 'mysql' | 'sqlite'): string {
+function markerDdl(dialect: Dialect): string {
   // The generator's own state; its presence is what marks a database as a synthetic store.
   return dialect === 'mysql'
     ? `create table if not exists ${SYNTHETIC_MARKER} (id int not null primary key, seed bigint not null, source_tz varchar(64) not null, sim_clock varchar(32) not null, status varchar(16) not null, state mediumtext not null) engine = InnoDB default charset = utf8mb4`

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Context } from '../lib/context.js';
-import { rawRows, type Db, type Dialect } from '../lib/db.js';
+import { rawRows, type Db } from '../lib/db.js';
 import { describe, HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { RunSummary } from './engine.js';
@@ -54,15 +54,6 @@ export class LeaseLostError extends HubError {
 
 const TABLE = 'etl_lock';
 
-function nowSql(d: Dialect): string {
-  return d === 'mysql' ? 'utc_timestamp(3)' : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
-}
-
-function laterSql(d: Dialect, ms: number): string {
-  const n = Math.max(0, Math.round(ms));
-  return d === 'mysql' ? `timestampadd(microsecond, ${n * 1000}, utc_timestamp(3))` : `strftime('%Y-%m-%d %H:%M:%f', 'now', '+${(n / 1000).toFixed(3)} seconds')`;
-}
-
 function ownerId(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`.slice(-160);
 }
@@ -103,7 +94,7 @@ export interface LeaseHolder {
 /** Who holds a stream's lease and until when (empty owner when it was never taken). */
 export async function leaseHolder(db: Db, stream: string): Promise<LeaseHolder | null> {
   const [row] = await rawRows<{ owner: string; expires_at: string; held: unknown; holder_host: unknown; holder_pid: unknown }>(db, db.dialect,
-    `select owner, expires_at, case when expires_at > ${nowSql(db.dialect)} then 1 else 0 end as held, holder_host, holder_pid from ${TABLE} where stream = ?`, [stream]);
+    `select owner, expires_at, case when expires_at > ${db.sql.nowUtc()} then 1 else 0 end as held, holder_host, holder_pid from ${TABLE} where stream = ?`, [stream]);
   if (!row) return null;
   return {
     owner: String(row.owner),
@@ -123,25 +114,19 @@ async function takeOverDead(db: Db, stream: string, holder: LeaseHolder, owner: 
   if (!holder.held || holder.host !== HOST() || holder.pid === null || holder.pid === process.pid || processAlive(holder.pid)) return false;
   const n = await db.knex(TABLE)
     .where({ stream, owner: holder.owner })
-    .update({ owner, acquired_at: db.knex.raw(nowSql(db.dialect)), expires_at: db.knex.raw(laterSql(db.dialect, leaseMs)), released_at: null, holder_host: HOST(), holder_pid: process.pid });
+    .update({ owner, acquired_at: db.knex.raw(db.sql.nowUtc()), expires_at: db.knex.raw(db.sql.nowUtcPlus(leaseMs)), released_at: null, holder_host: HOST(), holder_pid: process.pid });
   return Number(n) === 1;
 }
 
 /** One attempt: true when this owner now holds the lease. */
 async function tryTake(db: Db, stream: string, owner: string, leaseMs: number): Promise<boolean> {
-  const d = db.dialect;
-  const now = nowSql(d);
+  const now = db.sql.nowUtc();
   // The row exists from the first attempt on; taking it is then one conditional update, atomic on both databases.
-  await db.knex.raw(
-    d === 'mysql'
-      ? `insert into ${TABLE} (stream, owner, acquired_at, expires_at, released_at) values (?, '', ${now}, ${now}, ${now}) on duplicate key update stream = stream`
-      : `insert into ${TABLE} (stream, owner, acquired_at, expires_at, released_at) values (?, '', ${now}, ${now}, ${now}) on conflict (stream) do nothing`,
-    [stream],
-  );
+  await db.knex.raw(`insert into ${TABLE} (stream, owner, acquired_at, expires_at, released_at) values (?, '', ${now}, ${now}, ${now}) ${db.sql.onConflict(TABLE, ['stream'], {})}`, [stream]);
   const n = await db.knex(TABLE)
     .where({ stream })
     .andWhereRaw(`expires_at <= ${now}`)
-    .update({ owner, acquired_at: db.knex.raw(now), expires_at: db.knex.raw(laterSql(d, leaseMs)), released_at: null, holder_host: HOST(), holder_pid: process.pid });
+    .update({ owner, acquired_at: db.knex.raw(now), expires_at: db.knex.raw(db.sql.nowUtcPlus(leaseMs)), released_at: null, holder_host: HOST(), holder_pid: process.pid });
   return Number(n) === 1;
 }
 
@@ -180,7 +165,7 @@ export async function acquireLease(db: Db, stream: string, opts: LeaseOptions = 
   const renew = async () => {
     if (released || lost.signal.aborted) return;
     try {
-      const n = await db.knex(TABLE).where({ stream, owner }).update({ expires_at: db.knex.raw(laterSql(db.dialect, leaseMs)) });
+      const n = await db.knex(TABLE).where({ stream, owner }).update({ expires_at: db.knex.raw(db.sql.nowUtcPlus(leaseMs)) });
       if (Number(n) === 1) lastRenewed = Date.now();
       else if (!released) lost.abort(new LeaseLostError(stream, 'another process took it over'));
     } catch (err) {
@@ -198,7 +183,7 @@ export async function acquireLease(db: Db, stream: string, opts: LeaseOptions = 
       if (released) return;
       released = true;
       clearInterval(timer);
-      const now = nowSql(db.dialect);
+      const now = db.sql.nowUtc();
       try {
         await db.knex(TABLE).where({ stream, owner }).update({ expires_at: db.knex.raw(now), released_at: db.knex.raw(now) });
       } catch (err) {

@@ -1,6 +1,6 @@
 // Reconciles source and warehouse per stream: row counts, per-day order counts and amounts, refund
 // money in fen, line sums and line discounts against their order, and exact extreme ids. Names every mismatch.
-import type { Db, Dialect } from '../lib/db.js';
+import type { Db } from '../lib/db.js';
 import { eachRow, rawRows } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import { inspectSource, quoteIdent, type SourceSchema } from '../sources/replica.js';
@@ -10,10 +10,8 @@ export interface Check { stream: string; name: string; ok: boolean; detail: stri
 
 export interface VerifyResult { ok: boolean; checks: Check[] }
 
-/** Exact integer fen of a money column, whatever the database stores (DECIMAL or fixed-scale text). */
-function fen(d: Dialect, col: string): string {
-  return d === 'mysql' ? `cast(${col} * 100 as signed)` : `cast(replace(${col}, '.', '') as integer)`;
-}
+/** Exact integer fen of a money column of 2 places, whatever the database stores (DECIMAL, NUMERIC or fixed-scale text). */
+const fen = (d: Db, col: string) => d.sql.smallestUnits(col, 2);
 
 async function one(db: Db, sql: string, bind: unknown[] = []): Promise<Record<string, unknown>> {
   return (await rawRows<Record<string, unknown>>(db, db.dialect, sql, bind))[0] ?? {};
@@ -122,8 +120,7 @@ interface CountSpec {
   pending?: (src: Db, schema: SourceSchema) => string;
 }
 
-const asInt = (d: Dialect, col: string) => (d === 'mysql' ? `cast(${col} as signed)` : `cast(${col} as integer)`);
-const ordersChangedSince = (src: Db) => `select ${asInt(src.dialect, 'order_id')} from ali1688_order where modify_time >= ?`;
+const ordersChangedSince = (src: Db) => `select ${src.sql.int('order_id')} from ali1688_order where modify_time >= ?`;
 
 const COUNTS: CountSpec[] = [
   { stream: 'categories', source: 'ali1688_category', sourceKey: 'category_id', warehouse: 'dim_category', warehouseKey: 'category_id' },
@@ -134,7 +131,7 @@ const COUNTS: CountSpec[] = [
   { stream: 'order_lines', source: 'ali1688_order_line', sourceKey: 'sub_item_id', warehouse: 'fct_order_line', warehouseKey: 'sub_item_id',
     pending: (src) => `select sub_item_id as k from ali1688_order_line where order_id in (${ordersChangedSince(src)})` },
   { stream: 'invoices', source: 'ali1688_invoice', sourceKey: 'local_invoice_id', warehouse: 'fct_invoice', warehouseKey: 'local_invoice_id',
-    pending: (src, schema) => `select local_invoice_id as k from ali1688_invoice where ${quoteIdent(src.dialect, schema.orderColumn.get('ali1688_invoice') ?? 'order_id')} in (${ordersChangedSince(src)})` },
+    pending: (src, schema) => `select local_invoice_id as k from ali1688_invoice where ${src.sql.id(schema.orderColumn.get('ali1688_invoice') ?? 'order_id')} in (${ordersChangedSince(src)})` },
   { stream: 'refunds', source: 'ali1688_order_refund', sourceKey: 'refund_id', warehouse: 'fct_refund', warehouseKey: 'refund_id',
     pending: () => 'select refund_id as k from ali1688_order_refund where gmt_modified >= ?' },
   { stream: 'shipments', source: 'ali1688_logistics_order', sourceKey: 'logistic_id', warehouse: 'fct_shipment', warehouseKey: 'logistics_id',
@@ -158,7 +155,7 @@ async function pendingKeys(src: Db, schema: SourceSchema, c: CountSpec, watermar
 async function countChecks(src: Db, schema: SourceSchema, wh: Db, marks: Map<string, string>, checks: Check[], stop: (step: string) => Promise<void>): Promise<void> {
   for (const c of COUNTS) {
     await stop(`row count of ${c.stream}`);
-    const s = Number((await one(src, `select count(*) as n from ${quoteIdent(src.dialect, c.source)}`)).n ?? 0);
+    const s = Number((await one(src, `select count(*) as n from ${src.sql.id(c.source)}`)).n ?? 0);
     const whereState = c.warehouse === 'etl_row_state' ? ` where stream = '${c.stream}'` : '';
     const w = Number((await one(wh, `select count(*) as n from ${c.warehouse}${whereState}`)).n ?? 0);
     if (s === w) {
@@ -166,7 +163,7 @@ async function countChecks(src: Db, schema: SourceSchema, wh: Db, marks: Map<str
       continue;
     }
     // Counts differ: compare the keys themselves, then excuse rows the last run could not see yet.
-    const a = await sortedKeys(src, `select ${quoteIdent(src.dialect, c.sourceKey)} as k from ${quoteIdent(src.dialect, c.source)}`);
+    const a = await sortedKeys(src, `select ${src.sql.id(c.sourceKey)} as k from ${src.sql.id(c.source)}`);
     const b = await sortedKeys(wh, `select ${c.warehouseKey} as k from ${c.warehouse}${whereState}`);
     const pending = await pendingKeys(src, schema, c, marks.get(c.stream));
     const rejects = await openRejectKeys(wh, c.stream);
@@ -213,8 +210,8 @@ async function orderDayChecks(src: Db, wh: Db, marks: Map<string, string>, check
   // otherwise each create_time is converted (sourceTz instant, storeTz day) as the transforms do.
   const convert = zones !== undefined && zones.sourceTz !== zones.storeTz;
   const day = convert
-    ? (src.dialect === 'mysql' ? 'date_format(create_time, \'%Y-%m-%d %H:%i:%s\')' : 'create_time')
-    : src.dialect === 'mysql' ? 'date_format(create_time, \'%Y-%m-%d\')' : 'substr(create_time, 1, 10)';
+    ? src.sql.timestampText('create_time')
+    : src.sql.dayText('create_time');
   // Per-day counts and goods value of the orders the last run saw in their current version; rows whose
   // text column is empty take the value from their blob.
   const srcDays = new Map<string, { n: number; fen: bigint }>();
@@ -237,7 +234,7 @@ async function orderDayChecks(src: Db, wh: Db, marks: Map<string, string>, check
     },
   );
   const whDays = new Map<string, { n: number; fen: bigint }>();
-  for (const r of await rawRows<{ d: unknown; n: unknown; f: unknown }>(wh, wh.dialect, `select order_date as d, count(*) as n, sum(${fen(wh.dialect, 'sum_product_payment')}) as f from fct_order where ${notIn('order_id', recent)} group by order_date`)) {
+  for (const r of await rawRows<{ d: unknown; n: unknown; f: unknown }>(wh, wh.dialect, `select order_date as d, count(*) as n, sum(${fen(wh, 'sum_product_payment')}) as f from fct_order where ${notIn('order_id', recent)} group by order_date`)) {
     whDays.set(String(r.d).slice(0, 10), { n: Number(r.n), fen: n(r.f) });
   }
   const bad: string[] = [];
@@ -263,7 +260,7 @@ async function moneyChecks(src: Db, wh: Db, marks: Map<string, string>, checks: 
     const recent = [...(await keys(src, 'select refund_id as k from ali1688_order_refund where gmt_modified >= ?', [wm]))];
     const recentList = recent.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ');
     const s = await one(src, 'select count(*) as n, sum(refund_payment) as f from ali1688_order_refund where gmt_modified < ?', [wm]);
-    const w = await one(wh, `select count(*) as n, sum(${fen(wh.dialect, 'refund_amount')}) as f from fct_refund${recent.length ? ` where refund_id not in (${recentList})` : ''}`);
+    const w = await one(wh, `select count(*) as n, sum(${fen(wh, 'refund_amount')}) as f from fct_refund${recent.length ? ` where refund_id not in (${recentList})` : ''}`);
     const rejected = (await openRejectKeys(wh, 'refunds')).size;
     checks.push({
       stream: 'refunds',
@@ -272,7 +269,7 @@ async function moneyChecks(src: Db, wh: Db, marks: Map<string, string>, checks: 
       detail: `source ${n(s.f)} fen = ${fmtFen(n(s.f))} yuan; fct_refund ${fmtFen(n(w.f))} yuan${rejected ? `; ${rejected} rejected` : ''}`,
     });
   }
-  const mism = await one(wh, `select count(*) as n from fct_order o join (select order_id, sum(${fen(wh.dialect, 'line_amount')}) as s from fct_order_line group by order_id) l on l.order_id = o.order_id where l.s <> ${fen(wh.dialect, 'o.item_amount')}`);
+  const mism = await one(wh, `select count(*) as n from fct_order o join (select order_id, sum(${fen(wh, 'line_amount')}) as s from fct_order_line group by order_id) l on l.order_id = o.order_id where l.s <> ${fen(wh, 'o.item_amount')}`);
   const bad = Number(mism.n ?? 0);
   checks.push({ stream: 'order_lines', name: 'line amounts sum to the order\'s item amount', ok: bad === 0, detail: bad === 0 ? 'every order agrees' : `${bad} orders whose lines do not sum to fct_order.item_amount` });
   await discountCheck(wh, checks);
@@ -284,7 +281,7 @@ async function moneyChecks(src: Db, wh: Db, marks: Map<string, string>, checks: 
  * without a discount under an order that has one is a mismatch. Names the first orders that disagree.
  */
 async function discountCheck(wh: Db, checks: Check[]): Promise<void> {
-  const d = wh.dialect;
+  const d = wh;
   const sql = `select o.order_id as k, ${fen(d, 'o.line_discount_amount')} as o, l.s as s, l.missing as missing from fct_order o
 join (select order_id, sum(${fen(d, 'discount_amount')}) as s, sum(case when discount_amount is null then 1 else 0 end) as missing from fct_order_line group by order_id) l on l.order_id = o.order_id
 where o.line_discount_amount is not null and (l.missing > 0 or l.s <> ${fen(d, 'o.line_discount_amount')})
@@ -307,7 +304,7 @@ async function idChecks(src: Db, wh: Db, marks: Map<string, string>, checks: Che
   // anywhere on the way (driver, JSON, column type) changes its last digits.
   const wm = marks.get('orders');
   if (wm === undefined) return;
-  const cast = src.dialect === 'mysql' ? 'cast(order_id as unsigned)' : 'cast(order_id as integer)';
+  const cast = src.sql.int('order_id');
   const top = await one(src, `select order_id as k from ali1688_order where modify_time < ? order by ${cast} desc limit 1`, [wm]);
   if (top.k === undefined) return;
   const id = String(top.k);

@@ -13,7 +13,8 @@ export type { MqTarget } from './mq-config.js';
 
 export type DbTarget =
   | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string; tls?: MysqlTls }
-  | { kind: 'sqlite'; file: string; url: string };
+  | { kind: 'sqlite'; file: string; url: string }
+  | { kind: 'postgres'; host: string; port: number; user: string; password: string; database: string; url: string; tls?: MysqlTls };
 
 /** A folder of CSV files as the warehouse (`csv:./out`): hub-etl run writes one file per table per run. */
 export interface CsvTarget { kind: 'csv'; dir: string; url: string }
@@ -92,43 +93,51 @@ export function parseDbUrl(raw: string, label: string): DbTarget | string {
     if (file === '') return `${label}: "${shown}" names no file; expected sqlite:./data/warehouse.db or sqlite:/abs/path.db`;
     return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file), url: value };
   }
-  if (/^(mysql|mariadb):\/\//i.test(value)) {
+  const server = /^(mysql|mariadb|postgres|postgresql):\/\//i.exec(value);
+  if (server) {
+    const postgres = server[1]!.toLowerCase().startsWith('postgres');
     let u: URL;
     try {
       u = new URL(value);
     } catch {
-      return `${label}: "${shown}" is not a valid URL; expected mysql://user:password@host:3306/database`;
+      return `${label}: "${shown}" is not a valid URL; expected ${postgres ? 'postgres://user:password@host:5432/database' : 'mysql://user:password@host:3306/database'}`;
     }
     const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-    const port = u.port === '' ? 3306 : Number(u.port);
+    const port = u.port === '' ? (postgres ? 5432 : 3306) : Number(u.port);
     const problems: string[] = [];
     if (!u.hostname) problems.push('a host');
-    if (!database) problems.push('a database name after the host (…:3306/hub_src)');
-    else if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) problems.push(`a database name of letters, digits, _ or $ (got "${database}")`);
+    if (!database) problems.push(`a database name after the host (…:${postgres ? 5432 : 3306}/hub_wh)`);
+    else if (!/^[A-Za-z0-9_$]{1,63}$/.test(database)) problems.push(`a database name of letters, digits, _ or $ (got "${database}")`);
     if (problems.length > 0) return `${label}: "${shown}" needs ${problems.join(' and ')}`;
     if (u.hash) return `${label}: "${maskSecrets(value.split('#')[0]!)}…" has a "#" the URL cannot hold; percent-encode it (%23) in a password`;
     const options = parseMysqlOptions(u.searchParams, label);
     if (options.problems.length > 0) return options.problems.join('; ');
     return {
-      kind: 'mysql',
+      kind: postgres ? 'postgres' : 'mysql',
       host: u.hostname,
       port,
-      user: decodeURIComponent(u.username || 'root'),
+      user: decodeURIComponent(u.username || (postgres ? 'postgres' : 'root')),
       password: decodeURIComponent(u.password),
       database,
       url: value,
       ...(options.tls ? { tls: options.tls } : {}),
     };
   }
-  return `${label}: "${shown}" is not a supported URL; expected mysql://user:password@host:3306/database or sqlite:./path.db`;
+  return `${label}: "${shown}" is not a supported URL; expected mysql://user:password@host:3306/database, postgres://user:password@host:5432/database or sqlite:./path.db`;
+}
+
+/** The replica is MySQL-compatible (PolarDB) or the embedded SQLite store: PostgreSQL holds warehouses only. */
+function replicaTarget(t: DbTarget | string, label: string): DbTarget | string {
+  if (typeof t === 'string' || t.kind !== 'postgres') return t;
+  return `${label}: "${maskSecrets(t.url)}" is PostgreSQL; the source is the Cloud Hub replica (mysql://…), the embedded store (sqlite:…) or the API (1688+https://…); postgres:// is for the warehouse (HUB_WAREHOUSE_URL)`;
 }
 
 /** Parses a warehouse URL: a database URL as parseDbUrl, or `csv:./folder`; returns a problem text on error. */
 export function parseWarehouseUrl(raw: string, label: string): WarehouseTarget | string {
   const value = raw.trim();
   if (!value.startsWith('csv:')) {
-    if (/^(sqlite:|mysql:\/\/|mariadb:\/\/)/i.test(value)) return parseDbUrl(value, label);
-    return `${label}: "${maskSecrets(value)}" is not a supported URL; expected mysql://user:password@host:3306/database, sqlite:./path.db or csv:./folder`;
+    if (/^(sqlite:|mysql:\/\/|mariadb:\/\/|postgres:\/\/|postgresql:\/\/)/i.test(value)) return parseDbUrl(value, label);
+    return `${label}: "${maskSecrets(value)}" is not a supported URL; expected mysql://user:password@host:3306/database, postgres://user:password@host:5432/database, sqlite:./path.db or csv:./folder`;
   }
   let dir = value.slice('csv:'.length);
   if (dir.startsWith('//')) dir = dir.slice(2);
@@ -185,7 +194,7 @@ export function loadConfig(flags: GlobalFlags = {}, rawEnv: NodeJS.ProcessEnv = 
   const messages = loadMessageConfig(flags, env, problems);
   const data = loadDataSettings(flags, env, problems);
   // An API source's problems are already among `problems` (it is then null).
-  const source = isApiUrl(src.value) ? apis.source : parseDbUrl(src.value, src.label);
+  const source = isApiUrl(src.value) ? apis.source : replicaTarget(parseDbUrl(src.value, src.label), src.label);
   if (typeof source === 'string') problems.push(/^https?:\/\//i.test(src.value.trim()) ? `${source}, or 1688+${src.value.trim()} for the 1688 API` : source);
   const warehouse = parseWarehouseUrl(wh.value, wh.label);
   if (typeof warehouse === 'string') problems.push(warehouse);
@@ -223,6 +232,6 @@ export function loadConfig(flags: GlobalFlags = {}, rawEnv: NodeJS.ProcessEnv = 
 
 function sameDatabase(a: DbTarget | ApiTarget, b: WarehouseTarget): boolean {
   if (a.kind === 'sqlite' && b.kind === 'sqlite') return a.file !== ':memory:' && a.file === b.file;
-  if (a.kind === 'mysql' && b.kind === 'mysql') return a.host === b.host && a.port === b.port && a.database === b.database;
+  if ((a.kind === 'mysql' && b.kind === 'mysql') || (a.kind === 'postgres' && b.kind === 'postgres')) return a.host === b.host && a.port === b.port && a.database === b.database;
   return false;
 }

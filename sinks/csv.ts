@@ -28,7 +28,7 @@ import { Transform } from '@json2csv/node';
 import Database from 'better-sqlite3';
 import { HubError, SinkError, sinkError } from '../lib/errors.js';
 import { physicalColumns, tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
-import { addColumnSql, createTableSql } from './ddl.js';
+import { addColumnSql, createTableSql } from '../sql/warehouse/ddl.js';
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
 import { utcNow } from './sql.js';
 
@@ -249,7 +249,7 @@ export class CsvSink implements Sink {
       for (const c of tableNamed('etl_run').columns) {
         if (runColumns.has(c.name)) continue;
         try {
-          db.exec(addColumnSql('sqlite', 'etl_run', c));
+          for (const sql of addColumnSql('sqlite', 'etl_run', c)) db.exec(sql);
         } catch (err) {
           // Another run opening the folder at the same moment added it first.
           if (!/duplicate column name/i.test(String((err as Error).message))) throw err;

@@ -75,7 +75,7 @@ export interface SinkTx {
 }
 
 export interface Sink {
-  readonly kind: 'mysql' | 'sqlite' | 'csv' | 'memory';
+  readonly kind: 'mysql' | 'sqlite' | 'postgres' | 'csv' | 'memory';
   /** Where it writes, safe to print. */
   readonly label: string;
   transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T>;

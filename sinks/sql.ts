@@ -1,10 +1,11 @@
-// The warehouse sink for SQL databases (MySQL/MariaDB and SQLite): idempotent, version-guarded writes,
+// The warehouse sink for SQL databases (every dialect of lib/dialects): idempotent, version-guarded writes,
 // with the stream's state (watermark, row fingerprints, rejects, runs) in the same database and transaction.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
-import type { Db, Dialect } from '../lib/db.js';
-import { idText, mysqlLiteral } from '../lib/db.js';
+import type { Db } from '../lib/db.js';
+import { idText } from '../lib/db.js';
+import { chunk, type SqlDialect } from '../lib/dialects/dialect.js';
 import { sinkError } from '../lib/errors.js';
 import { physicalColumns, tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
@@ -15,59 +16,7 @@ export function utcNow(): string {
 }
 
 const VERSION = '_source_version';
-// Bound parameters per statement: SQLite allows 32,766; MySQL packets stay well under max_allowed_packet.
-const MAX_PARAMS = 30_000;
 const MAX_ROWS = 1_000;
-
-function quoter(d: Dialect) {
-  return d === 'mysql' ? (n: string) => `\`${n}\`` : (n: string) => `"${n}"`;
-}
-
-/**
- * Multi-row upsert that never replaces a row with an older `_source_version`. `values` is the VALUES
- * list: `rowCount` tuples of ? placeholders by default, or literal tuples already written.
- */
-export function upsertSql(d: Dialect, table: Table, columns: string[], rowCount: number, guard: boolean, values?: string): string {
-  const q = quoter(d);
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const list = values ?? Array.from({ length: rowCount }, () => tuple).join(', ');
-  const head = `insert into ${q(table.name)} (${columns.map(q).join(', ')}) values ${list}`;
-  const updatable = columns.filter((c) => !table.primaryKey.includes(c));
-  if (d === 'mysql') {
-    if (updatable.length === 0) return `${head} on duplicate key update ${q(columns[0]!)} = ${q(columns[0]!)}`;
-    // Assignments run left to right, so the version column is compared first and assigned last.
-    const ordered = [...updatable.filter((c) => c !== VERSION), ...updatable.filter((c) => c === VERSION)];
-    const set = ordered.map((c) =>
-      guard ? `${q(c)} = if(values(${q(VERSION)}) >= ${q(VERSION)}, values(${q(c)}), ${q(c)})` : `${q(c)} = values(${q(c)})`);
-    return `${head} on duplicate key update ${set.join(', ')}`;
-  }
-  const conflict = `on conflict (${table.primaryKey.map(q).join(', ')})`;
-  if (updatable.length === 0) return `${head} ${conflict} do nothing`;
-  const set = updatable.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ');
-  const where = guard ? ` where excluded.${q(VERSION)} >= ${q(table.name)}.${q(VERSION)}` : '';
-  return `${head} ${conflict} do update set ${set}${where}`;
-}
-
-/** The VALUES list of rows as MySQL literals: one string built once, no placeholder pass by knex or the driver. */
-function mysqlValues(rows: WarehouseRow[], columns: string[]): string {
-  let out = '';
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    out += i === 0 ? '(' : ', (';
-    for (let j = 0; j < columns.length; j++) {
-      if (j > 0) out += ', ';
-      out += mysqlLiteral(r[columns[j]!] ?? null);
-    }
-    out += ')';
-  }
-  return out;
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]): Promise<void> {
   // Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is).
@@ -75,26 +24,21 @@ async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]
 }
 
 /** Upserts rows into a table in statements of bounded size. */
-async function upsertRows(k: Knex | Knex.Transaction, d: Dialect, table: Table, rows: WarehouseRow[], guard: boolean): Promise<void> {
+async function upsertRows(k: Knex | Knex.Transaction, d: SqlDialect, table: Table, rows: WarehouseRow[], guard: boolean): Promise<void> {
   if (rows.length === 0) return;
   const columns = physicalColumns(table).map((c) => c.name).filter((c) => !(table.name === 'etl_run' && c === 'run_id'));
-  const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns.length)));
+  const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(d.maxParams / columns.length)));
   for (const part of chunk(rows, perStatement)) {
-    if (d === 'mysql') {
-      await exec(k, upsertSql(d, table, columns, part.length, guard, mysqlValues(part, columns)), []);
-      continue;
-    }
-    const bindings: unknown[] = [];
-    for (const r of part) for (const c of columns) bindings.push(r[c] ?? null);
-    await exec(k, upsertSql(d, table, columns, part.length, guard), bindings);
+    const { sql, bindings } = d.upsert(table, columns, part, guard ? VERSION : null);
+    await exec(k, sql, bindings);
   }
 }
 
 class SqlTx implements SinkTx {
-  constructor(private readonly trx: Knex.Transaction, private readonly d: Dialect) {}
+  constructor(private readonly trx: Knex.Transaction, private readonly d: SqlDialect) {}
 
   async writeUnits(_stream: string, units: UnitWrite[], targets: Table[], runId: string): Promise<void> {
-    const q = quoter(this.d);
+    const q = this.d.id;
     const loadedAt = utcNow();
     for (const table of targets) {
       const mine = units.filter((u) => u.tables.has(table.name));
@@ -133,15 +77,18 @@ class SqlTx implements SinkTx {
 
   async putRejects(stream: string, rejects: RejectRecord[], runId: string): Promise<void> {
     if (rejects.length === 0) return;
-    const q = quoter(this.d);
+    const q = this.d.id;
     const now = utcNow();
+    const cols = ['stream', 'source_key', 'field', 'reason', 'sample', 'first_seen_at', 'last_seen_at', 'times_seen', 'run_id'];
+    const update = this.d.onConflict('etl_reject', ['stream', 'source_key'], {
+      ...Object.fromEntries(['field', 'reason', 'sample', 'last_seen_at', 'run_id'].map((c) => [c, (r) => r.incoming(c)] as const)),
+      times_seen: (r) => `${r.stored('times_seen')} + 1`,
+      resolved_at: () => 'null',
+      resolved_run_id: () => 'null',
+    });
     for (const r of rejects) {
       const bind = [stream, r.sourceKey, r.field.slice(0, 128), r.reason.slice(0, 1024), r.sample, now, now, 1, runId];
-      const cols = 'stream, source_key, field, reason, sample, first_seen_at, last_seen_at, times_seen, run_id';
-      const update = this.d === 'mysql'
-        ? `on duplicate key update field = values(field), reason = values(reason), sample = values(sample), last_seen_at = values(last_seen_at), times_seen = times_seen + 1, run_id = values(run_id), resolved_at = null, resolved_run_id = null`
-        : `on conflict (stream, source_key) do update set field = excluded.field, reason = excluded.reason, sample = excluded.sample, last_seen_at = excluded.last_seen_at, times_seen = ${q('etl_reject')}.times_seen + 1, run_id = excluded.run_id, resolved_at = null, resolved_run_id = null`;
-      await exec(this.trx, `insert into ${q('etl_reject')} (${cols}) values (?, ?, ?, ?, ?, ?, ?, ?, ?) ${update}`, bind);
+      await exec(this.trx, `insert into ${q('etl_reject')} (${cols.map(q).join(', ')}) values (${cols.map(() => '?').join(', ')}) ${update}`, bind);
     }
   }
 
@@ -158,7 +105,7 @@ class SqlTx implements SinkTx {
   }
 
   async sweep(stream: string, targets: Table[], unitKeyOf: (t: Table) => string, runId: string, keepUnits: string[]): Promise<void> {
-    const q = quoter(this.d);
+    const q = this.d.id;
     for (const table of targets) {
       const col = unitKeyOf(table);
       const keep = keepUnits.length > 0 ? ` and ${q(col)} not in (${keepUnits.map(() => '?').join(', ')})` : '';
@@ -170,7 +117,7 @@ class SqlTx implements SinkTx {
 }
 
 export class SqlSink implements Sink {
-  readonly kind: Dialect;
+  readonly kind: Db['dialect'];
   readonly label: string;
   constructor(readonly db: Db) {
     this.kind = db.dialect;
@@ -179,7 +126,7 @@ export class SqlSink implements Sink {
 
   async transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T> {
     try {
-      return await this.db.knex.transaction((trx) => fn(new SqlTx(trx, this.kind)));
+      return await this.db.knex.transaction((trx) => fn(new SqlTx(trx, this.db.sql)));
     } catch (err) {
       throw err instanceof Error && err.name !== 'Error' ? err : sinkError(`writing to ${this.label} failed`, err);
     }
@@ -214,7 +161,7 @@ export class SqlSink implements Sink {
   }
 
   async startRun(run: Pick<RunRecord, 'stream' | 'mode' | 'windowStart' | 'windowEnd'>): Promise<string> {
-    const [id] = await this.db.knex('etl_run').insert({
+    return this.db.sql.insertReturningId(this.db.knex, 'etl_run', {
       stream: run.stream,
       mode: run.mode,
       status: 'running',
@@ -226,8 +173,7 @@ export class SqlSink implements Sink {
       rows_unchanged: 0,
       rows_rejected: 0,
       host: `${os.hostname()}:${process.pid}`.slice(0, 128),
-    });
-    return idText(id)!;
+    }, 'run_id');
   }
 
   async finishRun(run: RunRecord): Promise<void> {

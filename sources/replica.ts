@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import type { Db, Dialect } from '../lib/db.js';
 import { listTables, rawRows } from '../lib/db.js';
+import { DIALECTS } from '../lib/dialects/index.js';
 import { sourceError, SourceError } from '../lib/errors.js';
 import type { SourceRow } from '../transforms/types.js';
 
@@ -31,11 +32,7 @@ export async function inspectSource(db: Db): Promise<SourceSchema> {
   const orderColumn = new Map<string, string>();
   try {
     // One query for all eight tables (information_schema lookups cost MariaDB milliseconds each).
-    const marks = SOURCE_TABLES.map(() => '?').join(', ');
-    const found =
-      db.dialect === 'mysql'
-        ? await rawRows<{ t: string; name: string }>(db, 'mysql', `select table_name as t, column_name as name from information_schema.columns where table_schema = database() and table_name in (${marks}) order by table_name, ordinal_position`, [...SOURCE_TABLES])
-        : await rawRows<{ t: string; name: string }>(db, 'sqlite', `select m.name as t, p.name as name from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' and m.name in (${marks}) order by m.name, p.cid`, [...SOURCE_TABLES]);
+    const found = await rawRows<{ t: string; name: string }>(db, db.dialect, db.sql.columnsOfSql(SOURCE_TABLES.length), [...SOURCE_TABLES]);
     for (const { t, name } of found) {
       const list = columns.get(t.toLowerCase());
       if (list) list.push(name);
@@ -78,7 +75,7 @@ export async function sourceNowUtc(db: Db, synthetic: boolean): Promise<Date> {
       if (at.isValid) return at.toJSDate();
     }
   }
-  const sql = db.dialect === 'mysql' ? 'select utc_timestamp(3) as now' : "select strftime('%Y-%m-%d %H:%M:%f', 'now') as now";
+  const sql = `select ${db.sql.timestampText(db.sql.nowUtc())} as now`;
   const [row] = await rawRows<{ now: string }>(db, db.dialect, sql);
   return new Date(`${String(row!.now).replace(' ', 'T')}Z`);
 }
@@ -116,7 +113,7 @@ function toPageRow(raw: Record<string, unknown>): PageRow {
 }
 
 export function quoteIdent(d: Dialect, name: string): string {
-  return d === 'mysql' ? `\`${name}\`` : `"${name}"`;
+  return DIALECTS[d].id(name);
 }
 
 /** Select list for a table: the wanted columns that exist, typo spellings aliased to their canonical name. */

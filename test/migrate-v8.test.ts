@@ -5,7 +5,7 @@ import test from 'ava';
 import { appliedVersion, migrate } from '../jobs/migrate.js';
 import { rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { indexName } from '../sinks/ddl.js';
+import { indexName } from '../sql/warehouse/ddl.js';
 import { LATEST_VERSION, MIGRATIONS, V8_COLUMNS } from '../sql/warehouse/migrations.js';
 import { ALL_TABLES, V8_TABLES } from '../sql/warehouse/tables.js';
 import { VIEWS, viewStatements } from '../sql/warehouse/views.js';

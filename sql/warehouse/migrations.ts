@@ -2,7 +2,7 @@
 // Version 1 creates every table at its current definition; later versions only add (columns, tables,
 // indexes, views) and must be idempotent, because a fresh install already has what version 1 created.
 import type { Dialect } from '../../lib/db.js';
-import { addColumnSql, createIndexSql, createTableSql } from '../../sinks/ddl.js';
+import { addColumnSql, createIndexSql, createTableSql } from './ddl.js';
 import { ALL_TABLES, API_DIMENSIONS, MESSAGE_REJECT, tableNamed, V8_TABLES } from './tables.js';
 import { viewStatements } from './views.js';
 
@@ -30,7 +30,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 4,
     name: 'etl_lock.holder_host and holder_pid (a lease of a process gone from the same host is taken over at once)',
-    statements: (d) => ['holder_host', 'holder_pid'].map((c) => addColumnSql(d, 'etl_lock', tableNamed('etl_lock').columns.find((x) => x.name === c)!)),
+    statements: (d) => ['holder_host', 'holder_pid'].flatMap((c) => addColumnSql(d, 'etl_lock', tableNamed('etl_lock').columns.find((x) => x.name === c)!)),
   },
   {
     version: 5,
@@ -40,7 +40,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 6,
     name: 'etl_run.api_calls, api_retries and api_throttled (what a run asked of the 1688 API)',
-    statements: (d) => API_RUN_COLUMNS.map((c) => addColumnSql(d, 'etl_run', tableNamed('etl_run').columns.find((x) => x.name === c)!)),
+    statements: (d) => API_RUN_COLUMNS.flatMap((c) => addColumnSql(d, 'etl_run', tableNamed('etl_run').columns.find((x) => x.name === c)!)),
   },
   {
     version: 7,
@@ -52,7 +52,7 @@ export const MIGRATIONS: Migration[] = [
     name: 'the fields sellers\' teams ask for and buyers\' personal data kept out: buyer_key, refund and shipment details, product attributes, order steps, refund events, the restricted invoice registration, etl_setting',
     statements: (d) => [
       ...V8_TABLES.flatMap((t) => createTableSql(d, tableNamed(t))),
-      ...Object.entries(V8_COLUMNS).flatMap(([table, names]) => names.map((c) => addColumnSql(d, table, columnOf(table, c)))),
+      ...Object.entries(V8_COLUMNS).flatMap(([table, names]) => names.flatMap((c) => addColumnSql(d, table, columnOf(table, c)))),
       createIndexSql(d, 'fct_order', ['buyer_key']),
       // The views count buyers on buyer_key now (rows loaded before version 8 fall back to buyer_member_id).
       ...viewStatements(d),

@@ -1,24 +1,17 @@
 // The warehouse schema as data: every table, its grain, keys and columns with their meaning.
-// One definition drives the DDL for MySQL/MariaDB and SQLite, the upserts, the CSV headers and
+// One definition drives the DDL of every dialect (lib/dialects), the upserts, the CSV headers and
 // docs/warehouse.md. Names promised to BI users are a contract: add columns, never rename or drop.
 
 /**
  * Logical column types. Values travel in one canonical text form whatever the database:
  * - id: 64-bit integer as a decimal string ("240517803316129437")
  * - decimal: exact decimal string with exactly `scale` digits after the point ("12.30"); on SQLite
- *   stored as TEXT (SQLite has no exact decimal), on MySQL as DECIMAL(p,s)
+ *   stored as TEXT (SQLite has no exact decimal), on MySQL as DECIMAL(p,s), on PostgreSQL as NUMERIC(p,s)
  * - timestamp: UTC "YYYY-MM-DD HH:MM:SS.SSS"; date: "YYYY-MM-DD"
  * - int: JS number (safe integer); bool: 0 or 1; text: string of at most `length` characters
  */
-export type ColumnType =
-  | { kind: 'id' }
-  | { kind: 'int' }
-  | { kind: 'bool' }
-  | { kind: 'decimal'; precision: number; scale: number }
-  | { kind: 'text'; length: number }
-  | { kind: 'longtext' }
-  | { kind: 'timestamp' }
-  | { kind: 'date' };
+export type { ColumnType } from '../../lib/dialects/dialect.js';
+import type { ColumnType } from '../../lib/dialects/dialect.js';
 
 export interface Column {
   name: string;

@@ -1,9 +1,10 @@
 // The BI views (warehouse migration version 3, re-created by version 8), described as data: name, grain, columns with their meaning and
 // Chinese label, and the SQL per dialect. Inputs: the fact tables; output: one view each; grain: see each view.
-// Same semantics on MariaDB and SQLite. Money is summed exactly on both (DECIMAL arithmetic on MariaDB, integer
-// fen on SQLite, where money is fixed-scale TEXT) and comes out as the tables' money does: DECIMAL on MariaDB,
-// exact decimal text with a fixed number of places on SQLite ('1234.50'), so totals read the same on both.
+// Same semantics on every dialect. Money is summed exactly (DECIMAL/NUMERIC arithmetic on MariaDB and PostgreSQL,
+// integer fen on SQLite, where money is fixed-scale TEXT) and comes out as the tables' money does: DECIMAL or
+// NUMERIC on the servers, exact decimal text with a fixed number of places on SQLite ('1234.50'), so totals read the same.
 import type { Dialect } from '../../lib/db.js';
+import { DIALECTS, type SqlDialect } from '../../lib/dialects/index.js';
 import { DATE, ID, INT, TS, text, type ColumnType } from './tables.js';
 
 /** A view column's type: a table column type, or a ratio (DOUBLE on MariaDB, REAL on SQLite). */
@@ -26,8 +27,8 @@ export interface View {
   /** Columns that identify a row (the grain), in sort order. */
   key: string[];
   columns: ViewColumn[];
-  /** The select statement behind the view. */
-  sql(d: Dialect): string;
+  /** The select statement behind the view, in a dialect's SQL. */
+  sql(d: SqlDialect): string;
 }
 
 /** Sums of money: wide enough for any sum of DECIMAL(18,s) values a store produces. */
@@ -40,28 +41,16 @@ const MONTH = text(7);
 type ColSpec = [name: string, type: ViewColumnType, nullable: boolean, description: string, labelZh: string];
 const cols = (specs: ColSpec[]): ViewColumn[] => specs.map(([name, type, nullable, description, labelZh]) => ({ name, type, nullable, description, labelZh }));
 
-// Dialect pieces. A money column in "units" is the exact decimal on MariaDB and the integer count of its
-// smallest unit (fen for scale 2) on SQLite; `decimal` turns units back into the column's canonical form.
-const units = (d: Dialect, col: string) => (d === 'mysql' ? col : `cast(replace(${col}, '.', '') as integer)`);
-
-function decimal(d: Dialect, expr: string, scale: number): string {
-  if (d === 'mysql') return `cast(${expr} as decimal(24,${scale}))`;
-  const p = 10 ** scale;
-  return `(case when (${expr}) < 0 then '-' else '' end || (abs(${expr}) / ${p}) || '.' || substr('${'0'.repeat(scale)}' || (abs(${expr}) % ${p}), -${scale}))`;
-}
-
-const int = (d: Dialect, expr: string) => (d === 'mysql' ? `cast(${expr} as signed)` : expr);
-const month = (d: Dialect, col: string) => (d === 'mysql' ? `date_format(${col}, '%Y-%m')` : `substr(${col}, 1, 7)`);
-// MariaDB compares text by collation (case- and trailing-space-insensitive); SQLite by bytes. Bytes on both.
-const distinctText = (d: Dialect, col: string) => (d === 'mysql' ? `cast(${col} as binary)` : col);
-const sameOrBothNull = (d: Dialect, a: string, b: string) => (d === 'mysql' ? `${a} <=> ${b}` : `${a} is ${b}`);
-
-/** Whole seconds from a to b, truncated toward zero, computed from the millisecond timestamps on both databases. */
-function seconds(d: Dialect, a: string, b: string): string {
-  if (d === 'mysql') return `(timestampdiff(microsecond, ${a}, ${b}) div 1000000)`;
-  const ms = (t: string) => `(cast(strftime('%s', ${t}) as integer) * 1000 + cast(substr(${t}, 21, 3) as integer))`;
-  return `((${ms(b)} - ${ms(a)}) / 1000)`;
-}
+// Dialect pieces: a money column as it sums exactly, and such a sum back in the tables' money form.
+const units = (d: SqlDialect, col: string) => d.summable(col);
+const decimal = (d: SqlDialect, expr: string, scale: number) => d.fromSummable(expr, scale);
+const int = (d: SqlDialect, expr: string) => d.int(expr);
+const month = (d: SqlDialect, col: string) => d.monthText(col);
+// MariaDB compares text by collation (case- and trailing-space-insensitive): distinct buyers by bytes everywhere.
+const distinctText = (d: SqlDialect, col: string) => d.bytes(col);
+const sameOrBothNull = (d: SqlDialect, a: string, b: string) => d.sameOrBothNull(a, b);
+/** Whole seconds from a to b, truncated toward zero, computed from the millisecond timestamps. */
+const seconds = (d: SqlDialect, a: string, b: string) => d.secondsBetween(a, b);
 
 // A sale is an order that was paid (paid_at set): unpaid and cancelled-before-payment orders are not sales;
 // a paid order refunded later stays a sale, and its refund shows as a refund.
@@ -158,10 +147,7 @@ left join (
     sql: (d) => `select a.month as month, a.product_id as product_id, a.order_lines as order_lines, a.refunded_lines as refunded_lines,
   ${decimal(d, 'a.amount', 2)} as line_amount,
   ${decimal(d, 'a.refund', 3)} as refund_amount,
-  case when a.amount = 0 then null else ${d === 'mysql'
-    // Both databases divide the same two integers (milli-yuan) as IEEE doubles, so the rate is bit-identical.
-    ? 'cast(a.refund * 1000 as double) / cast(a.amount * 1000 as double)'
-    : 'cast(a.refund as real) / (a.amount * 10)'} end as refund_rate
+  case when a.amount = 0 then null else ${d.ratio('a.refund', 3, 'a.amount', 2)} end as refund_rate
 from (
   select ${month(d, 'o.order_date')} as month, l.product_id as product_id, count(*) as order_lines,
     ${int(d, `sum(case when ${units(d, 'l.refund_amount')} > 0 then 1 else 0 end)`)} as refunded_lines,
@@ -205,9 +191,8 @@ export function viewNamed(name: string): View | undefined {
   return VIEWS.find((v) => v.name === name);
 }
 
-/** Statements that (re)create every view; repeatable on both databases. */
+/** Statements that (re)create every view; repeatable. */
 export function viewStatements(d: Dialect): string[] {
-  return VIEWS.flatMap((v) => (d === 'mysql'
-    ? [`create or replace view \`${v.name}\` as\n${v.sql(d)}`]
-    : [`drop view if exists "${v.name}"`, `-- ${v.name}: ${v.grain}\ncreate view "${v.name}" as\n${v.sql(d)}`]));
+  const sql = DIALECTS[d];
+  return VIEWS.flatMap((v) => sql.createView(v.name, v.grain, v.sql(sql)));
 }

@@ -1,0 +1,183 @@
+// PostgreSQL (and what speaks its protocol: Hologres, AnalyticDB for PostgreSQL): NUMERIC money, BIGINT
+// ids, TIMESTAMP(3) holding UTC, text under the "C" collation (byte order, as SQLite and the version guard
+// want), `insert … on conflict … do update … where` upserts. Values come back as the other dialects give
+// them: ids and money as exact strings, timestamps as 'YYYY-MM-DD HH:MM:SS.SSS', dates as 'YYYY-MM-DD'.
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import type { DbTarget } from '../config.js';
+import { describe, HubError, isRetriable } from '../errors.js';
+import { mysqlSslOptions } from '../url-options.js';
+import { boundValues, indexName, onConflictTail, onConflictUpsert, sqlString, type ColumnType, type DdlColumn, type SqlDialect } from './dialect.js';
+
+type PostgresTarget = Extract<DbTarget, { kind: 'postgres' }>;
+
+const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
+
+/** Timestamps as the other dialects print them: always three decimals. */
+export function timestampText(v: string): string {
+  const dot = v.indexOf('.', 19);
+  if (dot < 0) return `${v}.000`;
+  return `${v.slice(0, dot + 1)}${v.slice(dot + 1).padEnd(3, '0').slice(0, 3)}`;
+}
+
+/** The driver's value parsers: exact text for 64-bit integers, NUMERIC, dates and timestamps (never a JS Date or double). */
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === OID.int8 || oid === OID.numeric || oid === OID.date) return (v: string) => v;
+    if (oid === OID.timestamp) return timestampText;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function sslOf(target: PostgresTarget, label: string): pg.ConnectionConfig['ssl'] {
+  if (!target.tls) return undefined;
+  try {
+    const o = mysqlSslOptions(target.tls);
+    return { ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, ...(o.verifyIdentity ? {} : { checkServerIdentity: () => undefined }) };
+  } catch (err) {
+    throw new HubError(`cannot connect to ${label}: reading its TLS files: ${describe(err)}`, { cause: err });
+  }
+}
+
+function config(target: PostgresTarget, label: string, database: string): pg.ClientConfig {
+  const ssl = sslOf(target, label);
+  return { host: target.host, port: target.port, user: target.user, password: target.password, database, types: TYPES, ...(ssl ? { ssl } : {}) };
+}
+
+async function createDatabase(target: PostgresTarget, label: string): Promise<void> {
+  const admin = new pg.Client(config(target, label, 'postgres'));
+  try {
+    await admin.connect();
+    const found = await admin.query('select 1 from pg_database where datname = $1', [target.database]);
+    if (found.rowCount === 0) {
+      // Two processes may create it at once: the loser's "already exists" is the winner's database.
+      await admin.query(`create database "${target.database}" encoding 'UTF8' template template0`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04' && err.code !== '23505') throw err;
+      });
+    }
+  } catch (err) {
+    throw new HubError(`cannot create database on ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+function columnType(t: ColumnType): string {
+  switch (t.kind) {
+    case 'id': return 'bigint';
+    case 'int': return 'bigint';
+    // 0/1 as on the other dialects, so that BI queries (`where is_x = 1`) read the same everywhere.
+    case 'bool': return 'smallint';
+    case 'decimal': return `numeric(${t.precision},${t.scale})`;
+    case 'text': return `varchar(${t.length}) collate "C"`;
+    case 'longtext': return 'text collate "C"';
+    case 'timestamp': return 'timestamp(3)';
+    case 'date': return 'date';
+  }
+}
+
+const q = (n: string) => `"${n}"`;
+const NOW = "(clock_timestamp() at time zone 'utc')";
+
+export const postgres: SqlDialect = {
+  name: 'postgres',
+  title: 'PostgreSQL',
+  // The protocol allows 65,535 parameters per statement.
+  maxParams: 60_000,
+
+  async connect(raw, opts, label) {
+    const target = raw as PostgresTarget;
+    if (opts.create) await createDatabase(target, label);
+    return knexFactory({
+      client: 'pg',
+      connection: config(target, label, target.database) as Knex.PgConnectionConfig,
+      pool: {
+        min: 0,
+        max: opts.poolMax ?? 4,
+        // Session in UTC (now() and any implicit conversion); a read-only session where hub-etl only reads.
+        afterCreate: (conn: pg.Client, done: (err: unknown, conn: unknown) => void) => {
+          conn.query(`set time zone 'UTC'${opts.readOnly ? '; set session characteristics as transaction read only' : ''}`).then(() => done(null, conn), (err: unknown) => done(err, conn));
+        },
+      },
+    });
+  },
+
+  connectHint: (raw, err) =>
+    !(raw as PostgresTarget).tls && /no pg_hba\.conf entry.*(SSL off|no encryption)/i.test(String((err as { message?: string }).message))
+      ? '; the server requires TLS: add ?ssl=verify-full&ssl-ca=/path/ca.pem to the URL'
+      : '',
+
+  rows: <T>(result: unknown) => (result as { rows: T[] }).rows,
+
+  async eachRow(knex, sql, bindings, fn) {
+    for await (const row of knex.raw(sql, bindings as Knex.RawBinding[]).stream({ types: TYPES })) fn(row as Record<string, unknown>);
+  },
+
+  async *cursor(_knex, qb) {
+    const stream = qb.stream({ rowMode: 'array', types: TYPES });
+    try {
+      for await (const row of stream) yield row as unknown[];
+    } finally {
+      stream.destroy();
+    }
+  },
+
+  tablesLikeSql: (views) =>
+    `select table_name as name from information_schema.tables where table_schema = current_schema() and table_type in (${views ? "'BASE TABLE', 'VIEW'" : "'BASE TABLE'"}) and table_name like ?`,
+  columnsOfSql: (count) =>
+    `select table_name as t, column_name as name from information_schema.columns where table_schema = current_schema() and table_name in (${Array(count).fill('?').join(', ')}) order by table_name, ordinal_position`,
+
+  id: q,
+  columnType: (c: DdlColumn) => columnType(c.type),
+
+  createTable(table, columns, autoId) {
+    const lines = columns.map((c) =>
+      autoId && c.name === table.primaryKey[0]
+        ? `  ${q(c.name)} bigint generated by default as identity`
+        : `  ${q(c.name)} ${columnType(c.type)} ${c.nullable ? 'null' : 'not null'}`);
+    lines.push(`  primary key (${table.primaryKey.map(q).join(', ')})`);
+    return [
+      `create table if not exists ${q(table.name)} (\n${lines.join(',\n')}\n)`,
+      `comment on table ${q(table.name)} is ${sqlString(`${table.grain}. ${table.description}`)}`,
+      ...columns.map((c) => `comment on column ${q(table.name)}.${q(c.name)} is ${sqlString(c.description)}`),
+      ...(table.indexes ?? []).map((cols) => postgres.createIndex(table.name, cols)),
+    ];
+  },
+
+  createIndex: (table, cols) => `create index if not exists ${q(indexName(table, cols))} on ${q(table)} (${cols.map(q).join(', ')})`,
+  addColumn: (table, c) => [
+    `alter table ${q(table)} add column if not exists ${q(c.name)} ${columnType(c.type)} null`,
+    `comment on column ${q(table)}.${q(c.name)} is ${sqlString(c.description)}`,
+  ],
+  // Not `create or replace`: that refuses a view whose columns changed.
+  createView: (name, grain, select) => [`drop view if exists ${q(name)}`, `create view ${q(name)} as\n${select}`, `comment on view ${q(name)} is ${sqlString(grain)}`],
+
+  upsert(table, columns, rows, guard) {
+    const { list, bindings } = boundValues(rows, columns);
+    return { sql: onConflictUpsert(postgres, table, columns, list, guard), bindings };
+  },
+
+  onConflict: (table, keys, set) => onConflictTail(postgres, table, keys, set),
+
+  async insertReturningId(knex, table, row, idColumn) {
+    const [r] = (await knex(table).insert(row).returning(idColumn)) as Array<Record<string, unknown>>;
+    return String(r![idColumn]);
+  },
+
+  nowUtc: () => `${NOW}::timestamp(3)`,
+  nowUtcPlus: (ms) => `(${NOW} + interval '${Math.max(0, Math.round(ms))} milliseconds')::timestamp(3)`,
+  timestampText: (e) => `to_char(${e}, 'YYYY-MM-DD HH24:MI:SS.MS')`,
+  dayText: (e) => `to_char(${e}, 'YYYY-MM-DD')`,
+  monthText: (e) => `to_char(${e}, 'YYYY-MM')`,
+  int: (e) => `cast(${e} as bigint)`,
+  summable: (col) => col,
+  fromSummable: (e, scale) => `cast(${e} as numeric(24,${scale}))`,
+  ratio: (num, ns, den, ds) => `cast(${num} * ${10 ** Math.max(ns, ds)} as double precision) / cast(${den} * ${10 ** Math.max(ns, ds)} as double precision)`,
+  smallestUnits: (col, scale) => `cast(${col} * ${10 ** scale} as bigint)`,
+  bytes: (col) => col,
+  sameOrBothNull: (a, b) => `${a} is not distinct from ${b}`,
+  secondsBetween: (a, b) => `cast(trunc(extract(epoch from (${b}) - (${a}))) as bigint)`,
+  textSortKey: (col) => `cast(${col} as text) collate "C"`,
+
+  isDuplicateKey: (err) => (err as { code?: string }).code === '23505',
+};
