@@ -106,6 +106,68 @@ export async function tempMysqlDb(t: ExecutionContext, prefix = 'hubtest'): Prom
   return `${MYSQL_ROOT.replace(/\/$/, '')}/${name}`;
 }
 
+export const PG_ROOT = process.env.HUB_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+let pgAvailable: Promise<boolean> | undefined;
+
+function pgConnection(database = 'postgres') {
+  const u = new URL(PG_ROOT);
+  return { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: decodeURIComponent(u.password), database };
+}
+
+/** True when PostgreSQL answers. */
+export async function postgresUp(): Promise<boolean> {
+  pgAvailable ??= (async () => {
+    const k = knexFactory({ client: 'pg', connection: pgConnection(), pool: { min: 0, max: 1 } });
+    try {
+      await k.raw('select 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await k.destroy();
+    }
+  })();
+  return pgAvailable;
+}
+
+/** Call at the top of a PostgreSQL test: returns false (and marks the test) when it cannot run. Under CI=true a missing PostgreSQL fails the test. */
+export async function needPostgres(t: ExecutionContext): Promise<boolean> {
+  if (await postgresUp()) return true;
+  if (process.env.CI === 'true') {
+    t.fail(`PostgreSQL is not answering at ${PG_ROOT}; CI requires it (run scripts/services.sh)`);
+    return false;
+  }
+  t.log(`PostgreSQL is not answering at ${PG_ROOT}; skipped outside CI`);
+  t.pass();
+  return false;
+}
+
+/** A fresh PostgreSQL database owned by this test, dropped when the test ends. Returns its URL. */
+export async function tempPostgresDb(t: ExecutionContext, prefix = 'hubtest'): Promise<string> {
+  const name = `${prefix}_${crypto.randomBytes(5).toString('hex')}`.toLowerCase();
+  const k = knexFactory({ client: 'pg', connection: pgConnection(), pool: { min: 0, max: 1 } });
+  await k.raw(`create database "${name}" encoding 'UTF8' template template0`);
+  await k.destroy();
+  t.teardown(async () => {
+    const d = knexFactory({ client: 'pg', connection: pgConnection(), pool: { min: 0, max: 1 } });
+    // Connections a crashed child left open would block the drop.
+    await d.raw(`drop database if exists "${name}" with (force)`);
+    await d.destroy();
+  });
+  return `${PG_ROOT.replace(/\/$/, '')}/${name}`;
+}
+
+/** The warehouses every conformance test runs on. */
+export type Warehouse = 'SQLite' | 'MariaDB' | 'PostgreSQL';
+export const WAREHOUSES: Warehouse[] = ['SQLite', 'MariaDB', 'PostgreSQL'];
+
+/** A fresh warehouse URL of the kind, or null when its server is not there outside CI. */
+export async function freshWarehouseUrl(t: ExecutionContext, kind: Warehouse, name: string): Promise<string | null> {
+  if (kind === 'SQLite') return tempSqliteUrl(t, `${name}.db`);
+  if (kind === 'MariaDB') return (await needMysql(t)) ? tempMysqlDb(t, `hub_${name}`) : null;
+  return (await needPostgres(t)) ? tempPostgresDb(t, `hub_${name}`) : null;
+}
+
 /** A fresh folder owned by this test, removed when it ends. */
 export function tempDir(t: ExecutionContext, prefix = 'hub-etl-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));

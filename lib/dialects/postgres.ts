@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { DbTarget } from '../config.js';
 import { describe, HubError, isRetriable } from '../errors.js';
 import { mysqlSslOptions } from '../url-options.js';
-import { boundValues, indexName, onConflictTail, onConflictUpsert, sqlString, type ColumnType, type DdlColumn, type SqlDialect } from './dialect.js';
+import { boundValues, indexName, onConflictTail, onConflictUpsert, sqlString, type ColumnType, type DdlColumn, type DdlTable, type SqlDialect } from './dialect.js';
 
 type PostgresTarget = Extract<DbTarget, { kind: 'postgres' }>;
 
@@ -77,6 +77,22 @@ function columnType(t: ColumnType): string {
 }
 
 const q = (n: string) => `"${n}"`;
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite and MariaDB can). Dropping or replacing it would alter the
+ * data, so a row with one stops the load with the table, the row's key and the column named.
+ */
+function refuseNul(table: DdlTable, columns: string[], rows: ReadonlyArray<Record<string, unknown>>): void {
+  for (const r of rows) {
+    for (const c of columns) {
+      const v = r[c];
+      if (typeof v === 'string' && v.includes('\u0000')) {
+        const key = table.primaryKey.map((k) => `${k}=${String(r[k])}`).join(', ');
+        throw new HubError(`${table.name} (${key}): column ${c} holds the character U+0000, which PostgreSQL text cannot store; fix it in the source or load this store into MariaDB or SQLite`);
+      }
+    }
+  }
+}
 const NOW = "(clock_timestamp() at time zone 'utc')";
 
 export const postgres: SqlDialect = {
@@ -153,6 +169,7 @@ export const postgres: SqlDialect = {
   createView: (name, grain, select) => [`drop view if exists ${q(name)}`, `create view ${q(name)} as\n${select}`, `comment on view ${q(name)} is ${sqlString(grain)}`],
 
   upsert(table, columns, rows, guard) {
+    refuseNul(table, columns, rows);
     const { list, bindings } = boundValues(rows, columns);
     return { sql: onConflictUpsert(postgres, table, columns, list, guard), bindings };
   },
