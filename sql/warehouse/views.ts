@@ -27,8 +27,11 @@ export interface View {
   /** Columns that identify a row (the grain), in sort order. */
   key: string[];
   columns: ViewColumn[];
-  /** The select statement behind the view, in a dialect's SQL. */
-  sql(d: SqlDialect): string;
+  /**
+   * The select statement behind the view, in a dialect's SQL, as warehouse version `version` defines it
+   * (default: the newest), so that a migration re-creates the view it introduced, not today's.
+   */
+  sql(d: SqlDialect, version?: number): string;
 }
 
 /** Sums of money: wide enough for any sum of DECIMAL(18,s) values a store produces. */
@@ -71,13 +74,13 @@ export const VIEWS: View[] = [
       ['refund_amount', SUM2, false, 'Sum of the amounts refunded on these orders so far (fct_order.refund_amount), yuan', '退款金额'],
       ['net_amount', SUM2, false, 'line_amount + shipping_fee − refund_amount, yuan (negative when refunds exceed sales)', '净销售额'],
     ]),
-    sql: (d) => `select o.order_date as order_date, o.orders as orders, o.buyers as buyers,
+    sql: (d, version = Infinity) => `select o.order_date as order_date, o.orders as orders, o.buyers as buyers,
   ${decimal(d, 'coalesce(l.amount, 0)', 2)} as line_amount,
   ${decimal(d, 'o.shipping', 2)} as shipping_fee,
   ${decimal(d, 'o.refunds', 2)} as refund_amount,
   ${decimal(d, 'coalesce(l.amount, 0) + o.shipping - o.refunds', 2)} as net_amount
 from (
-  select o.order_date as order_date, count(*) as orders, count(distinct ${distinctText(d, 'coalesce(o.buyer_key, o.buyer_member_id)')}) as buyers,
+  select o.order_date as order_date, count(*) as orders, count(distinct ${distinctText(d, version >= 8 ? 'coalesce(o.buyer_key, o.buyer_member_id)' : 'o.buyer_member_id')}) as buyers,
     coalesce(sum(${units(d, 'o.shipping_fee')}), 0) as shipping,
     coalesce(sum(${units(d, 'o.refund_amount')}), 0) as refunds
   from fct_order o
@@ -191,8 +194,8 @@ export function viewNamed(name: string): View | undefined {
   return VIEWS.find((v) => v.name === name);
 }
 
-/** Statements that (re)create every view; repeatable. */
-export function viewStatements(d: Dialect): string[] {
+/** Statements that (re)create every view as warehouse version `version` defines it (default the newest); repeatable. */
+export function viewStatements(d: Dialect, version = Infinity): string[] {
   const sql = DIALECTS[d];
-  return VIEWS.flatMap((v) => sql.createView(v.name, v.grain, v.sql(sql)));
+  return VIEWS.flatMap((v) => sql.createView(v.name, v.grain, v.sql(sql, version)));
 }
