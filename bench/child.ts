@@ -66,6 +66,13 @@ export function must(r: Child, what: string): Child {
   return r;
 }
 
+export interface StreamFigure { stream: string; rows: number; seconds: number; rowsPerSec: number }
+
+/** Rows and rows/s per stream from the output of `hub-etl run --json`. */
+export function streamFigures(stdout: string): StreamFigure[] {
+  const runs = JSON.parse(stdout) as Array<{ stream: string; rowsRead: number; ms: number }>;
+  return runs.map((r) => ({ stream: r.stream, rows: r.rowsRead, seconds: r.ms / 1000, rowsPerSec: Math.round(r.rowsRead / Math.max(r.ms / 1000, 1e-3)) }));
+}
 
 export function table(rows: Array<[string, string]>): string {
   const w = Math.max(...rows.map((r) => r[0].length));

@@ -1,11 +1,12 @@
 // npm run bench: the throughput, memory and scaling figures of issue 4, measured in one run against
 // MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
 //   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--redo-log-mb N] [--mysql mysql://root@127.0.0.1:3306]
+//   npm run bench -- --warehouse postgres://postgres@127.0.0.1:5432 [--orders 50000]   (the load into PostgreSQL against its jsonb reference: bench/postgres.ts)
 //   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb] [--workers 1] [--profile]   (message freshness only: bench/messages.ts)
 import fs from 'node:fs';
 import os from 'node:os';
 import knexFactory, { type Knex } from 'knex';
-import { cpuSecondsOf, hubEtl, must, table, writeFigures } from './child.js';
+import { cpuSecondsOf, hubEtl, must, streamFigures, table, writeFigures, type StreamFigure } from './child.js';
 
 interface Args { orders: number; scale: boolean; mysql: string; bufferPoolMb: number | null; redoLogMb: number | null }
 
@@ -60,13 +61,6 @@ function serverPid(mysqlUrl: string): number | null {
     }
   }
   return null;
-}
-
-interface StreamFigure { stream: string; rows: number; seconds: number; rowsPerSec: number }
-
-function streamFigures(stdout: string): StreamFigure[] {
-  const runs = JSON.parse(stdout) as Array<{ stream: string; rowsRead: number; ms: number }>;
-  return runs.map((r) => ({ stream: r.stream, rows: r.rowsRead, seconds: r.ms / 1000, rowsPerSec: Math.round(r.rowsRead / Math.max(r.ms / 1000, 1e-3)) }));
 }
 
 async function admin(url: string): Promise<Knex> {
@@ -263,8 +257,11 @@ async function setPool(k: Knex, mb: number): Promise<void> {
   }
 }
 
-// --messages runs only the message-freshness section (bench/messages.ts).
-if (process.argv.includes('--messages')) {
+// --messages runs only the message-freshness section (bench/messages.ts); --warehouse postgres://… the PostgreSQL section.
+if (process.argv.includes('--warehouse')) {
+  const { benchPostgres } = await import('./postgres.js');
+  await benchPostgres(process.argv.slice(2));
+} else if (process.argv.includes('--messages')) {
   const { benchMessages } = await import('./messages.js');
   await benchMessages(process.argv.slice(2).filter((a) => a !== '--messages'));
 } else {

@@ -16,7 +16,6 @@ export function utcNow(): string {
 }
 
 const VERSION = '_source_version';
-const MAX_ROWS = 1_000;
 
 async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]): Promise<void> {
   // Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is).
@@ -26,9 +25,8 @@ async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]
 /** Upserts rows into a table in statements of bounded size. */
 async function upsertRows(k: Knex | Knex.Transaction, d: SqlDialect, table: Table, rows: WarehouseRow[], guard: boolean): Promise<void> {
   if (rows.length === 0) return;
-  const columns = physicalColumns(table).map((c) => c.name).filter((c) => !(table.name === 'etl_run' && c === 'run_id'));
-  const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(d.maxParams / columns.length)));
-  for (const part of chunk(rows, perStatement)) {
+  const columns = physicalColumns(table).filter((c) => !(table.name === 'etl_run' && c.name === 'run_id'));
+  for (const part of chunk(rows, d.rowsPerStatement(columns.length))) {
     const { sql, bindings } = d.upsert(table, columns, part, guard ? VERSION : null);
     await exec(k, sql, bindings);
   }
