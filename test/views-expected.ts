@@ -130,7 +130,7 @@ export async function expectedViews(db: Db): Promise<Record<string, Row[]>> {
   return out;
 }
 
-/** View rows with DATE values cut to YYYY-MM-DD (MariaDB and SQLite both give that text already). */
+/** View rows with DATE values cut to YYYY-MM-DD (every dialect gives that text already). */
 export function normalised(list: Row[]): Row[] {
   return list.map((r) => ({ ...r, ...(r.order_date ? { order_date: r.order_date.slice(0, 10) } : {}) }));
 }

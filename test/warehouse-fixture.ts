@@ -48,7 +48,7 @@ export function fixtureRows(): Record<string, WarehouseRow[]> {
       shipping_fee: '6.00', created_at: '2024-05-16 16:30:15.123', paid_at: '2024-05-16 16:31:00.900', shipped_at: '2024-05-16 16:31:02.100',
       completed_at: '2024-05-20 01:00:00.000', outer_order_id: '', alipay_trade_id: NASTY[1]!,
     }),
-    // Shipped "before" it was paid: negative durations, truncated toward zero on both databases.
+    // Shipped "before" it was paid: negative durations, truncated toward zero on every database.
     order(IDS.o2, '2024-05-17', 'b2b-张三', { refund_amount: '123.45', paid_at: '2024-05-17 02:00:02.100', shipped_at: '2024-05-17 02:00:00.900' }),
     // Refunds larger than the sale: a negative net.
     order(IDS.o3, '2024-05-18', 'b2b-Buyer,"引号"', { shipping_fee: '12.50', refund_amount: '999.99', paid_at: '2024-05-18 01:05:00.000', status: 'cancel' }),
