@@ -60,6 +60,11 @@ export const MIGRATIONS: Migration[] = [
       ...viewStatements(d, 8),
     ],
   },
+  {
+    version: 9,
+    name: 'BI views a reader needs no joins for: product title, SKU attributes and category path in v_sku_sales and v_refund_rate; v_sales_by_province',
+    statements: (d) => viewStatements(d, 9),
+  },
 ];
 
 /** Columns warehouse version 8 adds to tables that existed before it (appended, all nullable). */
