@@ -35,7 +35,7 @@ export interface TableDiff {
 const text = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'bigint' ? v.toString() : String(v));
 
 async function tableRows(db: Db, table: string, cols: string[], key: string[]): Promise<Map<string, Record<string, string>>> {
-  const q = (n: string) => (db.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  const q = (n: string) => db.sql.id(n);
   const rows = await rawRows<Record<string, unknown>>(db, db.dialect, `select ${cols.map(q).join(', ')} from ${q(table)}`);
   const out = new Map<string, Record<string, string>>();
   for (const r of rows) {
