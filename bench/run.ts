@@ -2,6 +2,7 @@
 // MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
 //   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--redo-log-mb N] [--mysql mysql://root@127.0.0.1:3306]
 //   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb] [--workers 1] [--profile]   (message freshness only: bench/messages.ts)
+//   npm run bench -- --api [--orders 200] [--rate 10,100] [--days 365] [--concurrency 4]   (the order streams through the API emulator only: bench/api.ts)
 import fs from 'node:fs';
 import os from 'node:os';
 import knexFactory, { type Knex } from 'knex';
@@ -263,10 +264,13 @@ async function setPool(k: Knex, mb: number): Promise<void> {
   }
 }
 
-// --messages runs only the message-freshness section (bench/messages.ts).
+// --messages runs only the message-freshness section (bench/messages.ts), --api only the API load (bench/api.ts).
 if (process.argv.includes('--messages')) {
   const { benchMessages } = await import('./messages.js');
   await benchMessages(process.argv.slice(2).filter((a) => a !== '--messages'));
+} else if (process.argv.includes('--api')) {
+  const { benchApi } = await import('./api.js');
+  await benchApi(process.argv.slice(2).filter((a) => a !== '--api'));
 } else {
   await main();
 }
