@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type EmulatorStats } from '../jobs/emulate-api.js';
-import type { RunSummary } from '../jobs/engine.js';
+import type { RunSummary } from '../jobs/engine/engine.js';
 import { DEFAULT_API_CONCURRENCY } from '../lib/api-config.js';
 import { hubEtl, must, table, writeFigures } from './child.js';
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import knexFactory from 'knex';
 import { loadConfig, maskSecrets, parseDbUrl, type DbTarget } from '../lib/config.js';
-import { createContext } from '../lib/context.js';
+import { createContext } from '../jobs/context.js';
 import { openDb, listTables } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { generate } from '../jobs/generate.js';

@@ -19,7 +19,7 @@ import { freshnessQuantile, readLedger } from '../jobs/queue/message-ledger.js';
 import { QUEUE } from '../jobs/queue/names.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
 import { loadConfig } from '../lib/config.js';
-import { createContext } from '../lib/context.js';
+import { createContext } from '../jobs/context.js';
 import { openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import type { EmulatedMessage } from '../sources/synthetic/messages.js';

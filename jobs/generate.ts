@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from './context.js';
 import { ConnectError, listColumns, listTables, mysqlLiteral, type Db, type Dialect } from '../lib/db.js';
 import { ConfigError, describe, HubError, SafetyError, SourceError, sourceError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';

@@ -30,7 +30,7 @@ import { HubError, SinkError, sinkError } from '../lib/errors.js';
 import { physicalColumns, tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import { addColumnSql, createTableSql } from '../sql/warehouse/ddl.js';
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
-import { utcNow } from './sql.js';
+import { utcNow } from '../lib/clock.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // CSV text: RFC 4180 with CRLF line ends, UTF-8. Strings (ids, decimals, text, times) are quoted, so that a

@@ -5,15 +5,12 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Db } from '../lib/db.js';
 import { idText } from '../lib/db.js';
+import { utcNow } from '../lib/clock.js';
 import { chunk, type SqlDialect } from '../lib/dialects/dialect.js';
 import { sinkError } from '../lib/errors.js';
 import { physicalColumns, tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
 
-/** UTC now as the warehouse stores timestamps: 'YYYY-MM-DD HH:MM:SS.SSS'. */
-export function utcNow(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '');
-}
 
 const VERSION = '_source_version';
 

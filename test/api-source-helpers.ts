@@ -7,7 +7,7 @@ import { FACTS_AND_DIMENSIONS } from '../sql/warehouse/tables.js';
 import { createApiClient, type ClientOptions } from '../sources/api/client.js';
 import { ApiReader, type ApiReaderOptions } from '../sources/api/reader.js';
 import { loadConfig, type ApiTarget } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { target, TEST_PII_KEY } from './helpers.js';
 
 /**

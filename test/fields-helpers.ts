@@ -3,12 +3,12 @@
 // Every end-to-end test runs through the replica and through the API (its emulator on the same store); HUB_TEST_SOURCES narrows it.
 import type { ExecutionContext } from 'ava';
 import { loadConfig, type GlobalFlags } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { DEMO_CREDENTIALS, startEmulator } from '../jobs/emulate-api.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
-import type { RunSummary } from '../jobs/engine.js';
+import type { RunSummary } from '../jobs/engine/engine.js';
 import { gen } from './generate-helpers.js';
 import type { Warehouse } from './helpers.js';
 import { freshUrl, type Backend } from './stream-helpers.js';

@@ -5,7 +5,7 @@ import type { ExecutionContext } from 'ava';
 import { parse } from 'lossless-json';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { listColumns, openDb, rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { generate, type GenerateOptions, type GenerateResult } from '../jobs/generate.js';

@@ -1,7 +1,7 @@
 // Migrations describe the schema: each version creates what it introduced, a fresh install replays the
 // history, and what it ends with is exactly the schema of sql/warehouse/tables.ts, on every warehouse.
 import test from 'ava';
-import { appliedVersion, migrate } from '../jobs/migrate.js';
+import { appliedVersion, migrate } from '../sql/warehouse/migrate.js';
 import { listColumns, listTables, openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { LATEST_VERSION, MIGRATIONS } from '../sql/warehouse/migrations.js';

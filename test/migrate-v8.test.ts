@@ -2,7 +2,7 @@
 // its columns and tables, every promised column and every BI view still answers, the views give the
 // same rows as before, and a full refresh fills the new columns in.
 import test from 'ava';
-import { appliedVersion, migrate } from '../jobs/migrate.js';
+import { appliedVersion, migrate } from '../sql/warehouse/migrate.js';
 import { rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { indexName } from '../sql/warehouse/ddl.js';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import test, { type ExecutionContext } from 'ava';
 import { acquireLease, leaseHolder, LeaseBusyError, processAlive, withStreamLease } from '../jobs/lock.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { openDb, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { freshWarehouseUrl, target, WAREHOUSES, type Warehouse } from './helpers.js';

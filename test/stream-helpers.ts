@@ -1,12 +1,12 @@
 // Helpers for stream tests: a generated store plus a warehouse, both owned by the test.
 import type { ExecutionContext } from 'ava';
 import { loadConfig } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { warehouseChecksums, type TableChecksum } from '../jobs/checksum.js';
 import { DEFAULT_RUN, runStreams, type RunOptions } from '../jobs/run.js';
-import type { RunSummary } from '../jobs/engine.js';
+import type { RunSummary } from '../jobs/engine/engine.js';
 import { freshWarehouseUrl, runCli, target, TEST_PII_KEY, type Warehouse } from './helpers.js';
 
 /** A database that can be a source (a replica) as well as a warehouse. */

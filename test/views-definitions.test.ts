@@ -2,7 +2,7 @@
 // warehouse have the declared columns, as the database's own catalog reports them.
 import test from 'ava';
 import { relations } from '../jobs/export.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { MIGRATIONS } from '../sql/warehouse/migrations.js';

@@ -3,7 +3,7 @@
 // steps in the wrong order, buyers differing only by case or a trailing space, SKU-less lines).
 import type { Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { physicalColumns, tableNamed, type WarehouseRow } from '../sql/warehouse/tables.js';
 import { NASTY } from './csv-read.js';
 

@@ -1,8 +1,8 @@
 // Creates and upgrades the warehouse schema: applies pending versioned migrations, records each one.
-import type { Db } from '../lib/db.js';
-import { HubError, sinkError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
-import { LATEST_VERSION, MIGRATIONS, type Migration } from '../sql/warehouse/migrations.js';
+import type { Db } from '../../lib/db.js';
+import { HubError, sinkError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations.js';
 
 export interface MigrateResult { applied: Migration[]; current: number }
 

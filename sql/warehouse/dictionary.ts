@@ -1,8 +1,8 @@
 // Renders docs/warehouse.md, the data dictionary BI users read, from the table and view definitions.
-import { API_DIMENSIONS, FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type Table } from '../sql/warehouse/tables.js';
-import { VIEWS, type View, type ViewColumn, type ViewColumnType } from '../sql/warehouse/views.js';
-import { DIALECTS } from '../lib/dialects/index.js';
-import type { ColumnType } from '../lib/dialects/dialect.js';
+import { API_DIMENSIONS, FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type Table } from './tables.js';
+import { VIEWS, type View, type ViewColumn, type ViewColumnType } from './views.js';
+import { DIALECTS } from '../../lib/dialects/index.js';
+import type { ColumnType } from '../../lib/dialects/dialect.js';
 
 function typeText(t: ViewColumnType): string {
   switch (t.kind) {
