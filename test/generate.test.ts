@@ -2,7 +2,7 @@
 import test from 'ava';
 import knexFactory from 'knex';
 import { allocate, dec3, lossyLong, yuan, yuan4 } from '../sources/synthetic/format.js';
-import { sourceDdl } from '../jobs/generate.js';
+import { sourceDdl } from '../sources/synthetic/generator/prepare.js';
 import { taxpayerId } from '../sources/synthetic/catalog.js';
 import { PRINTED_COLUMNS } from '../sources/synthetic/tables.js';
 import { Rng } from '../sources/synthetic/random.js';
