@@ -10,11 +10,11 @@ import { SafetyError } from '../../../lib/errors.js';
 import { isSynthetic } from '../../replica.js';
 import { ZoneClock } from '../clock.js';
 import { MessageCollector, type EmulatedMessage, type PreviousValues } from '../messages.js';
-import type { World } from '../orders.js';
 import {
   categoryChanges, changedOrderChunks, newOrderChunks, productChunks, totalOrders, worldFor, type ChangeSet, type GeneratorState, type Tally,
 } from '../store.js';
 import { API_OBJECT_TABLE, sourceTables, TABLE_KEYS, type Row } from '../tables.js';
+import type { World } from '../world.js';
 import { writeApiObjects } from './api-table.js';
 import { ordersFromThread } from './order-thread.js';
 import { prepare, saveMarker, type Found } from './prepare.js';
