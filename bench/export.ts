@@ -95,7 +95,8 @@ async function main(): Promise<void> {
     });
     const mb = (kb: number) => (kb / 1024).toFixed(1);
     process.stdout.write(`exported ${result.rows} rows (${(result.bytes / 1048576).toFixed(1)} MB of ${format === 'xlsx' ? 'xlsx' : 'CSV'}) in ${result.seconds.toFixed(2)} s: ${Math.round(result.rows / result.seconds)} rows/s, peak RSS ${mb(result.maxRssKb)} MB\n`);
-    if (url.startsWith('mysql') && !keep) {
+    // The scratch folder goes below; a server's table has to be dropped.
+    if (!keep) {
       const db2 = await dbFor(url);
       await db2.knex.raw('drop table if exists fct_order_line');
       await db2.close();

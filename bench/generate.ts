@@ -4,10 +4,10 @@
 // The bench database is dropped and recreated for every size, but only when it is absent, empty or a
 // store generate made (it has hub_etl_generator); a database with other ali1688_* tables is refused.
 import fs from 'node:fs';
-import knexFactory from 'knex';
-import { loadConfig, maskSecrets, parseDbUrl, type DbTarget } from '../lib/config.js';
+import { describeTarget, loadConfig, maskSecrets, parseDbUrl, type DbTarget } from '../lib/config.js';
 import { createContext } from '../jobs/context.js';
 import { openDb, listTables } from '../lib/db.js';
+import { DIALECTS } from '../lib/dialects/index.js';
 import { createLogger } from '../lib/logger.js';
 import { generate } from '../jobs/generate.js';
 import { isSynthetic } from '../sources/replica.js';
@@ -23,7 +23,9 @@ const seed = Number(arg('seed', '1688'));
 
 /** Empties the bench database, refusing anything that is not a generator store. */
 async function reset(target: DbTarget): Promise<void> {
-  if (target.kind === 'sqlite' && !fs.existsSync(target.file)) return;
+  const sql = DIALECTS[target.kind];
+  const file = sql.file(target);
+  if (file && !fs.existsSync(file)) return;
   const db = await openDb(target, { create: true });
   try {
     const tables = await listTables(db, 'ali1688_');
@@ -32,16 +34,7 @@ async function reset(target: DbTarget): Promise<void> {
   } finally {
     await db.close();
   }
-  if (target.kind === 'sqlite') {
-    for (const f of [target.file, `${target.file}-wal`, `${target.file}-shm`]) fs.rmSync(f, { force: true });
-    return;
-  }
-  const admin = knexFactory({ client: 'mysql2', connection: { host: target.host, port: target.port, user: target.user, password: target.password }, pool: { min: 0, max: 1 } });
-  try {
-    await admin.raw(`drop database if exists \`${target.database}\``);
-  } finally {
-    await admin.destroy();
-  }
+  await sql.dropDatabase(target, describeTarget(target));
 }
 
 const target = parseDbUrl(source, '--source');

@@ -18,9 +18,10 @@ import { pollWatched, quantile, watchesFor, type Watched } from '../jobs/message
 import { freshnessQuantile, readLedger } from '../jobs/queue/message-ledger.js';
 import { QUEUE } from '../jobs/queue/names.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
-import { loadConfig } from '../lib/config.js';
+import { describeTarget, loadConfig, type DbTarget } from '../lib/config.js';
 import { createContext } from '../jobs/context.js';
 import { openDb, rawRows } from '../lib/db.js';
+import { DIALECTS } from '../lib/dialects/index.js';
 import { createLogger } from '../lib/logger.js';
 import type { EmulatedMessage } from '../sources/synthetic/messages.js';
 import { CLI, cpuSecondsOf, ROOT, writeFigures } from './child.js';
@@ -28,7 +29,14 @@ import { summariseProfiles } from './cpu-profile.js';
 
 const USAGE = 'usage: npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb] [--workers 1] [--concurrency 4] [--profile]';
 
-interface Args { rate: number; duration: number; orders: number; concurrency: number; workers: number; db: 'sqlite' | 'mariadb'; amqp: string; mysql: string; profile: boolean }
+/** The databases a bench runs on: its replica and warehouse URLs, from its folder, the MariaDB base URL and its tag. */
+const DATABASES = {
+  sqlite: { title: 'SQLite', urls: (dir: string) => [`sqlite:${path.join(dir, 'source.db')}`, `sqlite:${path.join(dir, 'warehouse.db')}`] },
+  mariadb: { title: 'MariaDB', urls: (_dir: string, mysql: string, tag: string) => [`${mysql}/hubbench_src_${tag}`, `${mysql}/hubbench_wh_${tag}`] },
+} as const;
+type Databases = keyof typeof DATABASES;
+
+interface Args { rate: number; duration: number; orders: number; concurrency: number; workers: number; db: Databases; amqp: string; mysql: string; profile: boolean }
 
 function parse(argv: string[]): Args {
   const a: Args = {
@@ -48,7 +56,7 @@ function parse(argv: string[]): Args {
     else if (k === '--orders') a.orders = Number(v);
     else if (k === '--concurrency') a.concurrency = Number(v);
     else if (k === '--workers') a.workers = Number(v);
-    else if (k === '--db' && (v === 'sqlite' || v === 'mariadb')) a.db = v;
+    else if (k === '--db' && Object.hasOwn(DATABASES, v)) a.db = v as Databases;
     else if (k === '--amqp') a.amqp = v;
     else if (k === '--mysql') a.mysql = v;
     else throw new Error(`unknown option ${k} ${v}; ${USAGE}`);
@@ -100,10 +108,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
   ctl(['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
   const mq = `${args.amqp.replace(/\/$/, '')}/${vhost}`;
   const prefix = `hubbench-${tag}`;
-  const mysqlBase = args.mysql.replace(/\/$/, '');
-  const [source, warehouse] = args.db === 'sqlite'
-    ? [`sqlite:${path.join(dir, 'source.db')}`, `sqlite:${path.join(dir, 'warehouse.db')}`]
-    : [`${mysqlBase}/hubbench_src_${tag}`, `${mysqlBase}/hubbench_wh_${tag}`];
+  const [source, warehouse] = DATABASES[args.db].urls(dir, args.mysql.replace(/\/$/, ''), tag) as [string, string];
   const env = { ...process.env, HUB_SOURCE_URL: source, HUB_WAREHOUSE_URL: warehouse, HUB_QUEUE_PREFIX: prefix, HUB_MQ_URL: mq, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'info' };
   const config = loadConfig({}, env);
   const ctx = createContext(config, createLogger({ format: 'json', level: 'error' }));
@@ -233,7 +238,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
     const f = result.freshnessSeconds;
     process.stdout.write([
       `machine                 ${result.machine} (load average ${result.loadAverage.before} before, ${result.loadAverage.after} after)`,
-      `setup                   ${args.orders} orders, ${args.db === 'sqlite' ? 'SQLite' : 'MariaDB'} replica and warehouse, listen + ${args.workers} worker process(es) of concurrency ${args.concurrency} + a publisher process, AMQP on the local RabbitMQ`,
+      `setup                   ${args.orders} orders, ${DATABASES[args.db].title} replica and warehouse, listen + ${args.workers} worker process(es) of concurrency ${args.concurrency} + a publisher process, AMQP on the local RabbitMQ`,
       `published               ${sent.published} messages (${sent.duplicates} repeats) asked at ${args.rate}/s: ${result.achievedRate}/s over ${sent.seconds} s`,
       `freshness (publish → committed)  p50 ${f.p50.toFixed(2)} s, p95 ${f.p95.toFixed(2)} s, p99 ${f.p99.toFixed(2)} s, max ${f.max.toFixed(2)} s over ${lat.length} changes (target p95 < 5 s, p99 < 10 s)`,
       `lost                    ${lost.length} of ${pending.length} published changes not in the warehouse at the end`,
@@ -253,11 +258,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
   } finally {
     for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
     for (const c of cleanup.reverse()) await c().catch(() => undefined);
-    if (args.db === 'mariadb') {
-      const admin = await openDb(config.warehouse as Parameters<typeof openDb>[0]).catch(() => null);
-      for (const name of [`hubbench_src_${tag}`, `hubbench_wh_${tag}`]) await admin?.knex.raw(`drop database if exists \`${name}\``).catch(() => undefined);
-      await admin?.close();
-    }
+    for (const t of [config.source, config.warehouse] as DbTarget[]) await DIALECTS[t.kind].dropDatabase(t, describeTarget(t)).catch(() => undefined);
     await ctx.close().catch(() => undefined);
     ctl(['delete_vhost', vhost]);
     spawnSync('sh', ['-c', `redis-cli --scan --pattern '${prefix}:*' | xargs -r -n 500 redis-cli del > /dev/null`]);

@@ -1,5 +1,7 @@
 // hub-etl demo: generate (or advance), migrate, run, status and verify in one command.
 import type { Command } from 'commander';
+import type { WarehouseTarget } from '../lib/config.js';
+import { DIALECTS } from '../lib/dialects/index.js';
 import { action, wholeNumber } from './action.js';
 import { formatSummaries } from './run.js';
 
@@ -27,7 +29,7 @@ export function registerDemo(program: Command): void {
         '',
         'Next: hub-etl status · hub-etl verify · npm run demo again (the store moves a simulated day forward and the run is incremental)',
         '      npm run demo -- --live: changes arriving through Cloud Hub\'s messages (needs RabbitMQ and Redis: bash scripts/services.sh)',
-        `      query the warehouse, e.g. sqlite3 ${ctx.config.warehouse.kind === 'sqlite' ? ctx.config.warehouse.file : '<warehouse>'} "select order_date, count(*), sum(cast(replace(total_amount, '.', '') as integer)) / 100.0 from fct_order group by 1 order by 1 desc limit 7"`,
+        `      query the warehouse, e.g. ${queryHint(ctx.config.warehouse)}`,
       ];
       process.stdout.write(`${out.join('\n')}\n`);
       if (opts.live) {
@@ -36,4 +38,11 @@ export function registerDemo(program: Command): void {
       }
       return r.verify.ok ? 0 : 1;
     }));
+}
+
+/** Orders and sales by day, in the warehouse's own client. */
+function queryHint(wh: WarehouseTarget): string {
+  if (wh.kind === 'csv') return `the CSV files in ${wh.dir}`;
+  const sql = DIALECTS[wh.kind];
+  return sql.clientCommand(wh, `select order_date, count(*), sum(${sql.smallestUnits('total_amount', 2)}) / 100.0 from fct_order group by 1 order by 1 desc limit 7`);
 }

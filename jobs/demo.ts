@@ -7,6 +7,7 @@ import { describeTarget } from '../lib/config.js';
 import type { Context } from './context.js';
 import type { ApiClient } from '../sources/api/client.js';
 import { openDb } from '../lib/db.js';
+import { DIALECTS } from '../lib/dialects/index.js';
 import { isSynthetic } from '../sources/replica.js';
 import { startEmulator } from './emulate-api.js';
 import { generate, type GenerateResult } from './generate.js';
@@ -62,7 +63,8 @@ async function demoApi(ctx: Context): Promise<DemoApi | null> {
 async function hasSyntheticStore(ctx: Context): Promise<boolean> {
   const source = ctx.config.source;
   if (source.kind === 'api') return false; // generate then says the demo needs a replica database
-  if (source.kind === 'sqlite' && !fs.existsSync(source.file)) return false;
+  const file = DIALECTS[source.kind].file(source);
+  if (file && !fs.existsSync(file)) return false;
   const db = await openDb(source, { readOnly: true, create: false }).catch(() => null);
   if (!db) return false;
   try {

@@ -82,6 +82,14 @@ export function describeTarget(target: WarehouseTarget | RedisTarget | ApiTarget
   return 'kind' in target && target.kind === 'api' ? describeApiTarget(target) : maskSecrets(target.url);
 }
 
+/** The URL schemes of database servers: the kind of target each gives, its default port and user. */
+const SERVERS: Record<string, { kind: 'mysql' | 'postgres'; port: number; user: string }> = {
+  mysql: { kind: 'mysql', port: 3306, user: 'root' },
+  mariadb: { kind: 'mysql', port: 3306, user: 'root' },
+  postgres: { kind: 'postgres', port: 5432, user: 'postgres' },
+  postgresql: { kind: 'postgres', port: 5432, user: 'postgres' },
+};
+
 /** Parses a database URL (`mysql://user:pass@host:port/db`, `sqlite:./file.db`); returns a problem text on error. */
 export function parseDbUrl(raw: string, label: string): DbTarget | string {
   const value = raw.trim();
@@ -95,28 +103,28 @@ export function parseDbUrl(raw: string, label: string): DbTarget | string {
   }
   const server = /^(mysql|mariadb|postgres|postgresql):\/\//i.exec(value);
   if (server) {
-    const postgres = server[1]!.toLowerCase().startsWith('postgres');
+    const kind = SERVERS[server[1]!.toLowerCase()]!;
     let u: URL;
     try {
       u = new URL(value);
     } catch {
-      return `${label}: "${shown}" is not a valid URL; expected ${postgres ? 'postgres://user:password@host:5432/database' : 'mysql://user:password@host:3306/database'}`;
+      return `${label}: "${shown}" is not a valid URL; expected ${kind.kind}://user:password@host:${kind.port}/database`;
     }
     const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-    const port = u.port === '' ? (postgres ? 5432 : 3306) : Number(u.port);
+    const port = u.port === '' ? kind.port : Number(u.port);
     const problems: string[] = [];
     if (!u.hostname) problems.push('a host');
-    if (!database) problems.push(`a database name after the host (…:${postgres ? 5432 : 3306}/hub_wh)`);
+    if (!database) problems.push(`a database name after the host (…:${kind.port}/hub_wh)`);
     else if (!/^[A-Za-z0-9_$]{1,63}$/.test(database)) problems.push(`a database name of letters, digits, _ or $ (got "${database}")`);
     if (problems.length > 0) return `${label}: "${shown}" needs ${problems.join(' and ')}`;
     if (u.hash) return `${label}: "${maskSecrets(value.split('#')[0]!)}…" has a "#" the URL cannot hold; percent-encode it (%23) in a password`;
     const options = parseMysqlOptions(u.searchParams, label);
     if (options.problems.length > 0) return options.problems.join('; ');
     return {
-      kind: postgres ? 'postgres' : 'mysql',
+      kind: kind.kind,
       host: u.hostname,
       port,
-      user: decodeURIComponent(u.username || (postgres ? 'postgres' : 'root')),
+      user: decodeURIComponent(u.username || kind.user),
       password: decodeURIComponent(u.password),
       database,
       url: value,
@@ -127,8 +135,10 @@ export function parseDbUrl(raw: string, label: string): DbTarget | string {
 }
 
 /** The replica is MySQL-compatible (PolarDB) or the embedded SQLite store: PostgreSQL holds warehouses only. */
+const REPLICA_KINDS: Record<DbTarget['kind'], boolean> = { mysql: true, sqlite: true, postgres: false };
+
 function replicaTarget(t: DbTarget | string, label: string): DbTarget | string {
-  if (typeof t === 'string' || t.kind !== 'postgres') return t;
+  if (typeof t === 'string' || REPLICA_KINDS[t.kind]) return t;
   return `${label}: "${maskSecrets(t.url)}" is PostgreSQL; the source is the Cloud Hub replica (mysql://…), the embedded store (sqlite:…) or the API (1688+https://…); postgres:// is for the warehouse (HUB_WAREHOUSE_URL)`;
 }
 
@@ -145,18 +155,24 @@ export function parseWarehouseUrl(raw: string, label: string): WarehouseTarget |
   return { kind: 'csv', dir: path.resolve(dir), url: value };
 }
 
-export function parseRedisUrl(raw: string, label: string): RedisTarget | string {
+/** A service's URL of one of `schemes`, trimmed and masked for messages; or the problem, with the form `expected`. */
+export function parseServiceUrl(raw: string, label: string, schemes: readonly string[], expected: string): { u: URL; value: string; shown: string } | string {
   const value = raw.trim();
   const shown = maskSecrets(value);
   let u: URL;
   try {
     u = new URL(value);
   } catch {
-    return `${label}: "${shown}" is not a valid URL; expected redis://host:6379 or redis://:password@host:6379/0`;
+    return `${label}: "${shown}" is not a valid URL; expected ${expected}`;
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    return `${label}: "${shown}" must start with redis:// or rediss://`;
-  }
+  if (!schemes.includes(u.protocol.slice(0, -1))) return `${label}: "${shown}" must start with ${schemes.map((s) => `${s}://`).join(' or ')}`;
+  return { u, value, shown };
+}
+
+export function parseRedisUrl(raw: string, label: string): RedisTarget | string {
+  const parsed = parseServiceUrl(raw, label, ['redis', 'rediss'], 'redis://host:6379 or redis://:password@host:6379/0');
+  if (typeof parsed === 'string') return parsed;
+  const { u, value, shown } = parsed;
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
   const option = [...u.searchParams.keys()][0];
   if (option !== undefined) return `${label}: unknown URL option "${option}"; a Redis URL takes none (rediss:// for TLS, /N for the database)`;
@@ -230,8 +246,19 @@ export function loadConfig(flags: GlobalFlags = {}, rawEnv: NodeJS.ProcessEnv = 
   };
 }
 
+type AnyTarget = DbTarget | ApiTarget | CsvTarget;
+
+/** Where each kind of target keeps its data; null where it is never the same as another target's. */
+const WHERE: { [K in AnyTarget['kind']]: (t: Extract<AnyTarget, { kind: K }>) => string | null } = {
+  sqlite: (t) => (t.file === ':memory:' ? null : `sqlite:${t.file}`),
+  mysql: (t) => `mysql://${t.host}:${t.port}/${t.database}`,
+  postgres: (t) => `postgres://${t.host}:${t.port}/${t.database}`,
+  csv: () => null,
+  api: () => null,
+};
+
 function sameDatabase(a: DbTarget | ApiTarget, b: WarehouseTarget): boolean {
-  if (a.kind === 'sqlite' && b.kind === 'sqlite') return a.file !== ':memory:' && a.file === b.file;
-  if ((a.kind === 'mysql' && b.kind === 'mysql') || (a.kind === 'postgres' && b.kind === 'postgres')) return a.host === b.host && a.port === b.port && a.database === b.database;
-  return false;
+  const where = (t: AnyTarget) => (WHERE[t.kind] as (t: AnyTarget) => string | null)(t);
+  const here = where(a);
+  return here !== null && here === where(b);
 }

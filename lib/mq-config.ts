@@ -1,6 +1,6 @@
 // Where Cloud Hub's messages come from: the AMQP broker (HUB_MQ_URL, --mq-url) and the app secret that
 // signs HTTP pushes (the API's HUB_API_APP_SECRET), read by loadConfig; problems named, secrets never shown.
-import { maskSecrets } from './config.js';
+import { parseServiceUrl } from './config.js';
 
 export interface MqTarget {
   /** amqp://user:password@host:5672/vhost or amqps://… (RabbitMQ, ApsaraMQ for RabbitMQ). */
@@ -16,15 +16,9 @@ export interface MessageFlags {
 
 /** Parses an AMQP URL; returns a problem text on error. */
 export function parseMqUrl(raw: string, label: string): MqTarget | string {
-  const value = raw.trim();
-  const shown = maskSecrets(value);
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return `${label}: "${shown}" is not a valid URL; expected amqp://user:password@host:5672/vhost or amqps://…`;
-  }
-  if (u.protocol !== 'amqp:' && u.protocol !== 'amqps:') return `${label}: "${shown}" must start with amqp:// or amqps://`;
+  const parsed = parseServiceUrl(raw, label, ['amqp', 'amqps'], 'amqp://user:password@host:5672/vhost or amqps://…');
+  if (typeof parsed === 'string') return parsed;
+  const { u, value, shown } = parsed;
   if (!u.hostname) return `${label}: "${shown}" names no host`;
   return { url: value, label: shown };
 }

@@ -1,6 +1,6 @@
 // The Redis connection the queues share: one ioredis client per process, checked once at start
 // (server version, eviction policy). Commands wait through reconnects instead of failing.
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { describeTarget, type RedisTarget } from './config.js';
 import { describe, HubError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -20,6 +20,18 @@ export interface RedisOpenOptions {
   connectTimeoutMs?: number;
 }
 
+/** Where and as whom ioredis connects to a target. */
+export function redisConnection(target: RedisTarget): Pick<RedisOptions, 'host' | 'port' | 'db' | 'username' | 'password' | 'tls'> {
+  return {
+    host: target.host,
+    port: target.port,
+    db: target.db,
+    ...(target.username ? { username: target.username } : {}),
+    ...(target.password ? { password: target.password } : {}),
+    ...(target.tls ? { tls: {} } : {}),
+  };
+}
+
 /**
  * Connects, waits until Redis answers, and checks it: too old a version is an error, an eviction
  * policy other than `noeviction` is a warning (Redis could silently drop queued jobs under memory pressure).
@@ -27,12 +39,7 @@ export interface RedisOpenOptions {
 export async function openRedis(target: RedisTarget, logger: Logger, opts: RedisOpenOptions = {}): Promise<Redis> {
   const label = describeTarget(target);
   const client = new Redis({
-    host: target.host,
-    port: target.port,
-    db: target.db,
-    ...(target.username ? { username: target.username } : {}),
-    ...(target.password ? { password: target.password } : {}),
-    ...(target.tls ? { tls: {} } : {}),
+    ...redisConnection(target),
     // BullMQ workers block on Redis; a command must wait for a reconnect rather than fail after N retries.
     maxRetriesPerRequest: null,
     connectionName: 'hub-etl',

@@ -2,8 +2,8 @@
 import test from 'ava';
 import knexFactory from 'knex';
 import { allocate, dec3, lossyLong, yuan, yuan4 } from '../sources/synthetic/format.js';
-import { sourceDdl } from '../jobs/generate.js';
-import { taxpayerId } from '../sources/synthetic/catalog.js';
+import { sourceDdl } from '../sources/synthetic/generator/prepare.js';
+import { taxpayerId } from '../sources/synthetic/parties.js';
 import { PRINTED_COLUMNS } from '../sources/synthetic/tables.js';
 import { Rng } from '../sources/synthetic/random.js';
 import * as vocabulary from '../sources/synthetic/vocabulary.js';

@@ -17,22 +17,35 @@ export interface Check {
 
 export type Report = (check: Omit<Check, 'area'>) => void;
 
-/** Oldest servers hub-etl supports (the reader and the warehouse use no newer SQL); tested on MariaDB 10.11. */
+/** Oldest servers hub-etl supports (the reader and the warehouse use no newer SQL); tested on MariaDB 10.11 and PostgreSQL 15. */
 export const MIN_MARIADB = '10.3';
 export const MIN_MYSQL = '5.7';
+/** Identity columns and `add column if not exists` came with PostgreSQL 10. */
+export const MIN_POSTGRES = '10';
 export const MIN_NODE = '20.19';
 
-/** A server's product and version from `select version()`: '10.11.19-MariaDB-0+deb12u1', '8.0.36', '5.7.44-log'. */
-export function serverVersion(text: string): { product: 'MariaDB' | 'MySQL'; version: string } {
-  const version = /^\d+\.\d+(\.\d+)?/.exec(text)?.[0] ?? text;
-  return { product: /mariadb/i.test(text) ? 'MariaDB' : 'MySQL', version };
+/** The servers `select version()` may name, first match wins; with the oldest version each supports. */
+const PRODUCTS = [
+  { product: 'MariaDB', like: /mariadb/i, min: MIN_MARIADB, supported: `supported: MariaDB ${MIN_MARIADB}+, MySQL and PolarDB for MySQL ${MIN_MYSQL}+; tested on MariaDB 10.11` },
+  { product: 'PostgreSQL', like: /^PostgreSQL /, min: MIN_POSTGRES, supported: `supported: PostgreSQL ${MIN_POSTGRES}+ and what speaks its protocol (Hologres, AnalyticDB for PostgreSQL); tested on PostgreSQL 15` },
+  { product: 'MySQL', like: /./, min: MIN_MYSQL, supported: `supported: MariaDB ${MIN_MARIADB}+, MySQL and PolarDB for MySQL ${MIN_MYSQL}+; tested on MariaDB 10.11` },
+] as const;
+
+type Product = (typeof PRODUCTS)[number];
+
+/**
+ * A server's product and version from `select version()`: '10.11.19-MariaDB-0+deb12u1', '8.0.36', '5.7.44-log',
+ * 'PostgreSQL 15.8 (Debian 15.8-0+deb12u1) on x86_64-pc-linux-gnu, …'.
+ */
+export function serverVersion(text: string): { product: Product['product']; version: string } {
+  const { product } = PRODUCTS.find((p) => p.like.test(text))!;
+  return { product, version: /\d+\.\d+(\.\d+)?/.exec(text)?.[0] ?? text };
 }
 
-/** The version check of a MySQL-family server, as a report entry. */
+/** The version check of a database server, as a report entry. */
 export function versionCheck(text: string): Omit<Check, 'area'> {
   const { product, version } = serverVersion(text);
-  const min = product === 'MariaDB' ? MIN_MARIADB : MIN_MYSQL;
-  const supported = `supported: MariaDB ${MIN_MARIADB}+, MySQL and PolarDB for MySQL ${MIN_MYSQL}+; tested on MariaDB 10.11`;
+  const { min, supported } = PRODUCTS.find((p) => p.product === product)!;
   if (compareVersions(version, min) < 0) {
     return { name: 'version', level: 'error', message: `${product} ${version} is older than hub-etl supports (${supported})`, fix: `upgrade the server to ${product} ${min} or newer` };
   }
@@ -74,6 +87,9 @@ export function connectFix(err: unknown, what: string): string {
     case 'ENOTFOUND': case 'EAI_AGAIN': return 'the host name does not resolve: check it, or use the IP address';
     case 'ER_ACCESS_DENIED_ERROR': return 'wrong user or password (percent-encode reserved characters such as @ : / # ? in the URL), or the account may not log in from this host; or the server requires TLS (?ssl=verify-full&ssl-ca=…)';
     case 'ER_DBACCESS_DENIED_ERROR': return `the user has no privileges on that database: see the GRANT statements in the README ("Connecting a real replica")`;
+    // PostgreSQL: invalid password, and an account or address pg_hba.conf does not let in.
+    case '28P01': return 'wrong user or password (percent-encode reserved characters such as @ : / # ? in the URL)';
+    case '28000': return 'the server does not let this account in from this address (pg_hba.conf), or it requires TLS (?ssl=verify-full&ssl-ca=…)';
     case 'HANDSHAKE_SSL_ERROR': case 'HANDSHAKE_NO_SSL_SUPPORT': return 'TLS failed: check ssl-ca (the CA that signed the server\'s certificate) and the ssl mode';
     default: return `check the URL (${describe(err).slice(0, 80)})`;
   }

@@ -3,18 +3,13 @@
 import { Redis } from 'ioredis';
 import { describeTarget, type RedisTarget } from '../../lib/config.js';
 import { describe } from '../../lib/errors.js';
-import { compareVersions, MIN_REDIS_VERSION, redisInfo } from '../../lib/redis.js';
+import { compareVersions, MIN_REDIS_VERSION, redisConnection, redisInfo } from '../../lib/redis.js';
 import type { Report } from './checks.js';
 
 export async function checkRedis(target: RedisTarget, explicit: boolean, report: Report): Promise<void> {
   const label = describeTarget(target);
   const client = new Redis({
-    host: target.host,
-    port: target.port,
-    db: target.db,
-    ...(target.username ? { username: target.username } : {}),
-    ...(target.password ? { password: target.password } : {}),
-    ...(target.tls ? { tls: {} } : {}),
+    ...redisConnection(target),
     lazyConnect: true,
     connectTimeout: 3_000,
     maxRetriesPerRequest: 0,

@@ -3,10 +3,12 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { Context } from '../context.js';
 import { rawRows, type Db } from '../../lib/db.js';
+import { DIALECTS } from '../../lib/dialects/index.js';
 import { describe } from '../../lib/errors.js';
 import { isSynthetic, ORDER_COLUMN_SPELLINGS, SOURCE_TABLES, SYNTHETIC_MARKER, sourceNowUtc } from '../../sources/replica.js';
 import { REPLICA_STREAMS } from '../../sources/replica-streams.js';
-import { connectFix, count, createIndexSql, NEEDED_INDEXES, versionCheck, type Report } from './checks.js';
+import { connectFix, count, createIndexSql, NEEDED_INDEXES, type Report } from './checks.js';
+import { FAMILIES, type DoctorFamily } from './families/index.js';
 
 /** Tables as large as this are counted from the server's statistics, not with count(*) (minutes on a busy replica). */
 const EXACT_COUNT_BELOW = 1_000_000;
@@ -18,39 +20,21 @@ export async function checkSource(ctx: Context, report: Report): Promise<void> {
   try {
     db = await ctx.source();
   } catch (err) {
-    report({ name: 'connect', level: 'error', message: describe(err), fix: ctx.config.source.kind === 'sqlite' ? 'run "hub-etl generate" for a demo store, or set HUB_SOURCE_URL to the replica' : connectFix((err as { cause?: unknown }).cause ?? err, 'replica') });
+    // A store in a file that cannot be opened is one not generated yet.
+    const src = ctx.config.source;
+    const file = src.kind === 'api' ? null : DIALECTS[src.kind].file(src);
+    report({ name: 'connect', level: 'error', message: describe(err), fix: file ? 'run "hub-etl generate" for a demo store, or set HUB_SOURCE_URL to the replica' : connectFix((err as { cause?: unknown }).cause ?? err, 'replica') });
     return;
   }
+  const family = FAMILIES[db.dialect];
   const synthetic = await isSynthetic(db).catch(() => false);
-  if (db.dialect === 'mysql') {
-    await reportTransport(db, report);
-    const [v] = await rawRows<{ v: string }>(db, 'mysql', 'select version() as v');
-    report(versionCheck(String(v!.v)));
-  } else {
-    report({ name: 'connect', level: 'ok', message: `${db.label} opened read-only${synthetic ? ' (a synthetic store written by hub-etl generate)' : ''}` });
-  }
+  await family.connectSource(db, report, synthetic);
   const tables = await readTables(db);
-  reportTables(db, tables, report);
+  reportTables(db, family, tables, report);
   await reportRows(db, tables, report);
   reportIndexes(tables, report);
-  await reportTimeZone(ctx, db, tables, synthetic, report);
-  if (db.dialect === 'mysql' && !synthetic) await reportWriteGrants(db, report);
-}
-
-/** How the connection travels: a password and a store's orders should not cross a network in clear. */
-async function reportTransport(db: Db, report: Report): Promise<void> {
-  const target = db.target.kind === 'mysql' ? db.target : null;
-  const [row] = await rawRows<{ Value: string }>(db, 'mysql', "show session status like 'Ssl_version'");
-  const tls = row?.Value ?? '';
-  const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(target?.host ?? '');
-  if (tls) {
-    const mode = target?.tls?.mode ?? 'required';
-    report({ name: 'connect', level: 'ok', message: `${db.label}: connected over ${tls} (ssl=${mode}${mode === 'required' ? ': the server\'s certificate is not checked' : ''})` });
-  } else if (local) {
-    report({ name: 'connect', level: 'ok', message: `${db.label}: connected (not encrypted; a local connection)` });
-  } else {
-    report({ name: 'connect', level: 'warn', message: `${db.label}: connected without TLS: the password and the store's data cross the network in clear`, fix: 'add ?ssl=verify-full&ssl-ca=/path/ca.pem to the URL (the CA file from your database console)' });
-  }
+  await reportTimeZone(ctx, db, family, tables, synthetic, report);
+  if (!synthetic) await reportWriteGrants(db, family, report);
 }
 
 async function readTables(db: Db): Promise<Map<string, TableInfo>> {
@@ -58,50 +42,33 @@ async function readTables(db: Db): Promise<Map<string, TableInfo>> {
   for (const table of SOURCE_TABLES) {
     const info: TableInfo = { readable: false, denied: false, columns: [], indexes: [] };
     out.set(table, info);
-    if (db.dialect === 'sqlite') {
-      info.columns = (await rawRows<{ name: string; pk: bigint }>(db, 'sqlite', 'select name, pk from pragma_table_info(?)', [table])).map((r) => r.name);
-      info.readable = info.columns.length > 0;
-      const pk = await rawRows<{ name: string }>(db, 'sqlite', 'select name from pragma_table_info(?) where pk = 1', [table]);
-      if (pk.length === 1) info.indexes.push({ columns: [pk[0]!.name], unique: true });
-      for (const idx of await rawRows<{ name: string; unique: bigint }>(db, 'sqlite', 'select name, "unique" from pragma_index_list(?)', [table])) {
-        const cols = await rawRows<{ name: string }>(db, 'sqlite', 'select name from pragma_index_info(?) order by seqno', [idx.name]);
-        info.indexes.push({ columns: cols.map((c) => c.name), unique: Number(idx.unique) === 1 });
-      }
-      continue;
-    }
-    // A table the account may not read is invisible in information_schema: ask the table itself.
+    // A table the account may not read is invisible in the catalog: ask the table itself.
     try {
-      await db.knex.raw(`select 1 from \`${table}\` limit 0`);
+      await db.knex.raw(`select 1 from ${db.sql.id(table)} limit 0`);
       info.readable = true;
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'ER_TABLEACCESS_DENIED_ERROR') info.denied = true;
-      else if (code !== 'ER_NO_SUCH_TABLE') throw err;
+      if (db.sql.isAccessDenied(err)) info.denied = true;
+      else if (!db.sql.isMissingTable(err)) throw err;
     }
   }
-  if (db.dialect === 'mysql') {
-    const marks = SOURCE_TABLES.map(() => '?').join(', ');
-    const cols = await rawRows<{ t: string; c: string }>(db, 'mysql', `select table_name as t, column_name as c from information_schema.columns where table_schema = database() and table_name in (${marks}) order by table_name, ordinal_position`, [...SOURCE_TABLES]);
-    for (const { t, c } of cols) out.get(t.toLowerCase())?.columns.push(c);
-    const stats = await rawRows<{ t: string; i: string; c: string; nu: number | string }>(db, 'mysql', `select table_name as t, index_name as i, column_name as c, non_unique as nu from information_schema.statistics where table_schema = database() and table_name in (${marks}) order by table_name, index_name, seq_in_index`, [...SOURCE_TABLES]);
-    const byIndex = new Map<string, { table: string; columns: string[]; unique: boolean }>();
-    for (const s of stats) {
-      const key = `${s.t}\u0000${s.i}`;
-      const idx = byIndex.get(key) ?? { table: s.t.toLowerCase(), columns: [], unique: Number(s.nu) === 0 };
-      idx.columns.push(s.c);
-      byIndex.set(key, idx);
-    }
-    for (const idx of byIndex.values()) out.get(idx.table)?.indexes.push({ columns: idx.columns, unique: idx.unique });
+  const names = [...SOURCE_TABLES];
+  for (const { t, name } of await rawRows<{ t: string; name: string }>(db, db.dialect, db.sql.columnsOfSql(names.length), names)) out.get(t.toLowerCase())?.columns.push(name);
+  const byIndex = new Map<string, { table: string; columns: string[]; unique: boolean }>();
+  for (const s of await rawRows<{ t: string; i: string; c: string; nu: unknown }>(db, db.dialect, db.sql.indexesOfSql(names.length), names)) {
+    const key = `${s.t}\u0000${s.i}`;
+    const idx = byIndex.get(key) ?? { table: s.t.toLowerCase(), columns: [], unique: Number(s.nu) === 0 };
+    idx.columns.push(s.c);
+    byIndex.set(key, idx);
   }
+  for (const idx of byIndex.values()) out.get(idx.table)?.indexes.push({ columns: idx.columns, unique: idx.unique });
   return out;
 }
 
-function reportTables(db: Db, tables: Map<string, TableInfo>, report: Report): void {
+function reportTables(db: Db, family: DoctorFamily, tables: Map<string, TableInfo>, report: Report): void {
   const denied = [...tables].filter(([, i]) => i.denied).map(([t]) => t);
   const missing = [...tables].filter(([, i]) => !i.readable && !i.denied).map(([t]) => t);
   for (const t of denied) {
-    const database = db.target.kind === 'mysql' ? db.target.database : '';
-    report({ name: 'privileges', level: 'error', message: `${t}: the account has no SELECT privilege on it; that stream cannot run`, fix: `grant select on \`${database}\`.* to the hub-etl user (README: "Connecting a real replica")` });
+    report({ name: 'privileges', level: 'error', message: `${t}: the account has no SELECT privilege on it; that stream cannot run`, fix: family.readGrant(db.target) });
   }
   if (missing.length === SOURCE_TABLES.length) {
     report({ name: 'tables', level: 'error', message: `${db.label} has none of the ali1688_* tables of a 1688 Cloud Hub replica`, fix: 'point HUB_SOURCE_URL at the database Cloud Hub replicates into (or run "hub-etl generate" for a demo store)' });
@@ -124,11 +91,9 @@ function reportTables(db: Db, tables: Map<string, TableInfo>, report: Report): v
 
 async function reportRows(db: Db, tables: Map<string, TableInfo>, report: Report): Promise<void> {
   const estimates = new Map<string, number>();
-  if (db.dialect === 'mysql') {
-    const marks = SOURCE_TABLES.map(() => '?').join(', ');
-    for (const r of await rawRows<{ t: string; n: number | string | null }>(db, 'mysql', `select table_name as t, table_rows as n from information_schema.tables where table_schema = database() and table_name in (${marks})`, [...SOURCE_TABLES])) {
-      estimates.set(r.t.toLowerCase(), Number(r.n ?? 0));
-    }
+  const estimateSql = db.sql.rowEstimatesSql(SOURCE_TABLES.length);
+  if (estimateSql) {
+    for (const r of await rawRows<{ t: string; n: number | string | null }>(db, db.dialect, estimateSql, [...SOURCE_TABLES])) estimates.set(r.t.toLowerCase(), Number(r.n ?? 0));
   }
   for (const [table, info] of tables) {
     if (!info.readable) continue;
@@ -139,7 +104,7 @@ async function reportRows(db: Db, tables: Map<string, TableInfo>, report: Report
       n = estimate;
       text = `about ${count(n)} rows (the server's estimate)`;
     } else {
-      const [row] = await rawRows<{ n: number | bigint | string }>(db, db.dialect, `select count(*) as n from ${db.dialect === 'mysql' ? `\`${table}\`` : `"${table}"`}`);
+      const [row] = await rawRows<{ n: number | bigint | string }>(db, db.dialect, `select count(*) as n from ${db.sql.id(table)}`);
       n = Number(row!.n);
       text = `${count(n)} rows`;
     }
@@ -168,7 +133,7 @@ function reportIndexes(tables: Map<string, TableInfo>, report: Report): void {
   }
 }
 
-async function reportTimeZone(ctx: Context, db: Db, tables: Map<string, TableInfo>, synthetic: boolean, report: Report): Promise<void> {
+async function reportTimeZone(ctx: Context, db: Db, family: DoctorFamily, tables: Map<string, TableInfo>, synthetic: boolean, report: Report): Promise<void> {
   const zone = ctx.config.sourceTz;
   if (synthetic) {
     const [row] = await rawRows<{ tz: string }>(db, db.dialect, `select source_tz as tz from ${SYNTHETIC_MARKER} where id = 1`);
@@ -181,11 +146,10 @@ async function reportTimeZone(ctx: Context, db: Db, tables: Map<string, TableInf
     return;
   }
   const ourOffset = DateTime.now().setZone(zone).offset;
-  if (db.dialect === 'mysql') {
-    const [row] = await rawRows<{ tz: string; sys: string; off: number | string | null }>(db, 'mysql',
-      "select @@global.time_zone as tz, @@system_time_zone as sys, timestampdiff(minute, utc_timestamp(), convert_tz(utc_timestamp(), '+00:00', @@global.time_zone)) as off");
-    const named = row!.tz === 'SYSTEM' ? `SYSTEM (${row!.sys})` : row!.tz;
-    const serverOffset = row!.off === null ? offsetOfName(row!.tz) : Number(row!.off);
+  const server = await family.serverZone(db);
+  if (server) {
+    const named = server.named;
+    const serverOffset = server.offset ?? offsetOfName(named);
     if (serverOffset === null) {
       report({ name: 'time zone', level: 'ok', message: `the server's time zone is ${named}; HUB_SOURCE_TZ is ${zone} (${utc(ourOffset)})` });
     } else if (serverOffset !== ourOffset) {
@@ -218,23 +182,11 @@ function offsetOfName(name: string): number | null {
 const utc = (minutes: number) => `UTC${minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
 
 /** hub-etl only reads the replica: an account that can write it is more than it needs. */
-async function reportWriteGrants(db: Db, report: Report): Promise<void> {
-  let grants: string[];
-  try {
-    grants = (await rawRows<Record<string, string>>(db, 'mysql', 'show grants')).map((r) => String(Object.values(r)[0]));
-  } catch {
-    return;
-  }
-  const database = db.target.kind === 'mysql' ? db.target.database : '';
-  const writes = grants.filter((g) => {
-    const m = /^GRANT (.+?) ON (\S+) TO /i.exec(g);
-    if (!m) return false;
-    const on = m[2]!.replace(/`/g, '').replace(/\\_/g, '_');
-    const here = on === '*.*' || on === `${database}.*` || on.startsWith(`${database}.`);
-    return here && /\b(ALL|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b/i.test(m[1]!);
-  });
+async function reportWriteGrants(db: Db, family: DoctorFamily, report: Report): Promise<void> {
+  const writes = await family.writeGrants(db);
+  if (writes === null) return;
   if (writes.length > 0) {
-    report({ name: 'privileges', level: 'warn', message: `the account can write to the replica (${writes[0]!.replace(/ IDENTIFIED BY .*/i, '')}); hub-etl only reads it`, fix: 'give hub-etl an account with SELECT only (README: "Connecting a real replica")' });
+    report({ name: 'privileges', level: 'warn', message: `the account can write to the replica (${writes[0]}); hub-etl only reads it`, fix: 'give hub-etl an account with SELECT only (README: "Connecting a real replica")' });
   } else {
     report({ name: 'privileges', level: 'ok', message: 'the account can read and not write the replica' });
   }

@@ -60,11 +60,30 @@ export interface SqlDialect {
   /** Rows one multi-row upsert of `columnCount` columns should carry. */
   rowsPerStatement(columnCount: number): number;
 
+  // --- the database as a whole ---
+  /** The file an embedded database lives in (SQLite), or null: a server's database, or one in memory. */
+  file(target: unknown): string | null;
+  /** Drops the target's database when it exists (SQLite: the file and its journal), for benchmarks that start afresh. */
+  dropDatabase(target: unknown, label: string): Promise<void>;
+  /** The schema unqualified names resolve to, as tools such as dbt name it. */
+  defaultSchema(target: unknown): string;
+  /** A shell command that runs `sql` in the database's own client; never with the password. */
+  clientCommand(target: unknown, sql: string): string;
+  /** Whether DDL takes part in transactions (rolling back undoes a `create table`). */
+  readonly transactionalDdl: boolean;
+
   // --- catalog ---
   /** `select name` of the tables (`views` too when asked) whose names are like the one bound parameter. */
   tablesLikeSql(views: boolean): string;
   /** `select t, name` of the columns of the tables bound as a list (`in (…)` of `count` parameters), in table order. */
   columnsOfSql(count: number): string;
+  /**
+   * `select t, i, c, nu` of the indexes (the primary key among them) of the tables bound as a list: table,
+   * index, its columns in index order, and nu 0 for a unique index, 1 otherwise.
+   */
+  indexesOfSql(count: number): string;
+  /** `select t, n`: the rows of the tables bound as a list as the server estimates them, or null where it keeps no estimate. */
+  rowEstimatesSql(count: number): string | null;
 
   // --- DDL ---
   id(name: string): string;
@@ -121,6 +140,12 @@ export interface SqlDialect {
   // --- errors ---
   /** Whether an error is a duplicate-key violation. */
   isDuplicateKey(err: unknown): boolean;
+  /** Whether an error says the table does not exist. */
+  isMissingTable(err: unknown): boolean;
+  /** Whether an error says the account may not read or write the table. */
+  isAccessDenied(err: unknown): boolean;
+  /** Whether a connection failed because the database does not exist. */
+  isMissingDatabase(err: unknown): boolean;
 }
 
 /** Rows per multi-row statement where every value is a bound parameter (or a literal of like size). */
@@ -128,8 +153,25 @@ export function rowsWithin(maxParams: number, columnCount: number): number {
   return Math.max(1, Math.min(1_000, Math.floor(maxParams / columnCount)));
 }
 
+/**
+ * knex prints every failed connection attempt with its stack on stderr; the error reaches the caller anyway
+ * (as a ConnectError or a query's error), which reports it in one line.
+ */
+export const KNEX_LOG = {
+  warn: (message: string) => {
+    if (!message.startsWith('Acquire connection error')) process.stderr.write(`knex: ${message}\n`);
+  },
+};
+
+/** The code of a driver's error (or of its cause). */
+export const errorCode = (err: unknown): string | undefined =>
+  (err as { code?: string } | undefined)?.code ?? (err as { cause?: { code?: string } } | undefined)?.cause?.code;
+
 /** A SQL string literal (quotes doubled). */
 export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** `?, ?, …`: `count` placeholders. */
+export const marks = (count: number): string => Array(count).fill('?').join(', ');
 
 /** Splits items into groups of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {

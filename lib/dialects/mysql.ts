@@ -4,19 +4,9 @@ import knexFactory, { type Knex } from 'knex';
 import type { DbTarget } from '../config.js';
 import { describe, HubError, isRetriable } from '../errors.js';
 import { mysqlSslOptions, peerIdentityError } from '../url-options.js';
-import { indexName, rowsWithin, sqlString, type ColumnType, type ConnectOptions, type DdlColumn, type DdlTable, type SqlDialect, type UpsertRefs } from './dialect.js';
+import { errorCode, indexName, KNEX_LOG, marks, rowsWithin, sqlString, type ColumnType, type ConnectOptions, type DdlColumn, type DdlTable, type SqlDialect, type UpsertRefs } from './dialect.js';
 
 type MysqlTarget = Extract<DbTarget, { kind: 'mysql' }>;
-
-/**
- * knex prints every failed connection attempt with its stack on stderr; the error reaches the caller anyway
- * (as a ConnectError or a query's error), which reports it in one line.
- */
-export const KNEX_LOG = {
-  warn: (message: string) => {
-    if (!message.startsWith('Acquire connection error')) process.stderr.write(`knex: ${message}\n`);
-  },
-};
 
 /** mysql2's TLS settings of a target (its PEM files read now), or undefined without TLS. */
 function tlsOf(target: MysqlTarget, label: string): ReturnType<typeof mysqlSslOptions> | undefined {
@@ -28,16 +18,17 @@ function tlsOf(target: MysqlTarget, label: string): ReturnType<typeof mysqlSslOp
   }
 }
 
-async function createDatabase(target: MysqlTarget, label: string): Promise<void> {
+/** Runs one statement on the server outside any database (creating or dropping one). */
+async function onServer(target: MysqlTarget, label: string, doing: string, sql: string): Promise<void> {
   const admin = knexFactory({
     client: 'mysql2',
     connection: { host: target.host, port: target.port, user: target.user, password: target.password, charset: 'utf8mb4', ...(target.tls ? { ssl: tlsOf(target, label) } : {}) },
     pool: { min: 0, max: 1, afterCreate: (conn: { stream: unknown }, done: (err: unknown, conn: unknown) => void) => done(peerIdentityError(target.tls, target.host, conn.stream), conn) },
   });
   try {
-    await admin.raw(`create database if not exists \`${target.database}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+    await admin.raw(sql);
   } catch (err) {
-    throw new HubError(`cannot create database on ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
+    throw new HubError(`cannot ${doing} database on ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
   } finally {
     await admin.destroy();
   }
@@ -98,7 +89,7 @@ export const mysql: SqlDialect = {
   async connect(raw, opts: ConnectOptions, label) {
     const target = raw as MysqlTarget;
     const ssl = tlsOf(target, label);
-    if (opts.create) await createDatabase(target, label);
+    if (opts.create) await onServer(target, label, 'create', `create database if not exists ${q(target.database)} character set utf8mb4 collate utf8mb4_unicode_ci`);
     return knexFactory({
       client: 'mysql2',
       log: KNEX_LOG,
@@ -154,6 +145,15 @@ export const mysql: SqlDialect = {
 
   rows: <T>(result: unknown) => (result as [T[]])[0],
 
+  file: () => null,
+  dropDatabase: (raw, label) => onServer(raw as MysqlTarget, label, 'drop', `drop database if exists ${q((raw as MysqlTarget).database)}`),
+  defaultSchema: (raw) => (raw as MysqlTarget).database,
+  clientCommand(raw, sql) {
+    const t = raw as MysqlTarget;
+    return `mysql -h ${t.host} -P ${t.port} -u ${t.user}${t.password ? ' -p' : ''} ${t.database} -e "${sql}"`;
+  },
+  transactionalDdl: false,
+
   async eachRow(knex, sql, bindings, fn) {
     for await (const row of knex.raw(sql, bindings as Knex.RawBinding[]).stream()) fn(row as Record<string, unknown>);
   },
@@ -171,7 +171,10 @@ export const mysql: SqlDialect = {
   tablesLikeSql: (views) =>
     `select table_name as name from information_schema.tables where table_schema = database()${views ? '' : " and table_type = 'BASE TABLE'"} and table_name like ?`,
   columnsOfSql: (count) =>
-    `select table_name as t, column_name as name from information_schema.columns where table_schema = database() and table_name in (${Array(count).fill('?').join(', ')}) order by table_name, ordinal_position`,
+    `select table_name as t, column_name as name from information_schema.columns where table_schema = database() and table_name in (${marks(count)}) order by table_name, ordinal_position`,
+  indexesOfSql: (count) =>
+    `select table_name as t, index_name as i, column_name as c, non_unique as nu from information_schema.statistics where table_schema = database() and table_name in (${marks(count)}) order by table_name, index_name, seq_in_index`,
+  rowEstimatesSql: (count) => `select table_name as t, table_rows as n from information_schema.tables where table_schema = database() and table_name in (${marks(count)})`,
 
   id: q,
   columnType: (c: DdlColumn) => columnType(c.type),
@@ -237,4 +240,7 @@ export const mysql: SqlDialect = {
   textSortKey: (col) => `cast(${col} as char) collate utf8mb4_bin`,
 
   isDuplicateKey: (err) => (err as { code?: string }).code === 'ER_DUP_ENTRY',
+  isMissingTable: (err) => errorCode(err) === 'ER_NO_SUCH_TABLE',
+  isAccessDenied: (err) => errorCode(err) === 'ER_TABLEACCESS_DENIED_ERROR',
+  isMissingDatabase: (err) => errorCode(err) === 'ER_BAD_DB_ERROR',
 };

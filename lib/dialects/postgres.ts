@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { DbTarget } from '../config.js';
 import { describe, HubError, isRetriable } from '../errors.js';
 import { mysqlSslOptions } from '../url-options.js';
-import { indexName, onConflictTail, onConflictUpsert, sqlString, type ColumnType, type DdlColumn, type DdlTable, type SqlDialect } from './dialect.js';
+import { errorCode, indexName, KNEX_LOG, marks, onConflictTail, onConflictUpsert, sqlString, type ColumnType, type DdlColumn, type DdlTable, type SqlDialect } from './dialect.js';
 
 type PostgresTarget = Extract<DbTarget, { kind: 'postgres' }>;
 
@@ -44,10 +44,21 @@ function config(target: PostgresTarget, label: string, database: string): pg.Cli
   return { host: target.host, port: target.port, user: target.user, password: target.password, database, types: TYPES, ...(ssl ? { ssl } : {}) };
 }
 
-async function createDatabase(target: PostgresTarget, label: string): Promise<void> {
+/** Runs `fn` on a connection to the server's maintenance database (creating or dropping another). */
+async function onServer(target: PostgresTarget, label: string, doing: string, fn: (admin: pg.Client) => Promise<void>): Promise<void> {
   const admin = new pg.Client(config(target, label, 'postgres'));
   try {
     await admin.connect();
+    await fn(admin);
+  } catch (err) {
+    throw new HubError(`cannot ${doing} database on ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+function createDatabase(target: PostgresTarget, label: string): Promise<void> {
+  return onServer(target, label, 'create', async (admin) => {
     const found = await admin.query('select 1 from pg_database where datname = $1', [target.database]);
     if (found.rowCount === 0) {
       // Two processes may create it at once: the loser's "already exists" is the winner's database.
@@ -55,11 +66,15 @@ async function createDatabase(target: PostgresTarget, label: string): Promise<vo
         if (err.code !== '42P04' && err.code !== '23505') throw err;
       });
     }
-  } catch (err) {
-    throw new HubError(`cannot create database on ${label}: ${describe(err)}`, { cause: err, retriable: isRetriable(err) });
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
+  });
+}
+
+function dropDatabase(target: PostgresTarget, label: string): Promise<void> {
+  return onServer(target, label, 'drop', async (admin) => {
+    // From PostgreSQL 13 on, sessions still connected to it are ended; before, they make the drop fail.
+    const [row] = (await admin.query('select current_setting(\'server_version_num\')::int >= 130000 as force')).rows as Array<{ force: boolean }>;
+    await admin.query(`drop database if exists "${target.database}"${row?.force ? ' with (force)' : ''}`);
+  });
 }
 
 function columnType(t: ColumnType): string {
@@ -123,6 +138,7 @@ export const postgres: SqlDialect = {
     if (opts.create) await createDatabase(target, label);
     return knexFactory({
       client: 'pg',
+      log: KNEX_LOG,
       connection: config(target, label, target.database) as Knex.PgConnectionConfig,
       pool: {
         min: 0,
@@ -142,6 +158,16 @@ export const postgres: SqlDialect = {
 
   rows: <T>(result: unknown) => (result as { rows: T[] }).rows,
 
+  file: () => null,
+  dropDatabase: (raw, label) => dropDatabase(raw as PostgresTarget, label),
+  // Tables go into the first schema of the search path, public unless the account's path says otherwise.
+  defaultSchema: () => 'public',
+  clientCommand(raw, sql) {
+    const t = raw as PostgresTarget;
+    return `psql -h ${t.host} -p ${t.port} -U ${t.user} ${t.database} -c "${sql}"`;
+  },
+  transactionalDdl: true,
+
   async eachRow(knex, sql, bindings, fn) {
     for await (const row of knex.raw(sql, bindings as Knex.RawBinding[]).stream({ types: TYPES })) fn(row as Record<string, unknown>);
   },
@@ -158,7 +184,15 @@ export const postgres: SqlDialect = {
   tablesLikeSql: (views) =>
     `select table_name as name from information_schema.tables where table_schema = current_schema() and table_type in (${views ? "'BASE TABLE', 'VIEW'" : "'BASE TABLE'"}) and table_name like ?`,
   columnsOfSql: (count) =>
-    `select table_name as t, column_name as name from information_schema.columns where table_schema = current_schema() and table_name in (${Array(count).fill('?').join(', ')}) order by table_name, ordinal_position`,
+    `select table_name as t, column_name as name from information_schema.columns where table_schema = current_schema() and table_name in (${marks(count)}) order by table_name, ordinal_position`,
+  indexesOfSql: (count) =>
+    'select t.relname as t, i.relname as i, a.attname as c, case when x.indisunique then 0 else 1 end as nu ' +
+    'from pg_index x join pg_class t on t.oid = x.indrelid join pg_class i on i.oid = x.indexrelid join pg_namespace n on n.oid = t.relnamespace ' +
+    'cross join lateral unnest(x.indkey::int2[]) with ordinality as k(attnum, seq) join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum ' +
+    `where n.nspname = current_schema() and t.relname in (${marks(count)}) order by t.relname, i.relname, k.seq`,
+  // reltuples is -1 for a table never vacuumed or analysed.
+  rowEstimatesSql: (count) =>
+    `select c.relname as t, cast(greatest(c.reltuples, 0) as bigint) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema() and c.relkind = 'r' and c.relname in (${marks(count)})`,
 
   id: q,
   columnType: (c: DdlColumn) => columnType(c.type),
@@ -220,4 +254,7 @@ export const postgres: SqlDialect = {
   textSortKey: (col) => `cast(${col} as text) collate "C"`,
 
   isDuplicateKey: (err) => (err as { code?: string }).code === '23505',
+  isMissingTable: (err) => errorCode(err) === '42P01',
+  isAccessDenied: (err) => errorCode(err) === '42501',
+  isMissingDatabase: (err) => errorCode(err) === '3D000',
 };

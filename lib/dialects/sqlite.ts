@@ -5,7 +5,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { DbTarget } from '../config.js';
 import { HubError } from '../errors.js';
-import { boundValues, indexName, rowsWithin, onConflictTail, onConflictUpsert, unitsToDecimalText, type DdlColumn, type SqlDialect } from './dialect.js';
+import { boundValues, indexName, marks, onConflictTail, onConflictUpsert, rowsWithin, unitsToDecimalText, type DdlColumn, type SqlDialect } from './dialect.js';
 
 type SqliteTarget = Extract<DbTarget, { kind: 'sqlite' }>;
 
@@ -89,6 +89,15 @@ export const sqlite: SqlDialect = {
 
   rows: <T>(result: unknown) => result as T[],
 
+  file: (raw) => ((raw as SqliteTarget).file === ':memory:' ? null : (raw as SqliteTarget).file),
+  async dropDatabase(raw) {
+    const file = sqlite.file(raw);
+    if (file) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  },
+  defaultSchema: () => 'main',
+  clientCommand: (raw, sql) => `sqlite3 ${(raw as SqliteTarget).file} "${sql}"`,
+  transactionalDdl: true,
+
   async eachRow(knex, sql, bindings, fn) {
     // knex's SQLite stream reads every row first; iterate the statement on the (single) connection instead.
     await withConnection(knex, async (conn) => {
@@ -112,7 +121,14 @@ export const sqlite: SqlDialect = {
 
   tablesLikeSql: (views) => `select name from sqlite_master where type in (${views ? "'table', 'view'" : "'table'"}) and name like ?`,
   columnsOfSql: (count) =>
-    `select m.name as t, p.name as name from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' and m.name in (${Array(count).fill('?').join(', ')}) order by m.name, p.cid`,
+    `select m.name as t, p.name as name from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' and m.name in (${marks(count)}) order by m.name, p.cid`,
+  // An integer primary key is the rowid and has no index of its own: the key columns are listed as one.
+  indexesOfSql: (count) =>
+    `with wanted(name) as (values ${Array(count).fill('(?)').join(', ')}) ` +
+    `select m.name as t, '(primary key)' as i, p.name as c, 0 as nu, p.pk as seq from sqlite_master m join wanted w on w.name = m.name join pragma_table_info(m.name) p where m.type = 'table' and p.pk > 0 ` +
+    `union all select m.name, l.name, x.name, case when l."unique" then 0 else 1 end, x.seqno from sqlite_master m join wanted w on w.name = m.name join pragma_index_list(m.name) l join pragma_index_info(l.name) x where m.type = 'table' ` +
+    'order by 1, 2, 5',
+  rowEstimatesSql: () => null,
 
   id: q,
   columnType,
@@ -161,4 +177,9 @@ export const sqlite: SqlDialect = {
   textSortKey: (col) => `cast(${col} as text)`,
 
   isDuplicateKey: (err) => /UNIQUE constraint failed|PRIMARY KEY/.test(String((err as { message?: string }).message ?? '')),
+  isMissingTable: (err) => /no such table/.test(String((err as { message?: string }).message ?? '')),
+  // No accounts: the file's own permissions fail at opening it.
+  isAccessDenied: () => false,
+  // A missing file is refused when connecting, before any statement (connect above).
+  isMissingDatabase: () => false,
 };

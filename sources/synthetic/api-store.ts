@@ -5,7 +5,7 @@
 // objects at any instant are the same however the store got there. The JSON of each kind and the
 // responses that carry them are documented in api-objects.ts.
 import { addressId, BASE_TEMPLATES, BIG_TEMPLATE, freightTemplateId, rateId, sellerUserId, storeCategoryId, subTemplateId } from './api-ids.js';
-import { mobile, personName, seller } from './catalog.js';
+import { mobile, personName, seller } from './parties.js';
 import { DAY, HOUR, type ZoneClock } from './clock.js';
 import { obj, str } from './format.js';
 import { Stream, streamRng, type Rng } from './random.js';

@@ -7,10 +7,11 @@
 import { DAY, HOUR } from './clock.js';
 import { allocate, dec3, lossyLong, obj, str, yuan, yuan4 } from './format.js';
 import { CLOSED_BY, extra, invoiceModel, nativeLogistics, stepList, tradeType } from './trade-details.js';
-import type { Party } from './catalog.js';
-import { lastTouch, ORDER_VISIBLE, type LinePlan, type OrderPlan, type ParcelPlan, type Receiver, type RefundPlan, type World } from './orders.js';
+import type { Party } from './parties.js';
+import { ORDER_VISIBLE, type LinePlan, type OrderPlan, type ParcelPlan, type Receiver, type RefundPlan } from './order-plan.js';
 import type { Row } from './tables.js';
 import { CARRIERS, ORDER_STATUS_LABELS, REFUND_REASONS, REFUND_STATUS_UPPER } from './vocabulary.js';
+import { lastTouch, type World } from './world.js';
 
 /** Carriers buyers send goods back with. */
 const RETURN_CARRIERS = CARRIERS.filter((c) => c.billPrefix !== 'DPK');

@@ -2,12 +2,16 @@
 // catalog it needs, and the row changes one run makes, produced in chunks (memory stays bounded).
 // A run moves the clock from `from` to `to`: new orders are rendered at `to`; existing orders and
 // products are rendered at `from` and at `to`, and only rows that differ are written.
-import { categoryRows, categoryNodes, leafNodes, productRow, buildProduct, type Product, type ProductEvent } from './catalog.js';
+import { buildProduct, type Product, type ProductEvent } from './catalog.js';
+import { categoryNodes, categoryRows, leafNodes } from './categories.js';
 import { DAY, HOUR, ZoneClock } from './clock.js';
-import { createMs, lastTouch, makeWorld, MAX_LIFE, planOrder, type Batch, type World } from './orders.js';
+import { MAX_LIFE } from './order-plan.js';
+import { planOrder } from './orders.js';
 import { renderOrder, type OrderRows } from './order-rows.js';
+import { productRow } from './product-row.js';
 import { hashUnit, Stream } from './random.js';
 import { TABLE_KEYS, type Row, type TableKey } from './tables.js';
+import { createMs, lastTouch, makeWorld, type Batch, type World } from './world.js';
 
 export const DEFAULT_SEED = 1688;
 export const DEFAULT_START = '2024-05-01';

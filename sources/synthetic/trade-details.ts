@@ -1,9 +1,10 @@
 // Parts of an order's TradeInfo added with warehouse version 8, rendered for order-rows.ts: the trade
 // type and kind of order, installment steps (交易4.0 and 3.0), nativeLogistics with the receiver's
 // address, and the OrderInvoiceModel. Their choices draw from Stream.Extra, apart from the order's plan.
-import type { Party } from './catalog.js';
+import type { Party } from './parties.js';
 import { obj, yuan } from './format.js';
-import type { InvoicePlan, OrderPlan, Receiver, World } from './orders.js';
+import type { InvoicePlan, OrderPlan, Receiver } from './order-plan.js';
+import type { World } from './world.js';
 import { hashUnit, Stream } from './random.js';
 
 /** A uniform number for (order, k), from a stream apart from the plan's: earlier draws keep their values. */

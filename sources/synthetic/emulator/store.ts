@@ -5,7 +5,7 @@ import { rawRows, type Db } from '../../../lib/db.js';
 import { UsageError } from '../../../lib/errors.js';
 import { inspectSource, intLiteral, isSynthetic, quoteIdent, sourceNowUtc, SYNTHETIC_MARKER, textOf } from '../../replica.js';
 import { readApiObjects, type ApiKind, type StoredApiObject } from '../api-objects.js';
-import { seller } from '../catalog.js';
+import { seller } from '../parties.js';
 import { ZoneClock } from '../clock.js';
 
 export interface SellerInfo {
