@@ -20,10 +20,11 @@ test('--help and --version exit 0', async (t) => {
 
 const COMMANDS = ['backfill', 'dashboard', 'demo', 'docs', 'doctor', 'emulate-api', 'export', 'fetch', 'generate', 'listen', 'migrate', 'run', 'scheduler', 'status', 'verify', 'worker'];
 
-test('every sub-command has --help, and the list above is every sub-command', async (t) => {
+test('every sub-command has --help, and the list above is every sub-command (with commander\'s own help)', async (t) => {
   const top = await runCli(['--help']);
-  const listed = top.stdout.split('Commands:')[1]!.split('\n').map((l) => /^ {2}([a-z-]+)/.exec(l)?.[1]).filter((c): c is string => !!c && c !== 'help');
-  t.deepEqual(listed, COMMANDS);
+  t.regex(top.stdout, /PostgreSQL/, 'the warehouse kinds are named');
+  const listed = top.stdout.split('Commands:')[1]!.split('\n').map((l) => /^ {2}([a-z-]+)/.exec(l)?.[1]).filter((c): c is string => !!c);
+  t.deepEqual(listed, [...COMMANDS, 'help'].sort());
   const helps = await Promise.all(COMMANDS.map((cmd) => runCli([cmd, '--help'])));
   COMMANDS.forEach((cmd, i) => {
     const r = helps[i]!;
