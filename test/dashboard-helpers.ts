@@ -4,7 +4,7 @@ import type { ExecutionContext } from 'ava';
 import { chromium, type Browser } from 'playwright-core';
 import { startDashboard, type Dashboard, type DashboardOptions } from '../jobs/dashboard/server.js';
 import type { Context } from '../lib/context.js';
-import { tempSqliteUrl } from './helpers.js';
+import { freshWarehouseUrl, tempSqliteUrl, type Warehouse } from './helpers.js';
 import { queueContext, queuePrefix } from './queue-helpers.js';
 import { generate, run } from './stream-helpers.js';
 
@@ -32,10 +32,16 @@ export async function browser(t: ExecutionContext): Promise<Browser> {
 
 export interface LiveDashboard { ctx: Context; dash: Dashboard; source: string; warehouse: string; prefix: string }
 
-/** A generated store loaded once into a SQLite warehouse, and a dashboard over it on a free port, closed when the test ends. */
-export async function liveDashboard(t: ExecutionContext, opts: DashboardOptions = {}, orders = 150): Promise<LiveDashboard> {
+/**
+ * A generated store loaded once into a warehouse (SQLite unless told), and a dashboard over it on a free
+ * port, closed when the test ends; null when the warehouse's server is not there outside CI.
+ */
+export async function liveDashboard(t: ExecutionContext, opts?: DashboardOptions, orders?: number): Promise<LiveDashboard>;
+export async function liveDashboard(t: ExecutionContext, opts: DashboardOptions, orders: number, kind: Warehouse): Promise<LiveDashboard | null>;
+export async function liveDashboard(t: ExecutionContext, opts: DashboardOptions = {}, orders = 150, kind: Warehouse = 'SQLite'): Promise<LiveDashboard | null> {
   const source = tempSqliteUrl(t, 'source.db');
-  const warehouse = tempSqliteUrl(t, 'warehouse.db');
+  const warehouse = await freshWarehouseUrl(t, kind, 'dash');
+  if (!warehouse) return null;
   const prefix = queuePrefix(t);
   await generate(t, source, ['--orders', String(orders), '--seed', '61']);
   const ctx = queueContext(t, { source, warehouse, prefix });

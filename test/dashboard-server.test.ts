@@ -8,9 +8,11 @@ import { liveDashboard } from './dashboard-helpers.js';
 import { isExported } from './ops-helpers.js';
 import { run } from './stream-helpers.js';
 
-test('/api/status answers the same data as hub-etl status --json', async (t) => {
+for (const kind of ['SQLite', 'PostgreSQL'] as const) test(`${kind}: /api/status answers the same data as hub-etl status --json`, async (t) => {
   if (!(await needRedis(t))) return;
-  const { dash, warehouse, source } = await liveDashboard(t);
+  const live = await liveDashboard(t, {}, 150, kind);
+  if (!live) return;
+  const { dash, warehouse, source } = live;
   const api = (await (await fetch(`${dash.url}/api/status`)).json()) as Record<string, unknown>;
   // Both read the lag against the synthetic store's clock, which stands still between runs.
   const cli = await runCli(['status', '--json'], { env: { HUB_WAREHOUSE_URL: warehouse, HUB_SOURCE_URL: source } });

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import { needRedis, ROOT, runCli, tempSqliteUrl } from './helpers.js';
+import { freshWarehouseUrl, needRedis, ROOT, runCli, tempSqliteUrl } from './helpers.js';
 import { liveDashboard } from './dashboard-helpers.js';
 import { exportedFamilies, isExported, needTool, promqlMetricNames, tool } from './ops-helpers.js';
 import { generate } from './stream-helpers.js';
@@ -74,9 +74,10 @@ test('a real scrape of /metrics passes promtool check metrics, and every metric 
   t.is(lint.code, 0, lint.stdout + lint.stderr);
 });
 
-test('status --max-lag exits 0 while every stream is fresh and 1 once one is staler, naming it', async (t) => {
+for (const kind of ['SQLite', 'PostgreSQL'] as const) test(`${kind}: status --max-lag exits 0 while every stream is fresh and 1 once one is staler, naming it`, async (t) => {
   const src = tempSqliteUrl(t, 'src.db');
-  const wh = tempSqliteUrl(t, 'wh.db');
+  const wh = await freshWarehouseUrl(t, kind, 'lag');
+  if (!wh) return;
   const env = { HUB_SOURCE_URL: src, HUB_WAREHOUSE_URL: wh };
   await generate(t, src, ['--orders', '60', '--seed', '93']);
   const never = await runCli(['status', '--max-lag', '30m'], { env });
