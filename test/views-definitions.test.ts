@@ -7,7 +7,7 @@ import { openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { MIGRATIONS } from '../sql/warehouse/migrations.js';
 import { VIEWS } from '../sql/warehouse/views.js';
-import { freshWarehouseUrl, target, WAREHOUSES } from './helpers.js';
+import { freshWarehouseUrl, target, testWith, WAREHOUSES } from './helpers.js';
 
 test('every view has a grain, a description, a key among its columns, and each column a meaning and a Chinese label', (t) => {
   for (const v of VIEWS) {
@@ -38,7 +38,7 @@ test('the migrations are numbered in order, each once', (t) => {
 // What the database itself says (knex's catalog reader, not hub-etl's dialect code) against the
 // definitions: each view has exactly its declared columns, and applying version 3 again changes nothing.
 for (const kind of WAREHOUSES) {
-  test(`${kind}: migration version 3 creates every view with exactly its declared columns, repeatably`, async (t) => {
+  testWith(kind)(`${kind}: migration version 3 creates every view with exactly its declared columns, repeatably`, async (t) => {
     const url = await freshWarehouseUrl(t, kind, 'viewdefs');
     if (!url) return;
     const db = await openDb(target(url), { create: true });
