@@ -29,7 +29,7 @@ export interface LiveDashboard { ctx: Context; dash: Dashboard; source: string; 
 
 /**
  * A generated store loaded once into a warehouse (SQLite unless told), and a dashboard over it on a free
- * port, closed when the test ends; null when the warehouse's server is not there outside CI.
+ * port, closed when the test ends; null (the test failed) when the warehouse's server is not answering: register the test with testWith(kind).
  */
 export async function liveDashboard(t: ExecutionContext, opts?: DashboardOptions, orders?: number): Promise<LiveDashboard>;
 export async function liveDashboard(t: ExecutionContext, opts: DashboardOptions, orders: number, kind: Warehouse): Promise<LiveDashboard | null>;

@@ -204,7 +204,7 @@ export function missing(t: ExecutionContext, service: Service, what: string): fa
 export type Warehouse = 'SQLite' | 'MariaDB' | 'PostgreSQL';
 export const WAREHOUSES: Warehouse[] = ['SQLite', 'MariaDB', 'PostgreSQL'];
 
-/** A fresh warehouse URL of the kind, or null when its server is not there outside CI. */
+/** A fresh warehouse URL of the kind, or null (the test failed) when its server is not answering: register the test with testWith(kind). */
 export async function freshWarehouseUrl(t: ExecutionContext, kind: Warehouse, name: string): Promise<string | null> {
   if (kind === 'SQLite') return tempSqliteUrl(t, `${name}.db`);
   if (kind === 'MariaDB') return (await needMysql(t)) ? tempMysqlDb(t, `hub_${name}`) : null;
