@@ -26,19 +26,22 @@ const QUIET = { warn: () => undefined, error: () => undefined, debug: () => unde
 
 let mysqlAvailable: Promise<boolean> | undefined;
 
+/** Whether a knex connection answers `select 1` (no retries: an answer now or false). */
+async function answers(client: 'mysql2' | 'pg', connection: Record<string, unknown>): Promise<boolean> {
+  const k = knexFactory({ client, connection, pool: { min: 0, max: 1 }, log: QUIET });
+  try {
+    await k.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await k.destroy();
+  }
+}
+
 /** True when MariaDB answers. Under CI=true a missing MariaDB fails the test instead of skipping it. */
 export async function mysqlUp(): Promise<boolean> {
-  mysqlAvailable ??= (async () => {
-    const k = knexFactory({ client: 'mysql2', connection: mysqlConnection(), pool: { min: 0, max: 1 }, log: QUIET });
-    try {
-      await k.raw('select 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await k.destroy();
-    }
-  })();
+  mysqlAvailable ??= answers('mysql2', mysqlConnection());
   return mysqlAvailable;
 }
 
@@ -105,17 +108,7 @@ function pgConnection(database = 'postgres') {
 
 /** True when PostgreSQL answers. */
 export async function postgresUp(): Promise<boolean> {
-  pgAvailable ??= (async () => {
-    const k = knexFactory({ client: 'pg', connection: pgConnection(), pool: { min: 0, max: 1 }, log: QUIET });
-    try {
-      await k.raw('select 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await k.destroy();
-    }
-  })();
+  pgAvailable ??= answers('pg', pgConnection());
   return pgAvailable;
 }
 
