@@ -55,6 +55,8 @@ export interface LookedUp {
   units: SourceUnit[];
   /** The reader's counters before the lookup, so that the stream's run counts the lookup's API calls. */
   statsBefore: ReadStats;
+  /** The calls of this lookup alone, where the reader counts them (the API): exact while other refreshes share the reader. */
+  lookupStats?: ReadStats;
 }
 
 /** The entities' current units, per stream of the scope (streams the reader does not serve are left out). */
@@ -63,7 +65,12 @@ export async function lookupScope(reader: SourceReader, scope: RefreshScope, ids
   for (const [stream, by] of SCOPE_STREAMS[scope]) {
     if (!reader.has(stream)) continue;
     const statsBefore = reader.stats();
-    out.push({ stream, by, units: await reader.lookup(stream, by, ids), statsBefore });
+    if (reader.counting) {
+      const { value, stats } = await reader.counting(() => reader.lookup(stream, by, ids));
+      out.push({ stream, by, units: value, statsBefore, lookupStats: stats });
+    } else {
+      out.push({ stream, by, units: await reader.lookup(stream, by, ids), statsBefore });
+    }
   }
   return out;
 }
@@ -113,12 +120,12 @@ export async function loadLooked(reader: SourceReader, sink: Sink, looked: Looke
   const runs: RunSummary[] = [];
   // A refresh reads no window, so the engine needs no source clock: this host's is as good.
   const now = new Date();
-  for (const { stream, units, statsBefore } of looked) {
+  for (const { stream, units, statsBefore, lookupStats } of looked) {
     if (units.length === 0) continue;
     const ticket = opts.runs ? await opts.runs.begin(stream) : null;
     try {
       const summary = await runStream(reader, sink, streamNamed(stream)!, {
-        mode: 'refresh', units, statsBefore, batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: opts.sourceTz, transform: opts.transform,
+        mode: 'refresh', units, statsBefore, ...(lookupStats ? { lookupStats } : {}), batchSize: 500, lookbackMs: 0, safetyLagMs: 0, sourceTz: opts.sourceTz, transform: opts.transform,
         ...(opts.signal ? { signal: opts.signal } : {}), ...(ticket ? { runId: ticket.runId } : {}),
       }, now, opts.logger);
       ticket?.end(summary);

@@ -20,6 +20,8 @@ interface OpenRun {
   startedAt: string;
   opened: number;
   counts: RunCounts;
+  /** The API calls of its refreshes (a source that makes none leaves it null, and etl_run's columns NULL). */
+  api: { calls: number; retries: number; throttled: number } | null;
   refreshes: number;
   failures: number;
   lastError: string | null;
@@ -85,7 +87,7 @@ export class RollingRuns implements RunAccount {
     const p = (async () => {
       const runId = await this.sink.startRun({ stream, mode: 'refresh', windowStart: null, windowEnd: null });
       const run: OpenRun = {
-        runId, stream, startedAt: utcNow(), opened: Date.now(), counts: { rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 },
+        runId, stream, startedAt: utcNow(), opened: Date.now(), counts: { rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 }, api: null,
         refreshes: 0, failures: 0, lastError: null, inFlight: 0, retired: false, finishing: false,
       };
       this.started.set(stream, run);
@@ -109,6 +111,12 @@ export class RollingRuns implements RunAccount {
       run.counts.rowsUpserted += result.rowsUpserted;
       run.counts.rowsUnchanged += result.rowsUnchanged;
       run.counts.rowsRejected += result.rowsRejected;
+      if (result.api) {
+        run.api ??= { calls: 0, retries: 0, throttled: 0 };
+        run.api.calls += result.api.calls;
+        run.api.retries += result.api.retries;
+        run.api.throttled += result.api.throttled;
+      }
     }
     run.inFlight--;
     if (run.retired && run.inFlight === 0) this.track(this.finish(run));
@@ -148,7 +156,7 @@ export class RollingRuns implements RunAccount {
     try {
       await this.sink.finishRun({
         runId: run.runId, stream: run.stream, mode: 'refresh', status: failed ? 'failed' : 'succeeded', startedAt: run.startedAt, finishedAt: utcNow(),
-        windowStart: null, windowEnd: null, ...run.counts, error,
+        windowStart: null, windowEnd: null, ...run.counts, error, ...(run.api ? { api: { ...run.api } } : {}),
       });
       this.unfinished.delete(run);
       this.logger.debug('refresh run finished', { stream: run.stream, run: run.runId, refreshes: run.refreshes, failures: run.failures, ...run.counts });

@@ -81,5 +81,10 @@ export interface SourceReader {
   lookup(stream: string, by: LookupBy, ids: string[]): Promise<SourceUnit[]>;
   /** Counters since the reader was opened. */
   stats(): ReadStats;
+  /**
+   * Runs `fn` (a lookup) and counts the calls made for it alone, while other work reads through the same
+   * reader: what one refresh cost. Only readers that make calls (the API) have it.
+   */
+  counting?<T>(fn: () => Promise<T>): Promise<{ value: T; stats: ReadStats }>;
   close(): Promise<void>;
 }

@@ -308,3 +308,25 @@ test('reserved names, unknown operations and inexact numbers are refused before 
   await t.throwsAsync(client.call(ORDER, { orderId: 240517803316129437 }), { message: /beyond 2\^53/ });
   t.is(api.seen.length, 0);
 });
+
+test('counting() counts the calls made within it alone, retries included, while other calls share the client and its views', async (t) => {
+  // Order 13 fails once with a 500; every other call succeeds after a short wait, so that the calls overlap.
+  let failed = false;
+  const api = await fakeApi(t, (req) => {
+    if (req.params.orderId === '13' && !failed) {
+      failed = true;
+      return { status: 500, body: { error_code: GATEWAY.internal.code, error_message: 'boom' } };
+    }
+    return { delayMs: 20, body: { success: true, result: { id: req.params.orderId } } };
+  });
+  const client = createApiClient(apiTarget(api.base, { concurrency: 4 }), captureLogger().logger, FAST_RETRY);
+  const view = client.scoped();
+  const calls = (ids: number[]) => Promise.all(ids.map((id) => view.call(ORDER, { orderId: String(id) }, { requireKey: 'result' })));
+  const [a, b, other] = await Promise.all([client.counting(() => calls([11, 12, 13])), view.counting(() => calls([21, 22])), calls([31, 32, 33, 34])]);
+  t.like(a.stats, { calls: 4, retries: 1, failures: 0 });
+  t.is(a.value.length, 3);
+  t.like(b.stats, { calls: 2, retries: 0 });
+  t.is(other.length, 4);
+  t.like(view.stats(), { calls: 10, retries: 1 });
+  t.like(client.stats(), { calls: 10, retries: 1 });
+});

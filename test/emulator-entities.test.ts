@@ -126,11 +126,11 @@ test('logistics infos and traces serve the store\'s blobs byte for byte; an orde
   t.is(businessError(await gw(f.emu, 'alibaba.trade.getLogisticsInfos.sellerView', { orderId: '240501999999999991' })).code, 'ORDER_NOT_FOUND');
 });
 
-test('alibaba.product.get is the store\'s product_datas byte for byte, or built from the columns when a row has none', async (t) => {
+test('alibaba.product.get is the store\'s product_datas byte for byte; a row without one gets the whole record 1688 holds, a row the generator never wrote one built from its columns', async (t) => {
   const f = await emulated(t, { orders: 900, storeSeed: 8 });
   if (!f) return;
-  const products = await rows<Record<string, unknown>>(f, 'select product_id, subject, status, category_id, last_update_time, product_datas from ali1688_product');
-  let built = 0;
+  const products = await rows<Record<string, unknown>>(f, 'select id, product_id, subject, status, category_id, last_update_time, sku_cargo_numbers, product_datas from ali1688_product');
+  let whole = 0;
   for (const p of products) {
     const reply = await gw(f.emu, 'alibaba.product.get', { productID: String(p.product_id), webSite: '1688' });
     t.is(reply.status, 200);
@@ -138,18 +138,32 @@ test('alibaba.product.get is the store\'s product_datas byte for byte, or built 
       t.is(reply.text, String(p.product_datas));
       continue;
     }
-    built++;
+    // Cloud Hub's copy lacks the blob; 1688 has the record: its SKUs (with the item numbers the replica's column lists), sale info and attributes.
+    whole++;
     const body = json(reply);
     const info = body.productInfo as Json;
     t.is((info.productID as { text: string }).text, String(p.product_id));
     t.is(info.subject, p.subject);
     t.is(info.status, p.status);
     t.is((info.categoryID as { text: string }).text, String(p.category_id));
-    t.false('skuInfos' in info);
-    t.is(body.lastUpdateTime, `${String(p.last_update_time).replace(/\D/g, '')}000+0800`);
-    t.is(body.errMsg, null);
+    const cargos = ((info.skuInfos ?? []) as Json[]).map((k) => k.cargoNumber as string | undefined).filter((c) => c !== undefined);
+    t.is(cargos.length === 0 ? null : cargos.join(','), p.sku_cargo_numbers === null ? null : String(p.sku_cargo_numbers));
+    t.true(typeof info.saleInfo === 'object' && (info.attributes as Json[]).length > 0);
+    t.is((body.lastUpdateTime as string).slice(0, 14), String(p.last_update_time).replace(/\D/g, ''));
   }
-  t.true(built >= 1, `${built} products without a blob`);
+  t.true(whole >= 1, `${whole} products without a blob`);
+
+  // A row the generator never wrote (put in by hand): only its columns are known.
+  const [last] = await rows<{ id: unknown }>(f, 'select max(id) as id from ali1688_product');
+  const hand = { id: String(BigInt(String(last!.id)) + 1n), product_id: '600000000001', subject: '手写商品', category_id: String(products[0]!.category_id), category_name: '手写', status: 'published', create_time: '2024-05-02 10:00:00', last_update_time: '2024-05-03 11:12:13', product_datas: null };
+  await f.db.knex('ali1688_product').insert(hand);
+  const body = json(await gw(f.emu, 'alibaba.product.get', { productID: hand.product_id, webSite: '1688' }));
+  const info = body.productInfo as Json;
+  t.is((info.productID as { text: string }).text, hand.product_id);
+  t.is(info.subject, hand.subject);
+  t.false('skuInfos' in info);
+  t.is(body.lastUpdateTime, '20240503111213000+0800');
+  t.is(body.errMsg, null);
   t.is(businessError(await gw(f.emu, 'alibaba.product.get', { productID: '1' })).code, 'PRODUCT_NOT_FOUND');
 });
 

@@ -6,7 +6,7 @@ import { loadConfig, type GlobalFlags } from '../lib/config.js';
 import { createContext, type Context } from '../jobs/context.js';
 import { rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { DEMO_CREDENTIALS, startEmulator } from '../jobs/emulate-api.js';
+import { DEMO_CREDENTIALS, startEmulator, type Emulator } from '../jobs/emulate-api.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
 import type { RunSummary } from '../jobs/engine/engine.js';
 import { gen } from './generate-helpers.js';
@@ -15,8 +15,8 @@ import { freshUrl, type Backend } from './stream-helpers.js';
 
 export type SourceKind = 'replica' | 'api';
 
-/** The sources the end-to-end tests load through (HUB_TEST_SOURCES, comma-separated; default the replica until the API path passes). */
-export const SOURCES: SourceKind[] = (process.env.HUB_TEST_SOURCES ?? 'replica').split(',').map((s) => s.trim()).filter((s): s is SourceKind => s === 'replica' || s === 'api');
+/** The sources the end-to-end tests load through (HUB_TEST_SOURCES, comma-separated, narrows it; default both). */
+export const SOURCES: SourceKind[] = (process.env.HUB_TEST_SOURCES ?? 'replica,api').split(',').map((s) => s.trim()).filter((s): s is SourceKind => s === 'replica' || s === 'api');
 
 export interface LoadOptions {
   source: SourceKind;
@@ -42,6 +42,8 @@ export interface Loaded {
   warehouseUrl: string;
   wh: Db;
   runs: RunSummary[];
+  /** The emulator the API source read (source 'api' only). */
+  emulator?: Emulator;
 }
 
 /** Generates a store (unless given), loads every stream into a fresh warehouse; null when a server it needs is not there. */
@@ -53,18 +55,24 @@ export async function loadStore(t: ExecutionContext, o: LoadOptions): Promise<Lo
   if (!o.storeUrl) await gen(t, storeUrl, { orders: o.orders, seed: o.seed }, o.storeTz);
   let source = storeUrl;
   let api: GlobalFlags = {};
+  let emulator: Emulator | undefined;
   if (o.source === 'api') {
-    const emulator = await startEmulator({ store: storeUrl });
-    t.teardown(() => emulator.close());
-    source = emulator.gatewayUrl;
-    api = { apiAppKey: DEMO_CREDENTIALS.appKey, apiAppSecret: DEMO_CREDENTIALS.appSecret, apiAccessToken: DEMO_CREDENTIALS.accessToken, apiRefreshToken: DEMO_CREDENTIALS.refreshToken };
+    const emu = await startEmulator({ store: storeUrl });
+    emulator = emu;
+    t.teardown(() => emu.close());
+    source = emu.gatewayUrl;
+    // A test's call rate (the emulator has no limit): at the default 10 calls/s a 1,500-order store takes minutes.
+    api = {
+      apiAppKey: DEMO_CREDENTIALS.appKey, apiAppSecret: DEMO_CREDENTIALS.appSecret, apiAccessToken: DEMO_CREDENTIALS.accessToken, apiRefreshToken: DEMO_CREDENTIALS.refreshToken,
+      apiRate: '1000', apiConcurrency: '8',
+    };
   }
   const config = loadConfig({ source, warehouse: warehouseUrl, ...(o.storeTz ? { sourceTz: o.storeTz } : {}), ...api, ...o.flags }, {});
   const ctx = createContext(config, createLogger({ format: 'json', level: 'error', silent: true }));
   t.teardown(() => ctx.close());
   // No safety lag: the simulated clock stands still, so the whole store is in the window.
   const runs = await runStreams(ctx, { streams: [], mode: 'incremental', ...DEFAULT_RUN, safetyLagMs: 0 });
-  return { ctx, storeUrl, warehouseUrl, wh: await ctx.warehouse(), runs };
+  return { ctx, storeUrl, warehouseUrl, wh: await ctx.warehouse(), runs, ...(emulator ? { emulator } : {}) };
 }
 
 /** Every row of a query with its values as text (ids and decimals exact), null as null. */

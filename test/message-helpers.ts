@@ -145,9 +145,9 @@ export function orderPayload(orderId: string, status: string, sentAt: string, ex
 export interface MessageRig { ctx: Context; listener: Listener; worker: WorkerHandle; ledger(): Promise<MessageLedger> }
 
 /** A context on the test's source, warehouse, queue prefix and broker; closed when the test ends. */
-export function messageContext(t: ExecutionContext, urls: { source: string; warehouse: string; prefix: string; mq?: string; secret?: string }): Context {
+export function messageContext(t: ExecutionContext, urls: { source: string; warehouse: string; prefix: string; mq?: string; secret?: string; env?: Record<string, string> }): Context {
   const config = loadConfig({ source: urls.source, warehouse: urls.warehouse, redis: REDIS_URL, queuePrefix: urls.prefix, piiKey: TEST_PII_KEY, ...(urls.mq ? { mqUrl: urls.mq } : {}) },
-    urls.secret ? { HUB_API_APP_SECRET: urls.secret } : {});
+    { ...urls.env, ...(urls.secret ? { HUB_API_APP_SECRET: urls.secret } : {}) });
   const ctx = createContext(config, createLogger({ format: 'json', level: 'error', silent: true }));
   t.teardown(() => ctx.close());
   return ctx;

@@ -26,6 +26,8 @@ export interface EngineOptions {
   units?: SourceUnit[];
   /** The reader's counters before `units` were looked up, so that the run's API calls include the lookup's. */
   statsBefore?: ReadStats;
+  /** The calls the lookup of `units` made, counted alone (SourceReader.counting): the run's API calls, exact among concurrent refreshes. */
+  lookupStats?: ReadStats;
   sourceTz: string;
   /** The rest of what transforms need: 1688's and the store's zones, the personal-data settings (jobs/transform-settings.ts). */
   transform?: Omit<TransformContext, 'sourceTz'>;
@@ -188,6 +190,8 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   const callsBefore = opts.statsBefore ?? reader.stats();
   const apiCounts = (): ApiCounts | null => {
     if (reader.kind !== 'api') return null;
+    // A refresh reads nothing beyond its lookup.
+    if (opts.lookupStats && opts.units) return { calls: opts.lookupStats.calls, retries: opts.lookupStats.retries, throttled: opts.lookupStats.throttled };
     const after = reader.stats();
     return { calls: after.calls - callsBefore.calls, retries: after.retries - callsBefore.retries, throttled: after.throttled - callsBefore.throttled };
   };

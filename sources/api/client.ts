@@ -58,6 +58,11 @@ export interface ApiClient {
    * through it: what one reader asked while others share the client. Closing a view leaves the client open.
    */
   scoped(): ApiClient;
+  /**
+   * Runs `fn` and counts the requests sent on its behalf (its async context, through this client or any
+   * view of it), whatever else calls the client meanwhile: the calls of one refresh among concurrent ones.
+   */
+  counting<T>(fn: () => Promise<T>): Promise<{ value: T; stats: ApiStats }>;
   /** Cancels waiting and running calls and refuses new ones. */
   close(): Promise<void>;
 }
@@ -74,13 +79,23 @@ export interface ClientOptions {
 }
 
 export function createApiClient(target: ApiTarget, logger: Logger, opts: ClientOptions = {}): ApiClient {
-  const counters: ApiStats = { calls: 0, retries: 0, throttled: 0, failures: 0, refreshes: 0 };
-  // The counters of the scoped view a call was made through: the requests it sends are counted there too.
-  const scope = new AsyncLocalStorage<ApiStats>();
+  const zero = (): ApiStats => ({ calls: 0, retries: 0, throttled: 0, failures: 0, refreshes: 0 });
+  const counters = zero();
+  // The counters a call counts in besides the client's: the scoped view it was made through and every
+  // counting() it runs within (an async context's chain, outermost first).
+  const scope = new AsyncLocalStorage<readonly ApiStats[]>();
   const count = (k: keyof ApiStats) => {
     counters[k]++;
-    const own = scope.getStore();
-    if (own) own[k]++;
+    for (const own of scope.getStore() ?? []) own[k]++;
+  };
+  const within = <T>(own: ApiStats, fn: () => Promise<T>): Promise<T> => {
+    const chain = scope.getStore() ?? [];
+    return scope.run(chain.includes(own) ? chain : [...chain, own], fn);
+  };
+  const counting = async <T>(fn: () => Promise<T>): Promise<{ value: T; stats: ApiStats }> => {
+    const own = zero();
+    const value = await within(own, fn);
+    return { value, stats: { ...own } };
   };
   const closing = new AbortController();
   // Every waiting call listens on it: far more than the default ten listeners is normal here.
@@ -158,14 +173,15 @@ export function createApiClient(target: ApiTarget, logger: Logger, opts: ClientO
     closing.abort(new Error('the API client was closed'));
   };
   const scoped = (): ApiClient => {
-    const own: ApiStats = { calls: 0, retries: 0, throttled: 0, failures: 0, refreshes: 0 };
+    const own = zero();
     return {
       target,
-      call: (operation, params, callOpts) => scope.run(own, () => call(operation, params, callOpts)),
+      call: (operation, params, callOpts) => within(own, () => call(operation, params, callOpts)),
       stats: () => ({ ...own }),
       scoped,
+      counting,
       close: async () => undefined,
     };
   };
-  return { target, call, stats: () => ({ ...counters }), scoped, close };
+  return { target, call, stats: () => ({ ...counters }), scoped, counting, close };
 }

@@ -93,6 +93,11 @@ export class ApiReader implements SourceReader {
     return { calls, retries, throttled };
   }
 
+  async counting<T>(fn: () => Promise<T>): Promise<{ value: T; stats: ReadStats }> {
+    const { value, stats: { calls, retries, throttled } } = await this.client.counting(fn);
+    return { value, stats: { calls, retries, throttled } };
+  }
+
   /** How listing went since the reader was opened: windows, pages, splits, windows that changed while paged. */
   listing(): ListingStats {
     return { ...this.session.listing };

@@ -10,7 +10,7 @@ import { planOrder } from './orders.js';
 import { renderOrder, type OrderRows } from './order-rows.js';
 import { productRow } from './product-row.js';
 import { hashUnit, Stream } from './random.js';
-import { TABLE_KEYS, type Row, type TableKey } from './tables.js';
+import { sourceTables, TABLE_KEYS, type Row, type TableKey } from './tables.js';
 import { createMs, lastTouch, makeWorld, type Batch, type World } from './world.js';
 
 export const DEFAULT_SEED = 1688;
@@ -103,6 +103,37 @@ export function buildCatalog(state: GeneratorState, horizon: number): Product[] 
     for (let i = b.first; i < b.first + b.count; i++) out.push(buildProduct(state.seed, i, leaves, productWindow(state.seed, b, i), horizon, keepFrom));
   }
   return out;
+}
+
+/** Where product_datas is in a product row. */
+const PRODUCT_BLOB = sourceTables().product.columns.indexOf('product_datas');
+
+/** The inverse of perm6's multiplier modulo 10^6 (perm6(x) = (x·738119 + 318023) mod 10^6). */
+const PERM6_INVERSE = (() => {
+  for (let k = 1; k < 1e6; k++) if ((738119 * k) % 1e6 === 1) return k;
+  throw new Error('perm6 has no inverse');
+})();
+
+/**
+ * Product `productId` as 1688 holds it at the store's clock: its alibaba.product.get answer (the
+ * generator's product_datas), also for a product whose replica row has no blob (Cloud Hub's copy may lack
+ * it; 1688 always has the record). Undefined for an id that is none of the store's products. Builds the
+ * one product (its index is in its id's last six digits), not the catalog.
+ */
+export function productRecord(state: GeneratorState, productId: string): string | undefined {
+  if (!/^6\d{11}$/.test(productId)) return undefined;
+  const keepFrom = state.productBatches[0]?.from ?? state.clock;
+  const total = totalProducts(state);
+  const clock = new ZoneClock(state.sourceTz);
+  // perm6 sees the index modulo 10^6: the indices with those six digits are r, r + 10^6, …
+  for (let i = (((Number(productId.slice(-6)) - 318023 + 1e6) % 1e6) * PERM6_INVERSE) % 1e6; i < total; i += 1e6) {
+    const b = state.productBatches.find((x) => i >= x.first && i < x.first + x.count)!;
+    const p = buildProduct(state.seed, i, leafNodes(categoryNodes()), productWindow(state.seed, b, i), state.clock, keepFrom);
+    if (p.id !== productId) continue;
+    const row = productRow(state.seed, clock, { ...p, nullBlob: false }, state.clock);
+    return row?.[PRODUCT_BLOB] ?? undefined;
+  }
+  return undefined;
 }
 
 export function worldFor(state: GeneratorState, horizon: number): World {

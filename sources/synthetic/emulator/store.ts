@@ -7,6 +7,7 @@ import { inspectSource, intLiteral, isSynthetic, quoteIdent, sourceNowUtc, SYNTH
 import { readApiObjects, type ApiKind, type StoredApiObject } from '../api-objects.js';
 import { seller } from '../parties.js';
 import { ZoneClock } from '../clock.js';
+import { productRecord, type GeneratorState } from '../store.js';
 
 export interface SellerInfo {
   memberId: string;
@@ -159,10 +160,10 @@ export class EmulatorStore {
     const bind: unknown[] = [order.createTime.slice(0, 10), order.orderId];
     if (logisticsId !== null) bind.push(logisticsId);
     const rows = await this.rows(
-      `select ${col} as blob from ${name} where gmt_modified >= ? and order_id = ?${logisticsId !== null ? ' and logistic_id = ?' : ''} order by id`,
+      `select ${col} as datas from ${name} where gmt_modified >= ? and order_id = ?${logisticsId !== null ? ' and logistic_id = ?' : ''} order by id`,
       bind,
     );
-    return rows.map((r) => t(r.blob));
+    return rows.map((r) => t(r.datas));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -205,6 +206,17 @@ export class EmulatorStore {
       }
     }
     return out;
+  }
+
+  /**
+   * The product as 1688 holds it when the store's row has no product_datas (Cloud Hub's copy may lack
+   * it; the API always has the record): the generator's rendering at the store's clock, read afresh (a
+   * `generate --advance` may move it). Undefined when the generator does not know the product.
+   */
+  async productRecord(productId: string): Promise<string | undefined> {
+    const [marker] = await this.rows(`select state from ${SYNTHETIC_MARKER} where id = 1`);
+    if (!marker) return undefined;
+    return productRecord(JSON.parse(t(marker.state)) as GeneratorState, productId);
   }
 
   /** Every category (a store has a few dozen). */

@@ -52,9 +52,12 @@ export async function listProducts(call: Call): Promise<string> {
 /**
  * alibaba.product.get (productID, webSite): the store's product_datas byte for byte ({productInfo,
  * createTime, lastUpdateTime, lastRepostTime, approvedTime, expireTime, errMsg}: source-shapes §3.7 has no
- * success flag). A product row without a blob is answered from its typed columns: productInfo with
- * productID, categoryID, categoryName, subject, status, qualityLevel and productCargoNumber (no SKUs, no
- * sale info), the sibling times from the DATETIME columns (milliseconds 000, source zone), errMsg null.
+ * success flag). A product row without a blob is Cloud Hub's copy lacking it, not 1688 lacking the
+ * record: it is answered with the whole record as the generator renders it at the store's clock (SKUs,
+ * sale info, attributes and all). Only a row the generator does not know (written by hand) is answered
+ * from its typed columns: productInfo with productID, categoryID, categoryName, subject, status,
+ * qualityLevel and productCargoNumber (no SKUs, no sale info), the sibling times from the DATETIME columns
+ * (milliseconds 000, source zone), errMsg null.
  */
 export async function getProduct(call: Call): Promise<string> {
   const id = requireId(call.params, 'productID');
@@ -62,6 +65,8 @@ export async function getProduct(call: Call): Promise<string> {
   const p = (await call.store.products([id])).get(id);
   if (!p) throw new BusinessError(BUSINESS.productNotFound, `no product ${id} in this store`);
   if (p.blob !== null) return p.blob;
+  const record = await call.store.productRecord(id);
+  if (record !== undefined) return record;
   const clock = call.store.clock;
   const time = (v: string | null) => (v === null ? 'null' : jsonString(formatApiTime(clock, naiveInstant(clock, v))));
   const info = objectOf([
