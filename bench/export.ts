@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HEAP_CAP_MB } from '../cli/launch.js';
 import { exportTable, type ExportFormat } from '../jobs/export.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { parseDbUrl } from '../lib/config.js';
 import { openDb, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';

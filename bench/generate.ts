@@ -5,7 +5,7 @@
 // store generate made (it has hub_etl_generator); a database with other ali1688_* tables is refused.
 import fs from 'node:fs';
 import { describeTarget, loadConfig, maskSecrets, parseDbUrl, type DbTarget } from '../lib/config.js';
-import { createContext } from '../lib/context.js';
+import { createContext } from '../jobs/context.js';
 import { openDb, listTables } from '../lib/db.js';
 import { DIALECTS } from '../lib/dialects/index.js';
 import { createLogger } from '../lib/logger.js';

@@ -13,22 +13,20 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generate } from '../jobs/generate.js';
 import { pollWatched, quantile, watchesFor, type Watched } from '../jobs/message-watch.js';
 import { freshnessQuantile, readLedger } from '../jobs/queue/message-ledger.js';
 import { QUEUE } from '../jobs/queue/names.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
 import { describeTarget, loadConfig, type DbTarget } from '../lib/config.js';
-import { createContext } from '../lib/context.js';
+import { createContext } from '../jobs/context.js';
 import { openDb, rawRows } from '../lib/db.js';
 import { DIALECTS } from '../lib/dialects/index.js';
 import { createLogger } from '../lib/logger.js';
 import type { EmulatedMessage } from '../sources/synthetic/messages.js';
+import { CLI, cpuSecondsOf, ROOT, writeFigures } from './child.js';
 import { summariseProfiles } from './cpu-profile.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
 const USAGE = 'usage: npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb] [--workers 1] [--concurrency 4] [--profile]';
 
 /** The databases a bench runs on: its replica and warehouse URLs, from its folder, the MariaDB base URL and its tag. */
@@ -70,23 +68,12 @@ function parse(argv: string[]): Args {
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds (user + system) a process has used, from /proc; null once it is gone. */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
 /** CPU seconds of the local servers the bench leans on (RabbitMQ's Erlang VM, Redis, MariaDB), by name. */
 function serverCpu(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, comm] of [['rabbitmq', 'beam.smp'], ['redis', 'redis-server'], ['mariadb', 'mariadbd']] as const) {
     const pids = spawnSync('pgrep', ['-x', comm], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    out[name] = pids.reduce((s, p) => s + (cpuSeconds(Number(p)) ?? 0), 0);
+    out[name] = pids.reduce((s, p) => s + (cpuSecondsOf(Number(p)) ?? 0), 0);
   }
   return out;
 }
@@ -153,7 +140,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
     if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
     procs.push(await startCli('listen', ['listen', '--migrate', '--prefetch', '64'], env, /"message":"listen ready"/, profileDir));
     for (let i = 1; i <= args.workers; i++) procs.push(await startCli(`worker-${i}`, ['worker', '--concurrency', String(args.concurrency)], env, /"message":"worker ready"/, profileDir));
-    const cpuBefore = { procs: procs.map((p) => cpuSeconds(p.child.pid) ?? 0), servers: serverCpu() };
+    const cpuBefore = { procs: procs.map((p) => cpuSecondsOf(p.child.pid!) ?? 0), servers: serverCpu() };
     const loadBefore = os.loadavg()[0]!;
 
     const db = await openDb(config.warehouse as Parameters<typeof openDb>[0], { readOnly: true });
@@ -194,7 +181,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
     polling = false;
     await poller;
     await pollWatched(db, pending);
-    const cpu = procs.map((p, i) => [p.name, (cpuSeconds(p.child.pid) ?? NaN) - cpuBefore.procs[i]!] as const);
+    const cpu = procs.map((p, i) => [p.name, (cpuSecondsOf(p.child.pid!) ?? NaN) - cpuBefore.procs[i]!] as const);
     const servers = serverCpu();
     const load = os.loadavg()[0]!;
 
@@ -262,10 +249,7 @@ export async function benchMessages(argv: string[]): Promise<void> {
       `CPU seconds             ${Object.entries(result.cpuSeconds).map(([k, v]) => `${k} ${v}`).join(', ')} (over ${result.wallSeconds} s of publishing and draining)`,
       '',
     ].join('\n'));
-    const out = path.join(ROOT, 'bench/results', `messages-${result.at.replace(/[:.]/g, '-')}.json`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    log(`figures written to ${path.relative(ROOT, out)}`);
+    log(`figures written to ${writeFigures('messages-', result)}`);
     // SIGTERM lets each process finish (and write its profile).
     for (const p of procs) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => Promise.race([p.exited, sleep(30_000)])));

@@ -1,17 +1,13 @@
 // npm run bench: the throughput, memory and scaling figures of issue 4, measured in one run against
 // MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
 //   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--redo-log-mb N] [--mysql mysql://root@127.0.0.1:3306]
+//   npm run bench -- --warehouse postgres://postgres@127.0.0.1:5432 [--orders 50000]   (the load into PostgreSQL against its jsonb reference: bench/postgres.ts)
 //   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb] [--workers 1] [--profile]   (message freshness only: bench/messages.ts)
-import { execFileSync, spawn } from 'node:child_process';
+//   npm run bench -- --api [--orders 200] [--rate 10,100] [--days 365] [--concurrency 4]   (the order streams through the API emulator only: bench/api.ts)
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
-import { HEAP_CAP_MB } from '../cli/launch.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
+import { cpuSecondsOf, hubEtl, must, streamFigures, table, writeFigures, type StreamFigure } from './child.js';
 
 interface Args { orders: number; scale: boolean; mysql: string; bufferPoolMb: number | null; redoLogMb: number | null }
 
@@ -54,27 +50,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-interface Child { code: number | null; stdout: string; stderr: string; ms: number; peakRssMb: number; cpuSeconds: number }
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU time (user + system, all threads) a process has used so far, from /proc; null when it is gone. */
-function cpuSecondsOf(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-
 /** The local MariaDB server's process (to read its CPU time), or null when it runs elsewhere. */
 function serverPid(mysqlUrl: string): number | null {
   if (!['127.0.0.1', 'localhost', '::1'].includes(new URL(mysqlUrl).hostname)) return null;
@@ -87,49 +62,6 @@ function serverPid(mysqlUrl: string): number | null {
     }
   }
   return null;
-}
-
-/** Runs the hub-etl CLI, timing it and sampling its peak resident memory (VmHWM) and CPU time from /proc. */
-function hubEtl(args: string[], env: Record<string, string>): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    // The command's own heap cap, given on the command line: the command then runs in this very process
-    // (no launcher in between), whose memory and CPU time /proc reports.
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, CLI, ...args], { env: { ...process.env, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let peak = 0;
-    let cpu = 0;
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-      } catch {
-        // the process is gone
-      }
-      cpu = cpuSecondsOf(child.pid!) ?? cpu;
-    };
-    const timer = setInterval(sample, 50);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started, peakRssMb: Math.round(peak), cpuSeconds: cpu });
-    });
-  });
-}
-
-function must(r: Child, what: string): Child {
-  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}${r.stdout.slice(-2000)}`);
-  return r;
-}
-
-interface StreamFigure { stream: string; rows: number; seconds: number; rowsPerSec: number }
-
-function streamFigures(stdout: string): StreamFigure[] {
-  const runs = JSON.parse(stdout) as Array<{ stream: string; rowsRead: number; ms: number }>;
-  return runs.map((r) => ({ stream: r.stream, rows: r.rowsRead, seconds: r.ms / 1000, rowsPerSec: Math.round(r.rowsRead / Math.max(r.ms / 1000, 1e-3)) }));
 }
 
 async function admin(url: string): Promise<Knex> {
@@ -236,11 +168,6 @@ async function settle(k: Knex): Promise<void> {
   }
 }
 
-function table(rows: Array<[string, string]>): string {
-  const w = Math.max(...rows.map((r) => r[0].length));
-  return rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n');
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const k = await admin(args.mysql);
@@ -307,11 +234,7 @@ async function main(): Promise<void> {
       ['verify', verify.code === 0 ? `no mismatch (${(verify.ms / 1000).toFixed(1)} s, peak RSS ${verify.peakRssMb} MB)` : verify.stdout.trim() === '' ? `FAILED (exit ${verify.code}): ${verify.stderr.trim().split('\n').slice(-1)[0]}` : 'MISMATCH'],
     ];
     process.stdout.write(`${table(out)}\n`);
-    const dir = path.join(ROOT, 'bench/results');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
-    process.stdout.write(`figures written to ${path.relative(ROOT, file)}\n`);
+    process.stdout.write(`figures written to ${writeFigures('', figures)}\n`);
     await k.raw(`drop database if exists \`${n.src}\``);
     await k.raw(`drop database if exists \`${n.wh}\``);
     if (verify.code !== 0) {
@@ -335,10 +258,17 @@ async function setPool(k: Knex, mb: number): Promise<void> {
   }
 }
 
-// --messages runs only the message-freshness section (bench/messages.ts).
-if (process.argv.includes('--messages')) {
+// --messages runs only the message-freshness section (bench/messages.ts), --api only the API load (bench/api.ts),
+// --warehouse postgres://… the load into PostgreSQL against its own jsonb flattening (bench/postgres.ts).
+if (process.argv.includes('--warehouse')) {
+  const { benchPostgres } = await import('./postgres.js');
+  await benchPostgres(process.argv.slice(2));
+} else if (process.argv.includes('--messages')) {
   const { benchMessages } = await import('./messages.js');
   await benchMessages(process.argv.slice(2).filter((a) => a !== '--messages'));
+} else if (process.argv.includes('--api')) {
+  const { benchApi } = await import('./api.js');
+  await benchApi(process.argv.slice(2).filter((a) => a !== '--api'));
 } else {
   await main();
 }

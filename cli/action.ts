@@ -1,7 +1,7 @@
 // Turns a sub-command body into a process outcome: config once, context once, one clear line on error.
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, maskSecrets, type Config, type GlobalFlags } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { loadEnvironment } from '../lib/env.js';
 import { ConfigError, describe, exitCodeFor, HubError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';

@@ -6,8 +6,8 @@ import type { BackfillProgress } from '../jobs/queue/backfill.js';
 import { planBackfill, type BackfillPlan } from '../jobs/queue/backfill-plan.js';
 import type { Queues } from '../jobs/queue/queues.js';
 import { DEFAULT_RUN } from '../jobs/run.js';
-import { STREAM_NAMES, STREAMS } from '../jobs/streams.js';
-import type { Context } from '../lib/context.js';
+import { STREAM_NAMES, STREAMS } from '../jobs/engine/streams.js';
+import type { Context } from '../jobs/context.js';
 import { UsageError } from '../lib/errors.js';
 import { action, wholeNumber } from './action.js';
 

@@ -1,6 +1,6 @@
 // hub-etl emulate-api: serves a synthetic store as the 1688 open platform (gateway and POP transports) until stopped.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { parseDuration } from '../jobs/engine.js';
+import { parseDuration } from '../jobs/engine/engine.js';
 import { describeTarget, parseDbUrl } from '../lib/config.js';
 import { UsageError } from '../lib/errors.js';
 import { action, wholeNumber } from './action.js';

@@ -1,7 +1,7 @@
 // hub-etl listen: consume Cloud Hub's messages (AMQP and/or HTTP push) and queue a targeted refresh for
 // each entity they name, until SIGTERM/SIGINT; the workers run the refreshes.
 import { Option, type Command } from 'commander';
-import { parseDuration } from '../jobs/engine.js';
+import { parseDuration } from '../jobs/engine/engine.js';
 import { UsageError } from '../lib/errors.js';
 import { action, wholeNumber } from './action.js';
 

@@ -1,6 +1,6 @@
 // hub-etl migrate: create or upgrade the warehouse schema.
 import type { Command } from 'commander';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { MIGRATIONS } from '../sql/warehouse/migrations.js';
 import { action } from './action.js';
 

@@ -1,9 +1,9 @@
 // hub-etl run: load streams inline (no Redis needed), incrementally or as a full refresh, or queue them for the workers (--queue).
 import type { Command } from 'commander';
-import { parseDuration, type RunSummary } from '../jobs/engine.js';
+import { parseDuration, type RunSummary } from '../jobs/engine/engine.js';
 import { runStreamsExclusive } from '../jobs/lock.js';
 import { DEFAULT_RUN } from '../jobs/run.js';
-import { STREAM_NAMES } from '../jobs/streams.js';
+import { STREAM_NAMES } from '../jobs/engine/streams.js';
 import { action, wholeNumber } from './action.js';
 import { interruptible } from './signals.js';
 

@@ -1,6 +1,6 @@
 // hub-etl status: per stream watermark, lag, last run and open rejects; --max-lag makes it a check for cron and Nagios.
 import type { Command } from 'commander';
-import { parseDuration } from '../jobs/engine.js';
+import { parseDuration } from '../jobs/engine/engine.js';
 import { formatStatus, humanLag, readSourceClock, staleStreams, streamsNeedingApi, warehouseStatus } from '../jobs/status.js';
 import { action } from './action.js';
 

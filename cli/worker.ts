@@ -1,7 +1,7 @@
 // hub-etl worker: process stream runs, backfill chunks and schedule ticks from the queues until
 // SIGTERM/SIGINT, then finish the batch in hand (a chunk finishes its window), commit and exit 0.
 import type { Command } from 'commander';
-import { parseDuration } from '../jobs/engine.js';
+import { parseDuration } from '../jobs/engine/engine.js';
 import { DEFAULT_LEASE_MS } from '../jobs/lock.js';
 import { DEFAULT_LOCK_DURATION_MS } from '../jobs/queue/names.js';
 import { UsageError } from '../lib/errors.js';

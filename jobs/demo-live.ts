@@ -5,7 +5,7 @@
 // in one line and does nothing.
 import crypto from 'node:crypto';
 import amqp from 'amqplib';
-import type { Context } from '../lib/context.js';
+import type { Context } from './context.js';
 import { maskSecrets } from '../lib/config.js';
 import { describe } from '../lib/errors.js';
 import { openRedis } from '../lib/redis.js';

@@ -4,17 +4,17 @@
 import fs from 'node:fs';
 import { DEFAULT_API_MAX_ATTEMPTS, type ApiTarget } from '../lib/api-config.js';
 import { describeTarget } from '../lib/config.js';
-import type { Context } from '../lib/context.js';
+import type { Context } from './context.js';
 import type { ApiClient } from '../sources/api/client.js';
 import { openDb } from '../lib/db.js';
 import { DIALECTS } from '../lib/dialects/index.js';
 import { isSynthetic } from '../sources/replica.js';
 import { startEmulator } from './emulate-api.js';
 import { generate, type GenerateResult } from './generate.js';
-import { migrate } from './migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { runStreamsExclusive } from './lock.js';
 import { DEFAULT_RUN } from './run.js';
-import type { RunSummary } from './engine.js';
+import type { RunSummary } from './engine/engine.js';
 import { readSourceClock, warehouseStatus, type WarehouseStatus } from './status.js';
 import { verify, type VerifyResult } from './verify.js';
 

@@ -2,8 +2,8 @@
 // and, when asked, dbt's sources (models/sources.yml). Each file appears whole or not at all.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { dataDictionary } from './data-dictionary.js';
-import { dbtSources, type DbtOptions } from './dbt-sources.js';
+import { dataDictionary } from '../sql/warehouse/dictionary.js';
+import { dbtSources, type DbtOptions } from '../sql/warehouse/dbt-sources.js';
 
 async function writeWhole(file: string, text: string): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });

@@ -1,14 +1,14 @@
 // hub-etl fetch: load specific orders, refunds or products now, through the same transforms, version
 // guard and transaction rules as runs, without moving any watermark (jobs/refresh.ts says what each
 // entity owns and loads it; each stream is one run per invocation).
-import type { Context } from '../lib/context.js';
+import type { Context } from './context.js';
 import { UsageError } from '../lib/errors.js';
 import type { SourceReader } from '../sources/source.js';
-import type { RunSummary } from './engine.js';
+import type { RunSummary } from './engine/engine.js';
 import { loadLooked, lookupScope, type RefreshScope } from './refresh.js';
-import { transformSettings } from './transform-settings.js';
-import { openSink } from './sink.js';
-import { openFetchReader } from './source.js';
+import { transformSettings } from './engine/transform-settings.js';
+import { openSink } from './engine/sink.js';
+import { openFetchReader } from './engine/source.js';
 
 /** What to refresh: 1688 ids as decimal digits (refund ids as `TQ…` or bare digits). */
 export interface FetchRequest {

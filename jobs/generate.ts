@@ -1,6 +1,6 @@
 // hub-etl generate as a job: checks the options that clash, then runs the synthetic-store generator
 // (sources/synthetic/generator) in a process of its own.
-import type { Context } from '../lib/context.js';
+import type { Context } from './context.js';
 import { UsageError } from '../lib/errors.js';
 import type { GenerateOptions, GenerateResult } from '../sources/synthetic/generator/generate.js';
 import { generateInChild } from '../sources/synthetic/generator/process.js';

@@ -3,14 +3,14 @@
 // entity folds into one job), and only then let the transport acknowledge. A crash anywhere before that
 // hands the message back to the broker; one after it finds the message marked done on redelivery.
 import crypto from 'node:crypto';
-import type { Context } from '../lib/context.js';
+import type { Context } from './context.js';
 import { describe, UsageError } from '../lib/errors.js';
 import { entityKey, parseMessage, type HubMessage } from '../sources/messages/parse.js';
 import { isTopic } from '../sources/messages/topics.js';
 import { MessageBusy, type Consumer, type Delivery, type TransportKind } from '../sources/messages/transport.js';
 import { TRANSPORTS } from '../sources/messages/transports.js';
 import { quarantineMessage } from '../sinks/message-tables.js';
-import { migrate, requireMigrated } from './migrate.js';
+import { migrate, requireMigrated } from '../sql/warehouse/migrate.js';
 import { claimMessage, countMessages, isBareKey, noteWanted, releaseMessage, settleMessage, UNKNOWN_TOPIC, withdrawWanted } from './queue/message-ledger.js';
 import { JOB, refreshDedupId } from './queue/names.js';
 import type { RefreshPayload } from './queue/payloads.js';

@@ -4,12 +4,12 @@
 // alive), and the warehouse's own clock decides expiry, so hosts with skewed clocks agree.
 import crypto from 'node:crypto';
 import os from 'node:os';
-import type { Context } from '../lib/context.js';
+import type { Context } from './context.js';
 import { rawRows, type Db } from '../lib/db.js';
 import { describe, HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { RunSummary } from './engine.js';
-import { utcNow } from '../sinks/sql.js';
+import type { RunSummary } from './engine/engine.js';
+import { utcNow } from '../lib/clock.js';
 import { openRunSession, readableStreams, runStreams, selectStreams, type RunOptions } from './run.js';
 
 export interface LeaseOptions {

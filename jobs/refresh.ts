@@ -6,9 +6,9 @@ import type { Logger } from '../lib/logger.js';
 import type { Sink } from '../sinks/sink.js';
 import type { LookupBy, ReadStats, SourceReader, SourceUnit } from '../sources/source.js';
 import type { Scope } from '../sources/messages/topics.js';
-import { runStream, type RunSummary } from './engine.js';
-import { streamNamed } from './streams.js';
-import type { TransformSettings } from './transform-settings.js';
+import { runStream, type RunSummary } from './engine/engine.js';
+import { streamNamed } from './engine/streams.js';
+import type { TransformSettings } from './engine/transform-settings.js';
 
 type Part = readonly [stream: string, by: LookupBy];
 

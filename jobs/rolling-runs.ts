@@ -7,8 +7,8 @@
 import type { Logger } from '../lib/logger.js';
 import { describe } from '../lib/errors.js';
 import type { RunCounts, Sink } from '../sinks/sink.js';
-import { utcNow } from '../sinks/sql.js';
-import type { RunSummary } from './engine.js';
+import { utcNow } from '../lib/clock.js';
+import type { RunSummary } from './engine/engine.js';
 import type { RunAccount, RunTicket } from './refresh.js';
 
 /** How long one rolling run collects refreshes. */

@@ -1,16 +1,16 @@
 // Runs streams inline: the source in, the engine, the warehouse out. The only place that wires them.
 import { describeTarget } from '../lib/config.js';
-import type { Context } from '../lib/context.js';
+import type { Context } from './context.js';
 import { UsageError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Sink } from '../sinks/sink.js';
 import { readerFor, withApiSnapshots } from '../sources/routing.js';
 import type { SourceReader } from '../sources/source.js';
-import { runStream, type EngineOptions, type RunSummary } from './engine.js';
-import { openSink } from './sink.js';
-import { openReader } from './source.js';
-import { transformSettings, type TransformSettings } from './transform-settings.js';
-import { STREAM_NAMES, STREAMS, type StreamDef } from './streams.js';
+import { runStream, type EngineOptions, type RunSummary } from './engine/engine.js';
+import { openSink } from './engine/sink.js';
+import { openReader } from './engine/source.js';
+import { transformSettings, type TransformSettings } from './engine/transform-settings.js';
+import { STREAM_NAMES, STREAMS, type StreamDef } from './engine/streams.js';
 
 export interface RunOptions {
   streams: string[];

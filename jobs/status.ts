@@ -1,14 +1,14 @@
 // Per stream: watermark, lag, last run and its counts, open rejects. Read from the warehouse, plus the
 // source's clock for the lag as of now.
 import { maskSecrets } from '../lib/config.js';
-import type { Context } from '../lib/context.js';
+import type { Context } from './context.js';
 import type { Db } from '../lib/db.js';
 import { describe } from '../lib/errors.js';
 import type { ApiCounts, RunCounts } from '../sinks/sink.js';
 import { isSynthetic, sourceNowUtc } from '../sources/replica.js';
-import { appliedVersion } from './migrate.js';
-import { openReader, sourceKind } from './source.js';
-import { STREAMS } from './streams.js';
+import { appliedVersion } from '../sql/warehouse/migrate.js';
+import { openReader, sourceKind } from './engine/source.js';
+import { STREAMS } from './engine/streams.js';
 
 export interface StreamStatus {
   stream: string;

@@ -26,7 +26,7 @@ import { HubError, SinkError, sinkError } from '../lib/errors.js';
 import { physicalColumns, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import { CsvState, STATE_DIR, type PublishedFile } from './csv-state.js';
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
-import { utcNow } from './sql.js';
+import { utcNow } from '../lib/clock.js';
 
 export { STATE_DIR, STATE_FILE, type PublishedFile } from './csv-state.js';
 

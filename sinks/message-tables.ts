@@ -3,7 +3,7 @@
 // longer has it (a row is only ever marked, never invented).
 import type { Db } from '../lib/db.js';
 import { sinkError } from '../lib/errors.js';
-import { utcNow } from './sql.js';
+import { utcNow } from '../lib/clock.js';
 
 export interface QuarantinedMessage {
   transport: string;

@@ -5,18 +5,14 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Db } from '../lib/db.js';
 import { idText } from '../lib/db.js';
+import { utcNow } from '../lib/clock.js';
 import { chunk, type SqlDialect } from '../lib/dialects/dialect.js';
 import { sinkError } from '../lib/errors.js';
 import { physicalColumns, tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
 
-/** UTC now as the warehouse stores timestamps: 'YYYY-MM-DD HH:MM:SS.SSS'. */
-export function utcNow(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '');
-}
 
 const VERSION = '_source_version';
-const MAX_ROWS = 1_000;
 
 async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]): Promise<void> {
   // Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is).
@@ -26,9 +22,8 @@ async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]
 /** Upserts rows into a table in statements of bounded size. */
 async function upsertRows(k: Knex | Knex.Transaction, d: SqlDialect, table: Table, rows: WarehouseRow[], guard: boolean): Promise<void> {
   if (rows.length === 0) return;
-  const columns = physicalColumns(table).map((c) => c.name).filter((c) => !(table.name === 'etl_run' && c === 'run_id'));
-  const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(d.maxParams / columns.length)));
-  for (const part of chunk(rows, perStatement)) {
+  const columns = physicalColumns(table).filter((c) => !(table.name === 'etl_run' && c.name === 'run_id'));
+  for (const part of chunk(rows, d.rowsPerStatement(columns.length))) {
     const { sql, bindings } = d.upsert(table, columns, part, guard ? VERSION : null);
     await exec(k, sql, bindings);
   }

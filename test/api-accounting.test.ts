@@ -6,7 +6,7 @@ import test from 'ava';
 import Database from 'better-sqlite3';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { CsvSink } from '../sinks/csv.js';
 import { SqlSink } from '../sinks/sql.js';
 import { API_RUN_COLUMNS, MIGRATIONS } from '../sql/warehouse/migrations.js';

@@ -1,7 +1,7 @@
 // The 1688 API in the configuration: source and HUB_API_URL schemes, credentials, tuning, and the context.
 import test from 'ava';
 import { describeTarget, loadConfig, maskSecrets } from '../lib/config.js';
-import { createContext } from '../lib/context.js';
+import { createContext } from '../jobs/context.js';
 import { ConfigError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { runCli } from './helpers.js';

@@ -4,7 +4,7 @@ import test, { type ExecutionContext } from 'ava';
 import { LosslessNumber, stringify } from 'lossless-json';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { SqlSink } from '../sinks/sql.js';
 import { MIGRATIONS } from '../sql/warehouse/migrations.js';
 import { API_DIMENSIONS, tableNamed } from '../sql/warehouse/tables.js';

@@ -6,7 +6,7 @@ import test from 'ava';
 import { openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
-import { openSink } from '../jobs/sink.js';
+import { openSink } from '../jobs/engine/sink.js';
 import { startEmulator } from '../jobs/emulate-api.js';
 import { createApiClient } from '../sources/api/client.js';
 import { isObject } from '../transforms/json.js';

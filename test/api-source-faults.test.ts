@@ -9,7 +9,7 @@ import { createLogger } from '../lib/logger.js';
 import { createApiClient } from '../sources/api/client.js';
 import { ApiReader } from '../sources/api/reader.js';
 import { runStreams, DEFAULT_RUN } from '../jobs/run.js';
-import { openSink } from '../jobs/sink.js';
+import { openSink } from '../jobs/engine/sink.js';
 import { emulated } from './emulator-helpers.js';
 import { CLI, ROOT, target } from './helpers.js';
 import { apiContext, apiReader, apiTarget, DEMO_ENV, differences, warehouseDiff } from './api-source-helpers.js';

@@ -7,7 +7,7 @@ import { FACTS_AND_DIMENSIONS } from '../sql/warehouse/tables.js';
 import { createApiClient, type ClientOptions } from '../sources/api/client.js';
 import { ApiReader, type ApiReaderOptions } from '../sources/api/reader.js';
 import { loadConfig, type ApiTarget } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { target, TEST_PII_KEY } from './helpers.js';
 
 /**
@@ -35,7 +35,7 @@ export interface TableDiff {
 const text = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'bigint' ? v.toString() : String(v));
 
 async function tableRows(db: Db, table: string, cols: string[], key: string[]): Promise<Map<string, Record<string, string>>> {
-  const q = (n: string) => (db.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  const q = (n: string) => db.sql.id(n);
   const rows = await rawRows<Record<string, unknown>>(db, db.dialect, `select ${cols.map(q).join(', ')} from ${q(table)}`);
   const out = new Map<string, Record<string, string>>();
   for (const r of rows) {

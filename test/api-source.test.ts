@@ -1,7 +1,7 @@
 // The 1688 API as the source: one synthetic store loaded through its emulator and from its replica tables
 // gives the same rows in every contract table (save the documented columns the API cannot know), and so
 // do incremental runs after the store moves on; every run records the API calls it made.
-import { STREAMS } from '../jobs/streams.js';
+import { STREAMS } from '../jobs/engine/streams.js';
 import test from 'ava';
 import { openDb, rawRows } from '../lib/db.js';
 import { emulated } from './emulator-helpers.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import test from 'ava';
 import { loadConfig } from '../lib/config.js';
-import { createContext } from '../lib/context.js';
+import { createContext } from '../jobs/context.js';
 import { ConfigError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 

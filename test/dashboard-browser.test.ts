@@ -1,7 +1,7 @@
 // The dashboard in headless Chromium: the status page shows every stream, a failed job shows in bull-board, and a retry needs the credentials.
 import test from 'ava';
 import { Worker } from 'bullmq';
-import { STREAMS } from '../jobs/streams.js';
+import { STREAMS } from '../jobs/engine/streams.js';
 import { QUEUE } from '../jobs/queue/names.js';
 import { openQueues } from '../jobs/queue/queues.js';
 import { needRedis } from './helpers.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { ExecutionContext } from 'ava';
 import { chromium, type Browser } from 'playwright-core';
 import { startDashboard, type Dashboard, type DashboardOptions } from '../jobs/dashboard/server.js';
-import type { Context } from '../lib/context.js';
+import type { Context } from '../jobs/context.js';
 import { tempSqliteUrl } from './helpers.js';
 import { queueContext, queuePrefix } from './queue-helpers.js';
 import { generate, run } from './stream-helpers.js';

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { QUEUE } from '../jobs/queue/names.js';
 import { openQueues } from '../jobs/queue/queues.js';
-import { STREAMS } from '../jobs/streams.js';
+import { STREAMS } from '../jobs/engine/streams.js';
 import { needRedis, runCli, tempSqliteUrl } from './helpers.js';
 import { liveDashboard } from './dashboard-helpers.js';
 import { isExported } from './ops-helpers.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import { dataDictionary } from '../jobs/data-dictionary.js';
+import { dataDictionary } from '../sql/warehouse/dictionary.js';
 import { ALL_TABLES } from '../sql/warehouse/tables.js';
 import { ROOT } from './helpers.js';
 

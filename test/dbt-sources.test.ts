@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { load } from 'js-yaml';
-import { dataDictionary } from '../jobs/data-dictionary.js';
+import { dataDictionary } from '../sql/warehouse/dictionary.js';
 import { ALL_TABLES, physicalColumns } from '../sql/warehouse/tables.js';
 import { VIEWS } from '../sql/warehouse/views.js';
 import { runCli, tempDir, tempSqliteUrl } from './helpers.js';

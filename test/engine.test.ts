@@ -1,8 +1,8 @@
 // The engine on its own: windows, watermarks, resume after failures, aborts, the version guard and
 // snapshot streams, against an in-memory reader and sink (end-to-end tests cover the real ones).
 import test from 'ava';
-import { computeWindow, runStream, type EngineOptions } from '../jobs/engine.js';
-import type { StreamDef } from '../jobs/streams.js';
+import { computeWindow, runStream, type EngineOptions } from '../jobs/engine/engine.js';
+import type { StreamDef } from '../jobs/engine/streams.js';
 import { UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import type { CursorKind } from '../sources/source.js';

@@ -1,4 +1,4 @@
-// hub-etl export on SQLite and MariaDB: every exported cell reads back, with an independent CSV parser,
+// hub-etl export on SQLite, MariaDB and PostgreSQL: every exported cell reads back, with an independent CSV parser,
 // exactly as the warehouse stores it; headers in English or Chinese; date ranges; one file per day.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,18 +8,13 @@ import { openDb, rawRows, type Db } from '../lib/db.js';
 import { UsageError } from '../lib/errors.js';
 import { VIEWS } from '../sql/warehouse/views.js';
 import { cellText, readCsv } from './csv-read.js';
-import { needMysql, target, tempDir, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { freshWarehouseUrl, target, tempDir, tempSqliteUrl, WAREHOUSES, type Warehouse } from './helpers.js';
 import { IDS, plantWarehouse } from './warehouse-fixture.js';
 
-type Open = (t: ExecutionContext) => Promise<Db | null>;
-const backends: Array<[string, Open]> = [
-  ['SQLite', async (t) => openDb(target(tempSqliteUrl(t)), { create: true })],
-  ['MariaDB', async (t) => ((await needMysql(t)) ? openDb(target(await tempMysqlDb(t)), { create: true }) : null)],
-];
-
-async function planted(t: ExecutionContext, open: Open): Promise<Db | null> {
-  const db = await open(t);
-  if (!db) return null;
+async function planted(t: ExecutionContext, kind: Warehouse): Promise<Db | null> {
+  const url = await freshWarehouseUrl(t, kind, 'export');
+  if (!url) return null;
+  const db = await openDb(target(url), { create: true });
   t.teardown(() => db.close());
   await plantWarehouse(db);
   return db;
@@ -36,9 +31,9 @@ async function warehouseCells(db: Db, name: string, where = ''): Promise<Array<A
 const base = (out: string, table: string): ExportOptions => ({ table, outDir: out, headerLang: 'en', bom: false });
 const EXACT = ['fct_order', 'fct_order_line', 'fct_refund', 'fct_refund_line', ...VIEWS.map((v) => v.name)];
 
-for (const [name, open] of backends) {
+for (const name of WAREHOUSES) {
   test(`${name}: every exported cell reads back exactly as the warehouse stores it`, async (t) => {
-    const db = await planted(t, open);
+    const db = await planted(t, name);
     if (!db) return;
     const out = tempDir(t);
     for (const table of EXACT) {
@@ -60,7 +55,7 @@ for (const [name, open] of backends) {
   });
 
   test(`${name}: Chinese headers are the labels of tables.ts and views.ts, after a byte order mark`, async (t) => {
-    const db = await planted(t, open);
+    const db = await planted(t, name);
     if (!db) return;
     const out = tempDir(t);
     for (const table of ['fct_order_line', 'v_sales_daily']) {
@@ -73,7 +68,7 @@ for (const [name, open] of backends) {
   });
 
   test(`${name}: --from/--to keep the days of the date column, both inclusive, and --split-by day writes a file per day`, async (t) => {
-    const db = await planted(t, open);
+    const db = await planted(t, name);
     if (!db) return;
     const out = tempDir(t);
     const r = await exportTable(db, { ...base(out, 'fct_order_line'), from: '2024-05-17', to: '2024-05-18', splitBy: 'day' });
@@ -88,7 +83,7 @@ for (const [name, open] of backends) {
   });
 
   test(`${name}: a UTC timestamp column filters whole UTC days`, async (t) => {
-    const db = await planted(t, open);
+    const db = await planted(t, name);
     if (!db) return;
     const out = tempDir(t);
     const r = await exportTable(db, { ...base(out, 'fct_refund'), from: '2024-05-17', to: '2024-05-17' });
@@ -100,7 +95,7 @@ for (const [name, open] of backends) {
 }
 
 test('a view by month filters on the months of --from and --to and cannot be split by day', async (t) => {
-  const db = await planted(t, backends[0]![1]);
+  const db = await planted(t, 'SQLite');
   const out = tempDir(t);
   const r = await exportTable(db!, { ...base(out, 'v_sku_sales'), from: '2024-05-31', to: '2024-05-31' });
   t.deepEqual([...new Set(readCsv(r.files[0]!.path).rows.map((row) => row[0]))], ['2024-05']);
@@ -109,7 +104,7 @@ test('a view by month filters on the months of --from and --to and cannot be spl
 });
 
 test('an export that fails leaves no file under a final name and no temporary file', async (t) => {
-  const db = await planted(t, backends[0]![1]);
+  const db = await planted(t, 'SQLite');
   const out = tempDir(t);
   // The final name is taken by a folder: the rename at the end fails.
   fs.mkdirSync(path.join(out, 'fct_order_line.csv'));

@@ -3,13 +3,14 @@
 // Every end-to-end test runs through the replica and through the API (its emulator on the same store); HUB_TEST_SOURCES narrows it.
 import type { ExecutionContext } from 'ava';
 import { loadConfig, type GlobalFlags } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { DEMO_CREDENTIALS, startEmulator } from '../jobs/emulate-api.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
-import type { RunSummary } from '../jobs/engine.js';
+import type { RunSummary } from '../jobs/engine/engine.js';
 import { gen } from './generate-helpers.js';
+import type { Warehouse } from './helpers.js';
 import { freshUrl, type Backend } from './stream-helpers.js';
 
 export type SourceKind = 'replica' | 'api';
@@ -19,7 +20,10 @@ export const SOURCES: SourceKind[] = (process.env.HUB_TEST_SOURCES ?? 'replica')
 
 export interface LoadOptions {
   source: SourceKind;
+  /** The store's database, and the warehouse's unless `warehouse` says otherwise. */
   backend: Backend;
+  /** The warehouse's kind (default: the backend's). */
+  warehouse?: Warehouse;
   orders: number;
   seed: number;
   /** Zone the store's replica columns are written in (the generator's --source-tz). */
@@ -40,11 +44,11 @@ export interface Loaded {
   runs: RunSummary[];
 }
 
-/** Generates a store (unless given), loads every stream into a fresh warehouse; null when the backend is not there. */
+/** Generates a store (unless given), loads every stream into a fresh warehouse; null when a server it needs is not there. */
 export async function loadStore(t: ExecutionContext, o: LoadOptions): Promise<Loaded | null> {
   const name = o.name ?? 'f8';
   const storeUrl = o.storeUrl ?? (await freshUrl(t, o.backend, `${name}src`));
-  const warehouseUrl = await freshUrl(t, o.backend, `${name}wh`);
+  const warehouseUrl = await freshUrl(t, o.warehouse ?? o.backend, `${name}wh`);
   if (!storeUrl || !warehouseUrl) return null;
   if (!o.storeUrl) await gen(t, storeUrl, { orders: o.orders, seed: o.seed }, o.storeTz);
   let source = storeUrl;

@@ -5,8 +5,8 @@ import type { ExecutionContext } from 'ava';
 import { parse } from 'lossless-json';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
-import { openDb, rawRows, type Db } from '../lib/db.js';
+import { createContext, type Context } from '../jobs/context.js';
+import { listColumns, openDb, rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { generate, type GenerateOptions, type GenerateResult } from '../jobs/generate.js';
 import { target } from './helpers.js';
@@ -64,17 +64,8 @@ export type TextRow = Record<string, string | null>;
 
 /** A whole table, ordered by id, every value as text. */
 export async function readTable(db: Db, table: string): Promise<TextRow[]> {
-  const cols = await rawRows<{ name: string }>(
-    db,
-    db.dialect,
-    db.dialect === 'mysql'
-      ? 'select column_name as name from information_schema.columns where table_schema = database() and table_name = ? order by ordinal_position'
-      : 'select name from pragma_table_info(?)',
-    [table],
-  );
-  const list = cols.map((c) => c.name);
-  const q = db.dialect === 'mysql' ? '`' : '"';
-  const rows = await rawRows<Record<string, unknown>>(db, db.dialect, `select ${list.map((c) => `${q}${c}${q}`).join(', ')} from ${table} order by id`);
+  const list = await listColumns(db, table);
+  const rows = await rawRows<Record<string, unknown>>(db, db.dialect, `select ${list.map((c) => db.sql.id(c)).join(', ')} from ${table} order by id`);
   return rows.map((r) => Object.fromEntries(list.map((c) => [c.toLowerCase(), text(r[c])])));
 }
 

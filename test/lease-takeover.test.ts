@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import test from 'ava';
 import { openDb, rawRows } from '../lib/db.js';
-import { runCli, target, tempSqliteUrl } from './helpers.js';
+import { freshWarehouseUrl, runCli, target, tempSqliteUrl, WAREHOUSES } from './helpers.js';
 import { spawnCli } from './queue-helpers.js';
 import { generate } from './stream-helpers.js';
 
@@ -37,19 +37,20 @@ test('a run killed with SIGKILL: the next run takes its lease over at once inste
   t.deepEqual(runs.map((r) => r.status), ['abandoned', 'succeeded']);
 });
 
-test('a lease held on another host is waited for, with one line naming the host, its pid and the expiry', async (t) => {
+for (const kind of WAREHOUSES) test(`${kind}: a lease held on another host is waited for, with one line naming the host, its pid and the expiry`, async (t) => {
   const src = tempSqliteUrl(t, 'src.db');
-  const wh = tempSqliteUrl(t, 'wh.db');
+  const wh = await freshWarehouseUrl(t, kind, 'lease');
+  if (!wh) return;
   await generate(t, src, ['--orders', '40', '--seed', '92']);
   const env = { HUB_SOURCE_URL: src, HUB_WAREHOUSE_URL: wh };
   const first = await runCli(['run', '--stream', 'categories'], { env });
   t.is(first.code, 0, first.stderr);
   const db = await openDb(target(wh));
   t.teardown(() => db.close());
-  // Held for 4 more seconds by pid 4242 of a host that is not this one.
+  // Held for 8 more seconds by pid 4242 of a host that is not this one (long enough for a loaded machine to start the next run).
   await db.knex('etl_lock').where({ stream: 'categories' }).update({
     owner: 'etl-box-2:4242:0badc0de', holder_host: 'etl-box-2', holder_pid: 4242, released_at: null,
-    expires_at: db.knex.raw("strftime('%Y-%m-%d %H:%M:%f', 'now', '+4 seconds')"),
+    expires_at: db.knex.raw(db.sql.nowUtcPlus(8_000)),
   });
   const [{ until }] = await rawRows<{ until: string }>(db, db.dialect, "select expires_at as until from etl_lock where stream = 'categories'") as [{ until: string }];
   const started = Date.now();
@@ -57,7 +58,7 @@ test('a lease held on another host is waited for, with one line naming the host,
   const ms = Date.now() - started;
   t.is(r.code, 0, r.stderr);
   const waits = r.stderr.split('\n').filter((l) => l.includes('waiting for the lease'));
-  t.is(waits.length, 1, 'said once');
+  t.is(waits.length, 1, `said once: ${r.stderr}`);
   t.true(waits[0]!.includes(`waiting for the lease of categories held by etl-box-2 pid 4242 until ${until} UTC`), waits[0]);
   t.true(ms >= 3_000, `waited for the expiry (${ms} ms)`);
 });

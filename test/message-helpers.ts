@@ -12,7 +12,7 @@ import { startListener, type ListenOptions, type Listener } from '../jobs/listen
 import { readLedger, type MessageLedger } from '../jobs/queue/message-ledger.js';
 import { startWorker, type WorkerHandle, type WorkerOptions } from '../jobs/queue/worker.js';
 import { loadConfig } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { createLogger } from '../lib/logger.js';
 import type { Topic } from '../sources/messages/topics.js';
 import { TRANSPORTS } from '../sources/messages/transports.js';

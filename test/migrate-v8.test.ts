@@ -1,8 +1,8 @@
-// Warehouse version 8 over a warehouse of the version before it, on SQLite and MariaDB: the migration adds
+// Warehouse version 8 over a warehouse of the version before it, on SQLite, MariaDB and PostgreSQL: the migration adds
 // its columns and tables, every promised column and every BI view still answers, the views give the
 // same rows as before, and a full refresh fills the new columns in.
 import test from 'ava';
-import { appliedVersion, migrate } from '../jobs/migrate.js';
+import { appliedVersion, migrate } from '../sql/warehouse/migrate.js';
 import { rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { indexName } from '../sql/warehouse/ddl.js';
@@ -11,32 +11,39 @@ import { ALL_TABLES, V8_TABLES } from '../sql/warehouse/tables.js';
 import { VIEWS, viewStatements } from '../sql/warehouse/views.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
 import { loadStore, scalar, textRows } from './fields-helpers.js';
-import { BACKENDS } from './stream-helpers.js';
+import { PAIRS } from './stream-helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
 const BEFORE = Math.max(...MIGRATIONS.filter((m) => m.version < 8).map((m) => m.version));
 
 /** Turns a warehouse of this version back into one of the version before 8: its tables, columns and views as they were. */
 async function downgrade(db: Db): Promise<void> {
-  const q = (n: string) => (db.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  const q = (n: string) => db.sql.id(n);
   for (const v of VIEWS) await db.knex.raw(`drop view if exists ${q(v.name)}`);
-  await db.knex.raw(db.dialect === 'mysql' ? `drop index ${q(indexName('fct_order', ['buyer_key']))} on fct_order` : `drop index if exists ${q(indexName('fct_order', ['buyer_key']))}`);
+  await db.knex.schema.alterTable('fct_order', (t) => t.dropIndex([], indexName('fct_order', ['buyer_key'])));
   for (const [table, cols] of Object.entries(V8_COLUMNS)) for (const c of cols) await db.knex.raw(`alter table ${q(table)} drop column ${q(c)}`);
   for (const t of V8_TABLES) await db.knex.raw(`drop table if exists ${q(t)}`);
   await db.knex('etl_schema_migrations').where('version', '>=', 8).delete();
-  // The views as version 3 wrote them: buyers counted on buyer_member_id.
-  for (const sql of viewStatements(db.dialect)) await db.knex.raw(sql.replace('coalesce(o.buyer_key, o.buyer_member_id)', 'o.buyer_member_id'));
+  // The views as the version before 8 defined them: buyers counted on buyer_member_id.
+  for (const sql of viewStatements(db.dialect, BEFORE)) await db.knex.raw(sql);
 }
 
+/** The rows of the views the version before 8 had, in the columns they had then. */
 async function viewRows(db: Db): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const v of VIEWS) out[v.name] = await textRows(db, `select * from ${v.name} order by ${v.key.join(', ')}`);
+  for (const v of VIEWS.filter((x) => (x.since ?? 3) <= BEFORE)) {
+    const columns = v.columns.map((c) => c.name).filter((c) => !LATER_VIEW_COLUMNS.has(c));
+    out[v.name] = await textRows(db, `select ${columns.join(', ')} from ${v.name} order by ${v.key.join(', ')}`);
+  }
   return out;
 }
 
-for (const backend of BACKENDS) {
-  test(`${backend}: migrating to version 8 breaks no promised column or view, and a full refresh fills the new columns`, async (t) => {
-    const l = await loadStore(t, { source: 'replica', backend, orders: 400, seed: 61, name: 'mig' });
+/** Columns the views gained after version 8 (version 9's names): left out when comparing with before. */
+const LATER_VIEW_COLUMNS = new Set(['product_title', 'sku_attributes', 'category_path']);
+
+for (const { source, warehouse, name } of PAIRS) {
+  test(`${name}: migrating to version 8 breaks no promised column or view, and a full refresh fills the new columns`, async (t) => {
+    const l = await loadStore(t, { source: 'replica', backend: source, warehouse, orders: 400, seed: 61, name: 'mig' });
     if (!l) return;
     const db = l.wh;
     await downgrade(db);

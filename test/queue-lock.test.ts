@@ -1,14 +1,13 @@
-// The stream lease (jobs/lock.ts) on SQLite and MariaDB: one holder at a time, waiting, expiry, loss.
+// The stream lease (jobs/lock.ts) on SQLite, MariaDB and PostgreSQL: one holder at a time, waiting, expiry, loss.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { acquireLease, leaseHolder, LeaseBusyError, processAlive, withStreamLease } from '../jobs/lock.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { openDb, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { target } from './helpers.js';
+import { freshWarehouseUrl, target, WAREHOUSES, type Warehouse } from './helpers.js';
 import { sleep } from './queue-helpers.js';
-import { BACKENDS, freshUrl } from './stream-helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
 
@@ -20,14 +19,14 @@ async function deadPid(): Promise<number> {
 }
 
 /** A process that stays alive until the test ends. */
-function livePid(t: Parameters<typeof freshUrl>[0]): number {
+function livePid(t: ExecutionContext): number {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
   t.teardown(() => child.kill('SIGKILL'));
   return child.pid!;
 }
 
-async function warehouse(t: Parameters<typeof freshUrl>[0], backend: (typeof BACKENDS)[number]): Promise<Db | null> {
-  const url = await freshUrl(t, backend, 'lock');
+async function warehouse(t: ExecutionContext, backend: Warehouse): Promise<Db | null> {
+  const url = await freshWarehouseUrl(t, backend, 'lock');
   if (!url) return null;
   const db = await openDb(target(url), { create: true });
   t.teardown(() => db.close());
@@ -35,7 +34,7 @@ async function warehouse(t: Parameters<typeof freshUrl>[0], backend: (typeof BAC
   return db;
 }
 
-for (const backend of BACKENDS) {
+for (const backend of WAREHOUSES) {
   test(`${backend}: a held stream lease is refused to a second holder, who is told who holds it`, async (t) => {
     const db = await warehouse(t, backend);
     if (!db) return;
@@ -71,7 +70,7 @@ for (const backend of BACKENDS) {
     // Simulates a holder frozen past its lease: its renewals stop, someone else takes over.
     const frozen = await acquireLease(db, 'orders', { leaseMs: 1_500 });
     const k = db.knex;
-    await k('etl_lock').where({ stream: 'orders' }).update({ expires_at: db.dialect === 'mysql' ? k.raw('utc_timestamp(3)') : k.raw("strftime('%Y-%m-%d %H:%M:%f', 'now')") });
+    await k('etl_lock').where({ stream: 'orders' }).update({ expires_at: k.raw(db.sql.nowUtc()) });
     const taker = await acquireLease(db, 'orders', { leaseMs: 30_000 });
     await sleep(800);
     t.true(frozen.lost.aborted, 'the frozen holder noticed the takeover at its next renewal');
@@ -97,7 +96,7 @@ for (const backend of BACKENDS) {
   });
 }
 
-for (const backend of BACKENDS) {
+for (const backend of WAREHOUSES) {
   test(`${backend}: a lease whose holder process on this host is gone is taken over at once, one held by a live process is not`, async (t) => {
     const db = await warehouse(t, backend);
     if (!db) return;

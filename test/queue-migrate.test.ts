@@ -1,6 +1,6 @@
 // Workers migrate the warehouse only when told to (--migrate); otherwise they refuse one older than the code.
 import test from 'ava';
-import { appliedVersion, migrate, pendingVersions } from '../jobs/migrate.js';
+import { appliedVersion, migrate, pendingVersions } from '../sql/warehouse/migrate.js';
 import { openDb } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { LATEST_VERSION, MIGRATIONS } from '../sql/warehouse/migrations.js';

@@ -3,11 +3,11 @@
 // and the rows of workers that died, marked abandoned in a real warehouse.
 import os from 'node:os';
 import test from 'ava';
-import type { RunSummary } from '../jobs/engine.js';
+import type { RunSummary } from '../jobs/engine/engine.js';
 import { createRefreshSession } from '../jobs/queue/refresh-session.js';
 import { RollingRuns } from '../jobs/rolling-runs.js';
 import { loadConfig } from '../lib/config.js';
-import { createContext } from '../lib/context.js';
+import { createContext } from '../jobs/context.js';
 import { createLogger } from '../lib/logger.js';
 import type { RunRecord } from '../sinks/sink.js';
 import { tempSqliteUrl } from './helpers.js';

@@ -3,7 +3,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { SqlSink } from '../sinks/sql.js';
 import { tableNamed } from '../sql/warehouse/tables.js';
 import type { UnitWrite } from '../sinks/sink.js';

@@ -1,22 +1,32 @@
 // Helpers for stream tests: a generated store plus a warehouse, both owned by the test.
 import type { ExecutionContext } from 'ava';
 import { loadConfig } from '../lib/config.js';
-import { createContext, type Context } from '../lib/context.js';
+import { createContext, type Context } from '../jobs/context.js';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { warehouseChecksums, type TableChecksum } from '../jobs/checksum.js';
 import { DEFAULT_RUN, runStreams, type RunOptions } from '../jobs/run.js';
-import type { RunSummary } from '../jobs/engine.js';
-import { needMysql, runCli, target, tempMysqlDb, tempSqliteUrl, TEST_PII_KEY } from './helpers.js';
+import type { RunSummary } from '../jobs/engine/engine.js';
+import { freshWarehouseUrl, runCli, target, TEST_PII_KEY, type Warehouse } from './helpers.js';
 
+/** A database that can be a source (a replica) as well as a warehouse. */
 export type Backend = 'SQLite' | 'MariaDB';
 export const BACKENDS: Backend[] = ['SQLite', 'MariaDB'];
 
-/** A fresh database URL of the backend, or null when MariaDB is not there outside CI. */
-export async function freshUrl(t: ExecutionContext, backend: Backend, name: string): Promise<string | null> {
-  if (backend === 'SQLite') return tempSqliteUrl(t, `${name}.db`);
-  if (!(await needMysql(t))) return null;
-  return tempMysqlDb(t, `hub_${name}`);
+/**
+ * A source and the warehouse it loads into: each backend into its own kind, and a SQLite source (the
+ * cheapest) into PostgreSQL, which is a warehouse only.
+ */
+export interface Pair { source: Backend; warehouse: Warehouse; name: string }
+export const PAIRS: Pair[] = [
+  { source: 'SQLite', warehouse: 'SQLite', name: 'SQLite' },
+  { source: 'MariaDB', warehouse: 'MariaDB', name: 'MariaDB' },
+  { source: 'SQLite', warehouse: 'PostgreSQL', name: 'SQLite into PostgreSQL' },
+];
+
+/** A fresh database URL of the kind, or null when its server is not there outside CI. */
+export async function freshUrl(t: ExecutionContext, kind: Backend | Warehouse, name: string): Promise<string | null> {
+  return freshWarehouseUrl(t, kind, name);
 }
 
 /** Runs `hub-etl generate` (or any generator arguments) against a source URL; fails the test on error. */

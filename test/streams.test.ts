@@ -1,13 +1,14 @@
-// The streams end to end on SQLite and MariaDB: a generated store in, verify and checksums out.
+// The streams end to end on SQLite and MariaDB, and from SQLite into PostgreSQL: a generated store in,
+// verify and checksums out.
 import test from 'ava';
 import { verify } from '../jobs/verify.js';
 import { rawRows } from '../lib/db.js';
-import { BACKENDS, checksums, contextFor, count, freshUrl, generate, run } from './stream-helpers.js';
+import { checksums, contextFor, count, freshUrl, generate, PAIRS, run } from './stream-helpers.js';
 
-for (const backend of BACKENDS) {
-  test(`${backend}: after generate and run, verify finds no mismatch and every run reconciles`, async (t) => {
-    const src = await freshUrl(t, backend, 'src');
-    const wh = await freshUrl(t, backend, 'wh');
+for (const { source, warehouse, name } of PAIRS) {
+  test(`${name}: after generate and run, verify finds no mismatch and every run reconciles`, async (t) => {
+    const src = await freshUrl(t, source, 'src');
+    const wh = await freshUrl(t, warehouse, 'wh');
     if (!src || !wh) return;
     await generate(t, src, ['--orders', '400', '--seed', '7']);
     const ctx = contextFor(t, src, wh);
@@ -29,9 +30,9 @@ for (const backend of BACKENDS) {
     t.true(srcIds.every((id) => BigInt(id) > 2n ** 53n));
   });
 
-  test(`${backend}: a second run with no source change upserts nothing`, async (t) => {
-    const src = await freshUrl(t, backend, 'src');
-    const wh = await freshUrl(t, backend, 'wh');
+  test(`${name}: a second run with no source change upserts nothing`, async (t) => {
+    const src = await freshUrl(t, source, 'src');
+    const wh = await freshUrl(t, warehouse, 'wh');
     if (!src || !wh) return;
     await generate(t, src, ['--orders', '200', '--seed', '8']);
     const ctx = contextFor(t, src, wh);
@@ -45,10 +46,10 @@ for (const backend of BACKENDS) {
     t.deepEqual(await checksums(wh), before);
   });
 
-  test(`${backend}: after --advance an incremental run equals a full refresh into an empty warehouse`, async (t) => {
-    const src = await freshUrl(t, backend, 'src');
-    const wh = await freshUrl(t, backend, 'wh');
-    const fresh = await freshUrl(t, backend, 'fresh');
+  test(`${name}: after --advance an incremental run equals a full refresh into an empty warehouse`, async (t) => {
+    const src = await freshUrl(t, source, 'src');
+    const wh = await freshUrl(t, warehouse, 'wh');
+    const fresh = await freshUrl(t, warehouse, 'fresh');
     if (!src || !wh || !fresh) return;
     await generate(t, src, ['--orders', '300', '--seed', '9']);
     const ctx = contextFor(t, src, wh);

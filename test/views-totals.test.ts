@@ -1,32 +1,27 @@
-// The BI views against the fact tables, on SQLite and MariaDB: every row equals an independent exact
-// computation from the facts, the grand totals equal plain sums over the facts, and both databases agree.
+// The BI views against the fact tables, on SQLite, MariaDB and PostgreSQL: every row equals an independent
+// exact computation from the facts, the grand totals equal plain sums over the facts, and all databases agree.
 import test, { type ExecutionContext } from 'ava';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { VIEWS } from '../sql/warehouse/views.js';
-import { needMysql, target, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { freshWarehouseUrl, target, WAREHOUSES, type Warehouse } from './helpers.js';
 import { expectedViews, fmt, normalised, units, viewRows } from './views-expected.js';
 import { IDS, plantWarehouse } from './warehouse-fixture.js';
 
-type Open = (t: ExecutionContext) => Promise<Db | null>;
-const backends: Array<[string, Open]> = [
-  ['SQLite', async (t) => openDb(target(tempSqliteUrl(t)), { create: true })],
-  ['MariaDB', async (t) => ((await needMysql(t)) ? openDb(target(await tempMysqlDb(t)), { create: true }) : null)],
-];
-
-async function planted(t: ExecutionContext, open: Open): Promise<Db | null> {
-  const db = await open(t);
-  if (!db) return null;
+async function planted(t: ExecutionContext, kind: Warehouse): Promise<Db | null> {
+  const url = await freshWarehouseUrl(t, kind, 'views');
+  if (!url) return null;
+  const db = await openDb(target(url), { create: true });
   t.teardown(() => db.close());
   await plantWarehouse(db);
   return db;
 }
 
-const fen = (db: Db, col: string) => (db.dialect === 'mysql' ? `cast(${col} * 100 as signed)` : `cast(replace(${col}, '.', '') as integer)`);
+const fen = (db: Db, col: string) => db.sql.smallestUnits(col, 2);
 
-for (const [name, open] of backends) {
+for (const name of WAREHOUSES) {
   for (const view of VIEWS) {
     test(`${name}: ${view.name} returns, row by row, what an exact computation from the fact tables gives`, async (t) => {
-      const db = await planted(t, open);
+      const db = await planted(t, name);
       if (!db) return;
       const expected = (await expectedViews(db))[view.name]!;
       t.true(expected.length > 0);
@@ -35,7 +30,7 @@ for (const [name, open] of backends) {
   }
 
   test(`${name}: v_sales_daily totals equal plain sums over the paid orders and their lines`, async (t) => {
-    const db = await planted(t, open);
+    const db = await planted(t, name);
     if (!db) return;
     const [facts] = await rawRows<Record<string, unknown>>(db, db.dialect, `select
       (select count(*) from fct_order where paid_at is not null) as orders,
@@ -52,13 +47,13 @@ for (const [name, open] of backends) {
   });
 
   test(`${name}: the planted edge cases come out as specified`, async (t) => {
-    const db = await planted(t, open);
+    const db = await planted(t, name);
     if (!db) return;
     const daily = await viewRows(db, 'v_sales_daily');
     // A day whose refunds exceed its sales has a negative net; unpaid orders are no sales.
     t.like(daily.find((r) => r.order_date?.startsWith('2024-05-18')), { orders: '1', line_amount: '100.00', shipping_fee: '12.50', refund_amount: '999.99', net_amount: '-887.49' });
     t.like(daily.find((r) => r.order_date?.startsWith('2024-05-17')), { orders: '2', buyers: '1', line_amount: fmt(12345678901234567n + 2469n + 1n, 2) });
-    // Buyers that differ only by case or a trailing space are different buyers on both databases.
+    // Buyers that differ only by case or a trailing space are different buyers on every database.
     t.like(daily.find((r) => r.order_date?.startsWith('2024-06-01')), { orders: '2', buyers: '2' });
     const ful = await viewRows(db, 'v_order_fulfilment');
     t.like(ful.find((r) => r.order_id === IDS.o1), { seconds_to_pay: '45', seconds_to_ship: '1' });
@@ -71,11 +66,12 @@ for (const [name, open] of backends) {
   });
 }
 
-test('SQLite and MariaDB return identical rows from every view', async (t) => {
-  if (!(await needMysql(t))) return;
-  const [, openSqlite] = backends[0]!;
-  const [, openMysql] = backends[1]!;
-  const a = (await planted(t, openSqlite))!;
-  const b = (await planted(t, openMysql))!;
-  for (const v of VIEWS) t.deepEqual(normalised(await viewRows(b, v.name)), normalised(await viewRows(a, v.name)), v.name);
+test('SQLite, MariaDB and PostgreSQL return identical rows from every view', async (t) => {
+  const [first, ...others] = WAREHOUSES;
+  const a = (await planted(t, first!))!;
+  for (const kind of others) {
+    const b = await planted(t, kind);
+    if (!b) return;
+    for (const v of VIEWS) t.deepEqual(normalised(await viewRows(b, v.name)), normalised(await viewRows(a, v.name)), `${kind}: ${v.name}`);
+  }
 });

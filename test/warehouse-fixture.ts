@@ -3,7 +3,7 @@
 // steps in the wrong order, buyers differing only by case or a trailing space, SKU-less lines).
 import type { Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { migrate } from '../jobs/migrate.js';
+import { migrate } from '../sql/warehouse/migrate.js';
 import { physicalColumns, tableNamed, type WarehouseRow } from '../sql/warehouse/tables.js';
 import { NASTY } from './csv-read.js';
 
@@ -46,14 +46,14 @@ export function fixtureRows(): Record<string, WarehouseRow[]> {
   const orders = [
     order(IDS.o1, '2024-05-17', 'b2b-张三', {
       shipping_fee: '6.00', created_at: '2024-05-16 16:30:15.123', paid_at: '2024-05-16 16:31:00.900', shipped_at: '2024-05-16 16:31:02.100',
-      completed_at: '2024-05-20 01:00:00.000', outer_order_id: '', alipay_trade_id: NASTY[1]!,
+      completed_at: '2024-05-20 01:00:00.000', outer_order_id: '', alipay_trade_id: NASTY[1]!, ship_to_province: '浙江省',
     }),
-    // Shipped "before" it was paid: negative durations, truncated toward zero on both databases.
-    order(IDS.o2, '2024-05-17', 'b2b-张三', { refund_amount: '123.45', paid_at: '2024-05-17 02:00:02.100', shipped_at: '2024-05-17 02:00:00.900' }),
+    // Shipped "before" it was paid: negative durations, truncated toward zero on every database.
+    order(IDS.o2, '2024-05-17', 'b2b-张三', { refund_amount: '123.45', paid_at: '2024-05-17 02:00:02.100', shipped_at: '2024-05-17 02:00:00.900', ship_to_province: '广东省' }),
     // Refunds larger than the sale: a negative net.
     order(IDS.o3, '2024-05-18', 'b2b-Buyer,"引号"', { shipping_fee: '12.50', refund_amount: '999.99', paid_at: '2024-05-18 01:05:00.000', status: 'cancel' }),
     order(IDS.o4, '2024-05-18', 'b2b-unpaid', { status: 'waitbuyerpay' }),
-    order(IDS.o5, '2024-06-01', 'b2b-abc', { paid_at: '2024-06-01 01:00:00.000', shipping_fee: '0.01' }),
+    order(IDS.o5, '2024-06-01', 'b2b-abc', { paid_at: '2024-06-01 01:00:00.000', shipping_fee: '0.01', ship_to_province: '浙江省' }),
     order(IDS.o6, '2024-06-01', 'b2b-ABC ', { paid_at: '2024-06-01 01:00:00.001', shipped_at: '2024-06-02 01:00:00.000', completed_at: '2024-06-03 00:59:59.999' }),
   ];
   const lines = [
@@ -76,7 +76,12 @@ export function fixtureRows(): Record<string, WarehouseRow[]> {
   ];
   const rl = (refundId: string, l: WarehouseRow, quantity: string | null) => full('fct_refund_line', { refund_id: refundId, order_id: l.order_id ?? null, sub_item_id: l.sub_item_id ?? null, quantity });
   const refundLines = [rl('TQ1', lines[2]!, '1.0000'), rl('TQ2', lines[3]!, '3.0000'), rl('TQ3', lines[1]!, null), rl('TQ4', lines[3]!, '0.5000')];
-  return { fct_order: orders, fct_order_line: lines, fct_refund: refunds, fct_refund_line: refundLines };
+  // Names for the views: p1 has a title, a category two levels deep and one SKU with attributes; p2, its
+  // SKU-less lines and the SKU s2 are not in the dimensions (the views leave their names empty).
+  const products = [full('dim_product', { product_id: IDS.p1, subject: NASTY[1]!, category_id: '1031910', status: 'published', is_deleted: 0, created_at: '2024-05-01 00:00:00.000', modified_at: '2024-05-01 00:00:00.000', status_group: 'active', sku_count: 1 })];
+  const skus = [full('dim_sku', { sku_id: IDS.s1, product_id: IDS.p1, sku_attributes: '颜色:红色;规格:20V', modified_at: '2024-05-01 00:00:00.000' })];
+  const categories = [full('dim_category', { category_id: '1031910', category_name: '电动扳手', level: 2, is_leaf: 1, level1_id: '1038378', level1_name: '五金、工具', level2_id: '1031910', level2_name: '电动扳手', level3_id: null, level3_name: null, attribute_count: 0 })];
+  return { fct_order: orders, fct_order_line: lines, fct_refund: refunds, fct_refund_line: refundLines, dim_product: products, dim_sku: skus, dim_category: categories };
 }
 
 /** Migrates the warehouse and plants the fixture rows. */

@@ -3,7 +3,7 @@ import type { Db } from '../../lib/db.js';
 import type { Queues } from '../queue/queues.js';
 import { backfillProgress, lastBackfill, type BackfillProgress } from '../queue/backfill.js';
 import { runInfo, type RunInfo } from '../status.js';
-import { STREAMS } from '../streams.js';
+import { STREAMS } from '../engine/streams.js';
 
 export type RunPoint = RunInfo & { durationSeconds: number | null };
 

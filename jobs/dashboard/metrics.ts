@@ -7,7 +7,7 @@ import type { Db } from '../../lib/db.js';
 import { eachRow } from '../../lib/db.js';
 import type { Queues } from '../queue/queues.js';
 import { warehouseStatus, type SourceClock, type WarehouseStatus } from '../status.js';
-import { STREAM_NAMES } from '../streams.js';
+import { STREAM_NAMES } from '../engine/streams.js';
 import { JOB_STATES, queueDepths, recentRuns, utcMs, type RunPoint } from './data.js';
 import { FRESHNESS_BUCKETS, MESSAGE_OUTCOMES, readLedger, type MessageLedger } from '../queue/message-ledger.js';
 

@@ -6,7 +6,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { describeTarget, maskSecrets } from '../../lib/config.js';
-import type { Context } from '../../lib/context.js';
+import type { Context } from '../context.js';
 import { describe } from '../../lib/errors.js';
 import { openQueues, type Queues } from '../queue/queues.js';
 import { readSourceClock, warehouseStatus } from '../status.js';

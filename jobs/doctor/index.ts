@@ -1,7 +1,7 @@
 // hub-etl doctor: inspects Node, the source, the warehouse and Redis, and says what will go wrong before
 // it does. Each area is checked on its own, so one that fails does not hide the others.
 import v8 from 'node:v8';
-import type { Context } from '../../lib/context.js';
+import type { Context } from '../context.js';
 import { describe } from '../../lib/errors.js';
 import { compareVersions } from '../../lib/redis.js';
 import { MIN_NODE, type Area, type Check, type Report } from './checks.js';

@@ -1,7 +1,7 @@
 // Doctor checks of the source: reachable (and how: TLS), server version, the eight tables readable, rows per
 // table, the indexes incremental runs need, the time zone, and a read-only account. Reads only.
 import { DateTime, IANAZone } from 'luxon';
-import type { Context } from '../../lib/context.js';
+import type { Context } from '../context.js';
 import { rawRows, type Db } from '../../lib/db.js';
 import { DIALECTS } from '../../lib/dialects/index.js';
 import { describe } from '../../lib/errors.js';

@@ -3,12 +3,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Context } from '../../lib/context.js';
+import type { Context } from '../context.js';
 import { openDb, rawRows, type Db } from '../../lib/db.js';
 import { DIALECTS } from '../../lib/dialects/index.js';
 import { describe } from '../../lib/errors.js';
 import { MIGRATIONS } from '../../sql/warehouse/migrations.js';
-import { appliedVersion, pendingVersions } from '../migrate.js';
+import { appliedVersion, pendingVersions } from '../../sql/warehouse/migrate.js';
 import { connectFix, type Report } from './checks.js';
 import { FAMILIES, type DoctorFamily } from './families/index.js';
 

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { UsageError } from '../../lib/errors.js';
-import { parseDuration } from '../engine.js';
+import { parseDuration } from '../engine/engine.js';
 import { selectStreams } from '../run.js';
 
 export interface BackfillSpec {

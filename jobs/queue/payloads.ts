@@ -1,7 +1,7 @@
 // The data each job carries, and the assertion every processor runs first: queued data outlives the
 // code that wrote it, so a job from an older (or newer) hub-etl is checked, never trusted.
 import { HubError } from '../../lib/errors.js';
-import { STREAM_NAMES } from '../streams.js';
+import { STREAM_NAMES } from '../engine/streams.js';
 import type { RunMode } from './names.js';
 
 /** A job whose data this version of hub-etl cannot use; retrying it would not help. */

@@ -1,7 +1,7 @@
 // What every job processor receives besides its job, and the two ways a processor hands a job back
 // without spending one of its attempts: back to the queue now, or after a delay.
 import { DelayedError, WaitingError, type Job } from 'bullmq';
-import type { Context } from '../../lib/context.js';
+import type { Context } from '../context.js';
 import type { LeaseOptions } from '../lock.js';
 import type { Queues } from './queues.js';
 import type { RefreshSession } from './refresh-session.js';

@@ -1,7 +1,7 @@
 // Opens hub-etl's queues on the context's Redis connection, under the configured prefix, with the
 // retry and retention policy of each kind of job written down once.
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
-import type { Context } from '../../lib/context.js';
+import type { Context } from '../context.js';
 import type { Redis } from '../../lib/redis.js';
 import { QUEUE } from './names.js';
 

@@ -3,18 +3,19 @@
 // (opened on first use and again after a failure), and the rolling refresh runs the refreshes are
 // accounted in (jobs/rolling-runs.ts), finished when the worker stops.
 import os from 'node:os';
-import type { Context } from '../../lib/context.js';
+import type { Context } from '../context.js';
 import type { Db } from '../../lib/db.js';
 import { describe } from '../../lib/errors.js';
 import type { Sink } from '../../sinks/sink.js';
-import { SqlSink, utcNow } from '../../sinks/sql.js';
+import { SqlSink } from '../../sinks/sql.js';
+import { utcNow } from '../../lib/clock.js';
 import type { SourceReader } from '../../sources/source.js';
 import { processAlive } from '../lock.js';
 import type { RunAccount } from '../refresh.js';
 import { DEFAULT_ROLL_MS, RollingRuns } from '../rolling-runs.js';
-import { openSink } from '../sink.js';
-import { transformSettings, type TransformSettings } from '../transform-settings.js';
-import { openFetchReader } from '../source.js';
+import { openSink } from '../engine/sink.js';
+import { transformSettings, type TransformSettings } from '../engine/transform-settings.js';
+import { openFetchReader } from '../engine/source.js';
 
 export interface RefreshSink {
   sink: Sink;

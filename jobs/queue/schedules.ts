@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
 import { ConfigError } from '../../lib/errors.js';
-import { parseDuration } from '../engine.js';
-import { STREAM_NAMES } from '../streams.js';
+import { parseDuration } from '../engine/engine.js';
+import { STREAM_NAMES } from '../engine/streams.js';
 import type { RunOverrides } from './payloads.js';
 
 export interface Schedule {

@@ -2,12 +2,12 @@
 // per job start, success and failure, failures turned into retry-or-fail, graceful shutdown.
 import os from 'node:os';
 import { MetricsTime, Worker, type Job } from 'bullmq';
-import type { Context } from '../../lib/context.js';
+import type { Context } from '../context.js';
 import { describe, HubError, UsageError } from '../../lib/errors.js';
 import type { LeaseOptions } from '../lock.js';
-import { migrate, requireMigrated } from '../migrate.js';
+import { migrate, requireMigrated } from '../../sql/warehouse/migrate.js';
 
-export { WarehouseBehindError } from '../migrate.js';
+export { WarehouseBehindError } from '../../sql/warehouse/migrate.js';
 import { processBackfill } from './backfill-job.js';
 import { processChunk } from './chunk-job.js';
 import { classifyFailure } from './failure.js';

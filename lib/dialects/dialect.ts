@@ -57,6 +57,8 @@ export interface SqlDialect {
   cursor(knex: Knex, q: Knex.QueryBuilder): AsyncGenerator<unknown[]>;
   /** Bound parameters one statement may carry. */
   readonly maxParams: number;
+  /** Rows one multi-row upsert of `columnCount` columns should carry. */
+  rowsPerStatement(columnCount: number): number;
 
   // --- the database as a whole ---
   /** The file an embedded database lives in (SQLite), or null: a server's database, or one in memory. */
@@ -99,7 +101,7 @@ export interface SqlDialect {
    * stored one changes nothing. Returns the SQL and its bindings (literals written inline where the
    * dialect's driver is faster so).
    */
-  upsert(table: DdlTable, columns: string[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): { sql: string; bindings: unknown[] };
+  upsert(table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): { sql: string; bindings: unknown[] };
   /** `insert … on conflict` tail: `set` maps columns to expressions of UpsertRefs; none means do nothing. */
   onConflict(table: string, keys: string[], set: Record<string, (r: UpsertRefs) => string>): string;
   /** Inserts one row and returns the number the database gave its auto-increment key. */
@@ -146,6 +148,11 @@ export interface SqlDialect {
   isMissingDatabase(err: unknown): boolean;
 }
 
+/** Rows per multi-row statement where every value is a bound parameter (or a literal of like size). */
+export function rowsWithin(maxParams: number, columnCount: number): number {
+  return Math.max(1, Math.min(1_000, Math.floor(maxParams / columnCount)));
+}
+
 /**
  * knex prints every failed connection attempt with its stack on stderr; the error reaches the caller anyway
  * (as a ConnectError or a query's error), which reports it in one line.
@@ -183,11 +190,12 @@ export function boundValues(rows: ReadonlyArray<Record<string, unknown>>, column
 
 /**
  * The `insert … on conflict (key) do update … where` upsert SQLite and PostgreSQL share: with a guard,
- * the update happens only when the incoming version is at least the stored one.
+ * the update happens only when the incoming version is at least the stored one. `list` is a VALUES
+ * list, or with `select` a select statement yielding the rows.
  */
-export function onConflictUpsert(d: Pick<SqlDialect, 'id'>, table: DdlTable, columns: string[], list: string, guard: string | null): string {
+export function onConflictUpsert(d: Pick<SqlDialect, 'id'>, table: DdlTable, columns: string[], list: string, guard: string | null, select = false): string {
   const q = (n: string) => d.id(n);
-  const head = `insert into ${q(table.name)} (${columns.map(q).join(', ')}) values ${list}`;
+  const head = `insert into ${q(table.name)} (${columns.map(q).join(', ')}) ${select ? list : `values ${list}`}`;
   const updatable = columns.filter((c) => !table.primaryKey.includes(c));
   const conflict = `on conflict (${table.primaryKey.map(q).join(', ')})`;
   if (updatable.length === 0) return `${head} ${conflict} do nothing`;

@@ -4,7 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import type { DbTarget } from '../config.js';
 import { describe, HubError, isRetriable } from '../errors.js';
 import { mysqlSslOptions, peerIdentityError } from '../url-options.js';
-import { errorCode, indexName, KNEX_LOG, marks, sqlString, type ColumnType, type ConnectOptions, type DdlColumn, type DdlTable, type SqlDialect, type UpsertRefs } from './dialect.js';
+import { errorCode, indexName, KNEX_LOG, marks, rowsWithin, sqlString, type ColumnType, type ConnectOptions, type DdlColumn, type DdlTable, type SqlDialect, type UpsertRefs } from './dialect.js';
 
 type MysqlTarget = Extract<DbTarget, { kind: 'mysql' }>;
 
@@ -84,6 +84,7 @@ export const mysql: SqlDialect = {
   name: 'mysql',
   title: 'MariaDB/MySQL',
   maxParams: 30_000,
+  rowsPerStatement: (n) => rowsWithin(30_000, n),
 
   async connect(raw, opts: ConnectOptions, label) {
     const target = raw as MysqlTarget;
@@ -198,7 +199,8 @@ export const mysql: SqlDialect = {
 
   createView: (name, _grain, select) => [`create or replace view ${q(name)} as\n${select}`],
 
-  upsert(table, columns, rows, guard) {
+  upsert(table, cols, rows, guard) {
+    const columns = cols.map((c) => c.name);
     const head = `insert into ${q(table.name)} (${columns.map(q).join(', ')}) values ${literalValues(rows, columns)}`;
     const updatable = columns.filter((c) => !table.primaryKey.includes(c));
     if (updatable.length === 0) return { sql: `${head} on duplicate key update ${q(columns[0]!)} = ${q(columns[0]!)}`, bindings: [] };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { DbTarget } from '../config.js';
 import { HubError } from '../errors.js';
-import { boundValues, indexName, marks, onConflictTail, onConflictUpsert, unitsToDecimalText, type DdlColumn, type SqlDialect } from './dialect.js';
+import { boundValues, indexName, marks, onConflictTail, onConflictUpsert, rowsWithin, unitsToDecimalText, type DdlColumn, type SqlDialect } from './dialect.js';
 
 type SqliteTarget = Extract<DbTarget, { kind: 'sqlite' }>;
 
@@ -52,6 +52,7 @@ export const sqlite: SqlDialect = {
   name: 'sqlite',
   title: 'SQLite',
   maxParams: 30_000,
+  rowsPerStatement: (n) => rowsWithin(30_000, n),
 
   async connect(raw, opts, label) {
     const target = raw as SqliteTarget;
@@ -146,7 +147,8 @@ export const sqlite: SqlDialect = {
   addColumn: (table, c) => [`alter table ${q(table)} add column ${q(c.name)} ${columnType(c)}`],
   createView: (name, grain, select) => [`drop view if exists ${q(name)}`, `-- ${name}: ${grain}\ncreate view ${q(name)} as\n${select}`],
 
-  upsert(table, columns, rows, guard) {
+  upsert(table, cols, rows, guard) {
+    const columns = cols.map((c) => c.name);
     const { list, bindings } = boundValues(rows, columns);
     return { sql: onConflictUpsert(sqlite, table, columns, list, guard), bindings };
   },

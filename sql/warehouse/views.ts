@@ -26,9 +26,14 @@ export interface View {
   description: string;
   /** Columns that identify a row (the grain), in sort order. */
   key: string[];
+  /** The warehouse version that created the view (default 3). */
+  since?: number;
   columns: ViewColumn[];
-  /** The select statement behind the view, in a dialect's SQL. */
-  sql(d: SqlDialect): string;
+  /**
+   * The select statement behind the view, in a dialect's SQL, as warehouse version `version` defines it
+   * (default: the newest), so that a migration re-creates the view it introduced, not today's.
+   */
+  sql(d: SqlDialect, version?: number): string;
 }
 
 /** Sums of money: wide enough for any sum of DECIMAL(18,s) values a store produces. */
@@ -56,6 +61,56 @@ const seconds = (d: SqlDialect, a: string, b: string) => d.secondsBetween(a, b);
 // a paid order refunded later stays a sale, and its refund shows as a refund.
 const PAID = 'o.paid_at is not null';
 
+/** Joins that name a product and its category (warehouse version 9): title, SKU attributes, category path. */
+const NAMES = `left join dim_product p on p.product_id = x.product_id
+left join dim_category c on c.category_id = p.category_id`;
+const CATEGORY_PATH = "case when c.category_id is null then null else concat_ws(' > ', c.level1_name, c.level2_name, c.level3_name) end";
+
+/** Sales of paid orders per order date (and ship-to province): the SQL of v_sales_daily and v_sales_by_province. */
+function salesSql(d: SqlDialect, version: number, byProvince: boolean): string {
+  const province = byProvince ? 'o.ship_to_province' : null;
+  const group = province ? `o.order_date, ${province}` : 'o.order_date';
+  const keyCols = province ? `o.order_date as order_date, ${province} as province` : 'o.order_date as order_date';
+  return `select o.order_date as order_date,${province ? ' o.province as province,' : ''} o.orders as orders, o.buyers as buyers,
+  ${decimal(d, 'coalesce(l.amount, 0)', 2)} as line_amount,
+  ${decimal(d, 'o.shipping', 2)} as shipping_fee,
+  ${decimal(d, 'o.refunds', 2)} as refund_amount,
+  ${decimal(d, 'coalesce(l.amount, 0) + o.shipping - o.refunds', 2)} as net_amount
+from (
+  select ${keyCols}, count(*) as orders, count(distinct ${distinctText(d, version >= 8 ? 'coalesce(o.buyer_key, o.buyer_member_id)' : 'o.buyer_member_id')}) as buyers,
+    coalesce(sum(${units(d, 'o.shipping_fee')}), 0) as shipping,
+    coalesce(sum(${units(d, 'o.refund_amount')}), 0) as refunds
+  from fct_order o
+  where ${PAID}
+  group by ${group}
+) o
+left join (
+  select ${keyCols}, sum(${units(d, 'l.line_amount')}) as amount
+  from fct_order_line l
+  join fct_order o on o.order_id = l.order_id
+  where ${PAID}
+  group by ${group}
+) l on l.order_date = o.order_date${province ? ` and ${sameOrBothNull(d, 'l.province', 'o.province')}` : ''}`;
+}
+
+/** v_refund_rate as version 3 defined it: amounts and the rate per month and product. */
+function refundRateSql(d: SqlDialect): string {
+  return `select a.month as month, a.product_id as product_id, a.order_lines as order_lines, a.refunded_lines as refunded_lines,
+  ${decimal(d, 'a.amount', 2)} as line_amount,
+  ${decimal(d, 'a.refund', 3)} as refund_amount,
+  case when a.amount = 0 then null else ${d.ratio('a.refund', 3, 'a.amount', 2)} end as refund_rate
+from (
+  select ${month(d, 'o.order_date')} as month, l.product_id as product_id, count(*) as order_lines,
+    ${int(d, `sum(case when ${units(d, 'l.refund_amount')} > 0 then 1 else 0 end)`)} as refunded_lines,
+    sum(${units(d, 'l.line_amount')}) as amount,
+    coalesce(sum(${units(d, 'l.refund_amount')}), 0) as refund
+  from fct_order_line l
+  join fct_order o on o.order_id = l.order_id
+  where ${PAID}
+  group by ${month(d, 'o.order_date')}, l.product_id
+) a`;
+}
+
 export const VIEWS: View[] = [
   {
     name: 'v_sales_daily',
@@ -71,26 +126,7 @@ export const VIEWS: View[] = [
       ['refund_amount', SUM2, false, 'Sum of the amounts refunded on these orders so far (fct_order.refund_amount), yuan', '退款金额'],
       ['net_amount', SUM2, false, 'line_amount + shipping_fee − refund_amount, yuan (negative when refunds exceed sales)', '净销售额'],
     ]),
-    sql: (d) => `select o.order_date as order_date, o.orders as orders, o.buyers as buyers,
-  ${decimal(d, 'coalesce(l.amount, 0)', 2)} as line_amount,
-  ${decimal(d, 'o.shipping', 2)} as shipping_fee,
-  ${decimal(d, 'o.refunds', 2)} as refund_amount,
-  ${decimal(d, 'coalesce(l.amount, 0) + o.shipping - o.refunds', 2)} as net_amount
-from (
-  select o.order_date as order_date, count(*) as orders, count(distinct ${distinctText(d, 'coalesce(o.buyer_key, o.buyer_member_id)')}) as buyers,
-    coalesce(sum(${units(d, 'o.shipping_fee')}), 0) as shipping,
-    coalesce(sum(${units(d, 'o.refund_amount')}), 0) as refunds
-  from fct_order o
-  where ${PAID}
-  group by o.order_date
-) o
-left join (
-  select o.order_date as order_date, sum(${units(d, 'l.line_amount')}) as amount
-  from fct_order_line l
-  join fct_order o on o.order_id = l.order_id
-  where ${PAID}
-  group by o.order_date
-) l on l.order_date = o.order_date`,
+    sql: (d, version = Infinity) => salesSql(d, version, false),
   },
   {
     name: 'v_sku_sales',
@@ -105,8 +141,15 @@ left join (
       ['quantity', SUM4, false, 'Quantity sold', '销售数量'],
       ['line_amount', SUM2, false, 'Amount paid for those lines after discounts, yuan', '实付金额'],
       ['refund_quantity', SUM4, false, 'Quantity refunded on those lines by successful refunds (where the refund names a quantity)', '退款数量'],
+      ['product_title', text(256), true, 'The product\'s title (dim_product.subject); empty for a product not loaded', '商品标题'],
+      ['sku_attributes', text(1024), true, 'The SKU\'s attributes as name:value pairs (dim_sku), e.g. 颜色:红色;规格:20V; empty without a SKU', 'SKU属性'],
+      ['category_path', text(512), true, 'The product\'s 1688 category from the top level down, e.g. 五金工具 > 电动工具 (dim_category)', '类目路径'],
     ]),
-    sql: (d) => `select s.month as month, s.product_id as product_id, s.sku_id as sku_id, s.order_lines as order_lines,
+    sql: (d, version = Infinity) => `select x.month as month, x.product_id as product_id, x.sku_id as sku_id, x.order_lines as order_lines,
+  x.quantity as quantity, x.line_amount as line_amount, x.refund_quantity as refund_quantity${version >= 9 ? `,
+  p.subject as product_title, k.sku_attributes as sku_attributes, ${CATEGORY_PATH} as category_path` : ''}
+from (
+select s.month as month, s.product_id as product_id, s.sku_id as sku_id, s.order_lines as order_lines,
   ${decimal(d, 's.quantity', 4)} as quantity,
   ${decimal(d, 's.amount', 2)} as line_amount,
   ${decimal(d, 'coalesce(r.quantity, 0)', 4)} as refund_quantity
@@ -128,7 +171,10 @@ left join (
   join fct_order o on o.order_id = l.order_id
   where r.status = 'refundsuccess' and ${PAID}
   group by ${month(d, 'o.order_date')}, l.product_id, l.sku_id
-) r on r.month = s.month and r.product_id = s.product_id and ${sameOrBothNull(d, 'r.sku_id', 's.sku_id')}`,
+) r on r.month = s.month and r.product_id = s.product_id and ${sameOrBothNull(d, 'r.sku_id', 's.sku_id')}
+) x${version >= 9 ? `
+${NAMES}
+left join dim_sku k on k.sku_id = x.sku_id` : ''}`,
   },
   {
     name: 'v_refund_rate',
@@ -143,21 +189,30 @@ left join (
       ['line_amount', SUM2, false, 'Amount paid for those lines after discounts, yuan', '实付金额'],
       ['refund_amount', SUM3, false, 'Amount refunded on those lines (fct_order_line.refund_amount), yuan', '退款金额'],
       ['refund_rate', RATIO, true, 'refund_amount ÷ line_amount (0.05 = 5 %); empty when line_amount is 0. A DOUBLE: for charts; the exact amounts are in the two columns before', '退款率'],
+      ['product_title', text(256), true, 'The product\'s title (dim_product.subject); empty for a product not loaded', '商品标题'],
+      ['category_path', text(512), true, 'The product\'s 1688 category from the top level down, e.g. 五金工具 > 电动工具 (dim_category)', '类目路径'],
     ]),
-    sql: (d) => `select a.month as month, a.product_id as product_id, a.order_lines as order_lines, a.refunded_lines as refunded_lines,
-  ${decimal(d, 'a.amount', 2)} as line_amount,
-  ${decimal(d, 'a.refund', 3)} as refund_amount,
-  case when a.amount = 0 then null else ${d.ratio('a.refund', 3, 'a.amount', 2)} end as refund_rate
-from (
-  select ${month(d, 'o.order_date')} as month, l.product_id as product_id, count(*) as order_lines,
-    ${int(d, `sum(case when ${units(d, 'l.refund_amount')} > 0 then 1 else 0 end)`)} as refunded_lines,
-    sum(${units(d, 'l.line_amount')}) as amount,
-    coalesce(sum(${units(d, 'l.refund_amount')}), 0) as refund
-  from fct_order_line l
-  join fct_order o on o.order_id = l.order_id
-  where ${PAID}
-  group by ${month(d, 'o.order_date')}, l.product_id
-) a`,
+    sql: (d, version = Infinity) => version < 9 ? refundRateSql(d) : `select x.*, p.subject as product_title, ${CATEGORY_PATH} as category_path
+from (${refundRateSql(d)}) x
+${NAMES}`,
+  },
+  {
+    name: 'v_sales_by_province',
+    since: 9,
+    grain: 'one row per order date and ship-to province',
+    description: 'v_sales_daily split by the province the orders ship to (fct_order.ship_to_province): where the paid orders of each day go. Orders without a province form the row whose province is empty.',
+    key: ['order_date', 'province'],
+    columns: cols([
+      ['order_date', DATE, false, 'Calendar date the orders were placed, store time zone', '下单日期'],
+      ['province', text(64), true, 'Province the orders ship to; empty when 1688 gave none', '收货省份'],
+      ['orders', INT, false, 'Paid orders placed that day to that province', '订单数'],
+      ['buyers', INT, false, 'Distinct buyers among them (buyer_key)', '买家数'],
+      ['line_amount', SUM2, false, 'Sum of the orders\' line amounts (paid after discounts), yuan', '商品实付金额'],
+      ['shipping_fee', SUM2, false, 'Sum of the orders\' shipping fees, yuan', '运费'],
+      ['refund_amount', SUM2, false, 'Sum of the amounts refunded on these orders so far, yuan', '退款金额'],
+      ['net_amount', SUM2, false, 'line_amount + shipping_fee − refund_amount, yuan', '净销售额'],
+    ]),
+    sql: (d, version = Infinity) => salesSql(d, version, true),
   },
   {
     name: 'v_order_fulfilment',
@@ -191,8 +246,8 @@ export function viewNamed(name: string): View | undefined {
   return VIEWS.find((v) => v.name === name);
 }
 
-/** Statements that (re)create every view; repeatable. */
-export function viewStatements(d: Dialect): string[] {
+/** Statements that (re)create every view as warehouse version `version` defines it (default the newest); repeatable. */
+export function viewStatements(d: Dialect, version = Infinity): string[] {
   const sql = DIALECTS[d];
-  return VIEWS.flatMap((v) => sql.createView(v.name, v.grain, v.sql(sql)));
+  return VIEWS.filter((v) => (v.since ?? 3) <= version).flatMap((v) => sql.createView(v.name, v.grain, v.sql(sql, version)));
 }

@@ -4,7 +4,7 @@
 // hub_etl_generator, and streams rows in chunks (bounded memory) through the writer of the database's
 // family (writers/). It runs in a process of its own (process.ts), new orders in a thread of their own
 // (order-thread.ts).
-import type { Context } from '../../../lib/context.js';
+import type { Context } from '../../../jobs/context.js';
 import { listColumns, listTables } from '../../../lib/db.js';
 import { SafetyError } from '../../../lib/errors.js';
 import { isSynthetic } from '../../replica.js';

@@ -1,7 +1,7 @@
 // Before a generate writes: the safety checks (never a real replica, never a store that stopped part-way),
 // the tables of a new store, and the run's plan, saved in the generator's marker table as 'writing'.
 import fs from 'node:fs';
-import type { Context } from '../../../lib/context.js';
+import type { Context } from '../../../jobs/context.js';
 import type { Db, Dialect } from '../../../lib/db.js';
 import { SafetyError, UsageError } from '../../../lib/errors.js';
 import { SYNTHETIC_MARKER } from '../../replica.js';

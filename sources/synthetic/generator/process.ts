@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import type { Config } from '../../../lib/config.js';
-import { createContext, type Context } from '../../../lib/context.js';
+import { createContext, type Context } from '../../../jobs/context.js';
 import { ConnectError } from '../../../lib/db.js';
 import { ConfigError, describe, HubError, SafetyError, SourceError, UsageError } from '../../../lib/errors.js';
 import { createLogger } from '../../../lib/logger.js';

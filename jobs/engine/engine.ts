@@ -2,14 +2,14 @@
 // and commit each batch's rows together with the stream's watermark. Serves every stream in jobs/streams.ts.
 import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
-import { DataError, describe, HubError, UsageError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
-import type { ApiCounts, RejectRecord, RunCounts, RunMode, Sink, UnitWrite } from '../sinks/sink.js';
-import { utcNow } from '../sinks/sql.js';
-import { tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
-import { maskSample } from '../transforms/mask.js';
-import type { SourceRow, TransformContext } from '../transforms/types.js';
-import type { CursorKind, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../sources/source.js';
+import { DataError, describe, HubError, UsageError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import type { ApiCounts, RejectRecord, RunCounts, RunMode, Sink, UnitWrite } from '../../sinks/sink.js';
+import { utcNow } from '../../lib/clock.js';
+import { tableNamed, type Table, type WarehouseRow } from '../../sql/warehouse/tables.js';
+import { maskSample } from '../../transforms/mask.js';
+import type { SourceRow, TransformContext } from '../../transforms/types.js';
+import type { CursorKind, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../../sources/source.js';
 import type { StreamDef } from './streams.js';
 
 export interface EngineOptions {

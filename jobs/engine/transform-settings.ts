@@ -1,10 +1,10 @@
 // What every run hands its transforms besides the source zone: 1688's zone, the store's calendar and the
 // personal-data settings, with the key of the buyer hashes: HUB_PII_KEY when configured, else the
 // installation's own key, generated on the first run and kept in the warehouse (etl_setting.pii_key).
-import type { Config } from '../lib/config.js';
-import { ConfigError } from '../lib/errors.js';
-import type { Sink } from '../sinks/sink.js';
-import type { TransformContext } from '../transforms/types.js';
+import type { Config } from '../../lib/config.js';
+import { ConfigError } from '../../lib/errors.js';
+import type { Sink } from '../../sinks/sink.js';
+import type { TransformContext } from '../../transforms/types.js';
 
 export type TransformSettings = Omit<TransformContext, 'sourceTz'>;
 

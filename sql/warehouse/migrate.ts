@@ -1,8 +1,8 @@
 // Creates and upgrades the warehouse schema: applies pending versioned migrations, records each one.
-import type { Db } from '../lib/db.js';
-import { HubError, sinkError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
-import { LATEST_VERSION, MIGRATIONS, type Migration } from '../sql/warehouse/migrations.js';
+import type { Db } from '../../lib/db.js';
+import { HubError, sinkError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations.js';
 
 export interface MigrateResult { applied: Migration[]; current: number }
 
@@ -40,12 +40,12 @@ export async function appliedVersion(db: Db): Promise<number> {
  * Applies every migration the history does not record, in order: also one numbered below the newest
  * applied (a version added later, in another line of development). Safe to run again.
  */
-export async function migrate(db: Db, logger: Logger): Promise<MigrateResult> {
+export async function migrate(db: Db, logger: Logger, opts: { to?: number } = {}): Promise<MigrateResult> {
   try {
     await ensureHistory(db);
     const recorded = new Set((await db.knex(HISTORY).select('version')).map((r: { version: unknown }) => Number(r.version)));
     const applied: Migration[] = [];
-    for (const m of MIGRATIONS.filter((x) => !recorded.has(x.version))) {
+    for (const m of MIGRATIONS.filter((x) => !recorded.has(x.version) && x.version <= (opts.to ?? Infinity))) {
       for (const sql of m.statements(db.dialect)) {
         try {
           await db.knex.raw(sql);

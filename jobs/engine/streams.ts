@@ -1,18 +1,18 @@
 // Every replicated table is one stream, declared here as data and served by the one engine (jobs/engine.ts).
-import type { CursorKind } from '../sources/source.js';
-import type { Transform } from '../transforms/types.js';
-import { transformCategory } from '../transforms/category.js';
-import { transformCategoryAttribute } from '../transforms/category-attribute.js';
-import { transformFreightTemplate } from '../transforms/freight-template.js';
-import { transformInvoice } from '../transforms/invoice.js';
-import { transformOrder } from '../transforms/order.js';
-import { transformOrderLine } from '../transforms/order-line.js';
-import { transformProduct } from '../transforms/product.js';
-import { transformRefund } from '../transforms/refund.js';
-import { transformShipment } from '../transforms/shipment.js';
-import { transformShipFromAddress } from '../transforms/ship-from-address.js';
-import { transformShipmentEvents } from '../transforms/shipment-events.js';
-import { transformStoreCategory } from '../transforms/store-category.js';
+import type { CursorKind } from '../../sources/source.js';
+import type { Transform } from '../../transforms/types.js';
+import { transformCategory } from '../../transforms/category.js';
+import { transformCategoryAttribute } from '../../transforms/category-attribute.js';
+import { transformFreightTemplate } from '../../transforms/freight-template.js';
+import { transformInvoice } from '../../transforms/invoice.js';
+import { transformOrder } from '../../transforms/order.js';
+import { transformOrderLine } from '../../transforms/order-line.js';
+import { transformProduct } from '../../transforms/product.js';
+import { transformRefund } from '../../transforms/refund.js';
+import { transformShipment } from '../../transforms/shipment.js';
+import { transformShipFromAddress } from '../../transforms/ship-from-address.js';
+import { transformShipmentEvents } from '../../transforms/shipment-events.js';
+import { transformStoreCategory } from '../../transforms/store-category.js';
 
 /**
  * A stream as the engine sees it: what a unit is, how it is transformed and where it lands. Where its

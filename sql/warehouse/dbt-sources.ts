@@ -1,8 +1,8 @@
 // Renders dbt's sources.yml (models/sources.yml) from the same table and view definitions as the data
 // dictionary, so that a dbt project can build on the warehouse: one source, hub_etl, with every table and
 // view, their columns and descriptions in English and Chinese, and tests on their keys.
-import { ALL_TABLES, physicalColumns, type Column, type Table } from '../sql/warehouse/tables.js';
-import { VIEWS, type View, type ViewColumn, type ViewColumnType } from '../sql/warehouse/views.js';
+import { ALL_TABLES, physicalColumns, type Column, type Table } from './tables.js';
+import { VIEWS, type View, type ViewColumn, type ViewColumnType } from './views.js';
 
 export interface DbtOptions {
   /** The schema dbt finds the tables in: the database name on MariaDB, main on SQLite. */

@@ -1,9 +1,9 @@
 // Builds the clients once from the validated config; everything below receives this context.
-import { describeTarget, type Config } from './config.js';
-import { openDb, type Db, type OpenOptions } from './db.js';
-import { UsageError } from './errors.js';
-import type { Logger } from './logger.js';
-import type { Redis } from './redis.js';
+import { describeTarget, type Config } from '../lib/config.js';
+import { openDb, type Db, type OpenOptions } from '../lib/db.js';
+import { UsageError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Redis } from '../lib/redis.js';
 import type { ApiClient } from '../sources/api/client.js';
 
 export interface Context {
@@ -53,7 +53,7 @@ export function createContext(config: Config, logger: Logger): Context {
     redis: () => {
       if (!redis) {
         // Loaded on first use: commands that need no Redis do not pay for ioredis at start-up.
-        redis = import('./redis.js').then((m) => m.openRedis(config.redis, logger));
+        redis = import('../lib/redis.js').then((m) => m.openRedis(config.redis, logger));
         redis.catch(() => (redis = undefined));
       }
       return redis;
@@ -73,7 +73,7 @@ export function createContext(config: Config, logger: Logger): Context {
       await apiClient?.then((c) => c.close(), () => undefined);
       const client = redis;
       redis = undefined;
-      await client?.then(async (c) => (await import('./redis.js')).closeRedis(c), () => undefined);
+      await client?.then(async (c) => (await import('../lib/redis.js')).closeRedis(c), () => undefined);
       const dbs = await Promise.allSettled([...open.values()]);
       open.clear();
       await Promise.all(dbs.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));

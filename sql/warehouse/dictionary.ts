@@ -1,10 +1,12 @@
 // Renders docs/warehouse.md, the data dictionary BI users read, from the table and view definitions.
-import { API_DIMENSIONS, FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type Table } from '../sql/warehouse/tables.js';
-import { VIEWS, type View, type ViewColumn, type ViewColumnType } from '../sql/warehouse/views.js';
+import { API_DIMENSIONS, FACTS_AND_DIMENSIONS, LINEAGE, OPERATIONS, type Column, type Table } from './tables.js';
+import { VIEWS, type View, type ViewColumn, type ViewColumnType } from './views.js';
+import { DIALECTS } from '../../lib/dialects/index.js';
+import type { ColumnType } from '../../lib/dialects/dialect.js';
 
 function typeText(t: ViewColumnType): string {
   switch (t.kind) {
-    case 'ratio': return 'DOUBLE (REAL on SQLite)';
+    case 'ratio': return 'DOUBLE (REAL on SQLite, double precision on PostgreSQL)';
     case 'id': return 'BIGINT (exact 64-bit id)';
     case 'int': return 'integer';
     case 'bool': return '0/1';
@@ -14,6 +16,20 @@ function typeText(t: ViewColumnType): string {
     case 'timestamp': return 'DATETIME(3), UTC';
     case 'date': return 'DATE';
   }
+}
+
+/** How each dialect stores each logical type: rendered by the dialect files themselves (lib/dialects). */
+function dialectTypes(): string[] {
+  const samples: Array<[string, ColumnType]> = [
+    ['BIGINT (exact 64-bit id)', { kind: 'id' }], ['integer', { kind: 'int' }], ['0/1', { kind: 'bool' }], ['DECIMAL(18,2)', { kind: 'decimal', precision: 18, scale: 2 }],
+    ['text (≤ 64)', { kind: 'text', length: 64 }], ['long text', { kind: 'longtext' }], ['DATETIME(3), UTC', { kind: 'timestamp' }], ['DATE', { kind: 'date' }],
+  ];
+  const names = Object.values(DIALECTS);
+  return [
+    `| type above | ${names.map((d) => d.title).join(' | ')} |`,
+    `|---|${names.map(() => '---|').join('')}`,
+    ...samples.map(([label, type]) => `| ${label} | ${names.map((d) => `\`${d.columnType({ name: 'amount', type, nullable: true, description: '' }).replace(/\|/g, '\\|')}\``).join(' | ')} |`),
+  ];
 }
 
 function columnRows(cols: Array<Column | ViewColumn>, keys: string[]): string[] {
@@ -59,7 +75,11 @@ export function dataDictionary(): string {
     '## Conventions',
     '',
     '- **Ids** are exact 64-bit integers (BIGINT). 1688 order and line ids exceed 2^53: read them as text or BIGINT, never as a float.',
-    '- **Money** is in yuan, exact decimals. Amounts 1688 sends in fen (refunds, invoices, discounts) are converted by integer arithmetic. On SQLite, which has no exact decimal type, money and quantity columns are TEXT holding the exact decimal with a fixed number of places (`12.30`); sum them exactly with `sum(cast(replace(line_amount, \'.\', \'\') as integer)) / 100.0` or use the views.',
+    '- **Money** is in yuan, exact decimals (DECIMAL on MariaDB/MySQL, NUMERIC on PostgreSQL). Amounts 1688 sends in fen (refunds, invoices, discounts) are converted by integer arithmetic. On SQLite, which has no exact decimal type, money and quantity columns are TEXT holding the exact decimal with a fixed number of places (`12.30`); sum them exactly with `sum(cast(replace(line_amount, \'.\', \'\') as integer)) / 100.0` or use the views.',
+    '- **Types per warehouse**: the types below are the MariaDB names; each warehouse stores them so (PostgreSQL text compares byte by byte, as SQLite\'s does):',
+    '',
+    ...dialectTypes(),
+    '',
     '- **`*_at`** columns are UTC. The replica\'s naive columns are read in `HUB_SOURCE_TZ` (default Asia/Shanghai); 1688\'s own times carry their offset, or, when they have none (`acceptTime`, `accountPeriodTime`, …), are China time (`HUB_API_TZ`, default Asia/Shanghai). **`*_date`** columns are calendar dates in the store\'s time zone (`HUB_STORE_TZ`, default Asia/Shanghai), derived from the instant; the shipments\' `created_date` and `modified_date` are the replica\'s own days (it keeps no time).',
     '- **Personal data** (China\'s PIPL) stays out: buyers\' names, phones, streets, zip codes, memos and invoice recipients are never loaded; buyer memberIds are a keyed hash (`buyer_key`; `buyer_member_id` holds the same hash unless hub-etl runs with `--keep-buyer-ids`); phone numbers and people\'s names in free text are masked (`***`). The VAT registration of invoices to companies is in the **restricted** `fct_invoice_registration`, loaded only on request, in no view and exported only with `--include-restricted`.',
     '- **Deprecated** columns keep loading with the meaning they had; their description says which column to use instead.',
@@ -82,7 +102,7 @@ export function dataDictionary(): string {
     '',
     '## BI views',
     '',
-    'Created by warehouse migration version 3 (`hub-etl migrate`) with the same meaning on MariaDB and SQLite. A **sale** is an order that was paid (`paid_at` set): unpaid orders and orders cancelled before payment are left out, a paid order refunded later stays in and its refund counts as a refund. Money is summed exactly: DECIMAL on MariaDB; on SQLite, as in the tables, exact decimal TEXT with a fixed number of places (`1234.50`), summed through integer fen, so a view shows the same text on both databases. `hub-etl export --table <view>` writes a view to CSV with the Chinese labels below.',
+    'Created by warehouse migration version 3 (`hub-etl migrate`) with the same meaning on MariaDB, PostgreSQL and SQLite. A **sale** is an order that was paid (`paid_at` set): unpaid orders and orders cancelled before payment are left out, a paid order refunded later stays in and its refund counts as a refund. Money is summed exactly: DECIMAL on MariaDB, NUMERIC on PostgreSQL; on SQLite, as in the tables, exact decimal TEXT with a fixed number of places (`1234.50`), summed through integer fen, so a view shows the same text on every database. `hub-etl export --table <view>` writes a view to CSV with the Chinese labels below.',
     '',
     VIEWS.map(viewSection).join('\n\n'),
     '',

@@ -1,9 +1,9 @@
 // Picks the source reader from the configuration: the replica tables (SQL) or the 1688 API, one file per
 // implementation under sources/, chosen from a map by the kind of source.
-import type { Context } from '../lib/context.js';
-import { ApiReader } from '../sources/api/reader.js';
-import { ReplicaReader } from '../sources/replica-reader.js';
-import type { SourceReader } from '../sources/source.js';
+import type { Context } from '../context.js';
+import { ApiReader } from '../../sources/api/reader.js';
+import { ReplicaReader } from '../../sources/replica-reader.js';
+import type { SourceReader } from '../../sources/source.js';
 
 type SourceKind = SourceReader['kind'];
 

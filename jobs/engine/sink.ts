@@ -1,10 +1,10 @@
 // Picks the warehouse sink from the configured URL: a SQL database (schema migrated first) or a csv: folder.
-import { describeTarget } from '../lib/config.js';
-import type { Context } from '../lib/context.js';
-import { CsvSink } from '../sinks/csv.js';
-import type { Sink } from '../sinks/sink.js';
-import { SqlSink } from '../sinks/sql.js';
-import { migrate } from './migrate.js';
+import { describeTarget } from '../../lib/config.js';
+import type { Context } from '../context.js';
+import { CsvSink } from '../../sinks/csv.js';
+import type { Sink } from '../../sinks/sink.js';
+import { SqlSink } from '../../sinks/sql.js';
+import { migrate } from '../../sql/warehouse/migrate.js';
 
 export interface OpenedSink {
   sink: Sink;
