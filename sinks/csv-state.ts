@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { addColumnSql, createTableSql } from '../sql/warehouse/ddl.js';
 import { tableNamed } from '../sql/warehouse/tables.js';
 import type { RejectRecord, RowState, RunRecord, Watermark } from './sink.js';
-import { utcNow } from './sql.js';
+import { utcNow } from '../lib/clock.js';
 
 export const STATE_DIR = '.hub-etl';
 export const STATE_FILE = 'state.db';
