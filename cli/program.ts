@@ -27,7 +27,7 @@ const outputError = (str: string, write: (s: string) => void) => write(`${str.re
 
 export function buildProgram(): Command {
   const program = new Command('hub-etl')
-    .description('Extract 1688 Cloud Hub replica tables into a clean, typed warehouse (MySQL family, SQLite, CSV).')
+    .description('Extract 1688 Cloud Hub replica tables into a clean, typed warehouse (MySQL family, PostgreSQL, SQLite, CSV).')
     .version(pkg.version, '-V, --version', 'print the hub-etl version')
     .option('--source <url>', 'replica database URL, or the 1688 API as 1688+https://gw.open.1688.com (env HUB_SOURCE_URL; default sqlite:./data/source.db)')
     .option('--warehouse <url>', 'warehouse database URL (env HUB_WAREHOUSE_URL; default sqlite:./data/warehouse.db)')

@@ -10,12 +10,12 @@ import { migrate } from '../sql/warehouse/migrate.js';
 import { CsvSink } from '../sinks/csv.js';
 import { SqlSink } from '../sinks/sql.js';
 import { API_RUN_COLUMNS, MIGRATIONS } from '../sql/warehouse/migrations.js';
-import { needMysql, target, tempDir, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { needMysql, target, tempDir, tempMysqlDb, tempSqliteUrl, testWith } from './helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
 
 for (const name of ['SQLite', 'MariaDB'] as const) {
-  test(`${name}: version 6 adds the API columns to etl_run of a version 5 warehouse, keeping its runs, and runs again without harm`, async (t) => {
+  testWith(name)(`${name}: version 6 adds the API columns to etl_run of a version 5 warehouse, keeping its runs, and runs again without harm`, async (t) => {
     let url: string;
     if (name === 'MariaDB') {
       if (!(await needMysql(t))) return;

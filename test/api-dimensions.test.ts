@@ -12,7 +12,7 @@ import { transformCategoryAttribute } from '../transforms/category-attribute.js'
 import { transformFreightTemplate } from '../transforms/freight-template.js';
 import type { TransformOutput } from '../transforms/types.js';
 import type { UnitWrite } from '../sinks/sink.js';
-import { needMysql, target, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { needMysql, target, tempMysqlDb, tempSqliteUrl, testWith, type Warehouse } from './helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
 const ctx = { sourceTz: 'Asia/Shanghai' };
@@ -20,7 +20,7 @@ const n = (s: string): LosslessNumber => new LosslessNumber(s);
 const BIG = '9007199254788369165';
 
 type Open = (t: ExecutionContext) => Promise<Db | null>;
-const backends: Array<[string, Open]> = [
+const backends: Array<[Warehouse, Open]> = [
   ['SQLite', async (t) => openDb(target(tempSqliteUrl(t)), { create: true })],
   ['MariaDB', async (t) => ((await needMysql(t)) ? openDb(target(await tempMysqlDb(t)), { create: true }) : null)],
 ];
@@ -46,7 +46,7 @@ for (const [name, open] of backends) {
     return db;
   };
 
-  test(`${name}: migration 5 adds the API dimensions to a warehouse at version 4, and runs again without harm`, async (t) => {
+  testWith(name)(`${name}: migration 5 adds the API dimensions to a warehouse at version 4, and runs again without harm`, async (t) => {
     const db = await setup(t);
     if (!db) return;
     // A warehouse migrated before version 5 existed: the tables are not there and the history stops at 4.
@@ -62,7 +62,7 @@ for (const [name, open] of backends) {
     t.deepEqual((await migrate(db, logger)).applied, []);
   });
 
-  test(`${name}: a template's rules and a category's attribute values load as sets, ids and yuan exact`, async (t) => {
+  testWith(name)(`${name}: a template's rules and a category's attribute values load as sets, ids and yuan exact`, async (t) => {
     const db = await setup(t);
     if (!db) return;
     const sink = new SqlSink(db);

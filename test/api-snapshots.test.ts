@@ -22,7 +22,7 @@ import { transformStoreCategory } from '../transforms/store-category.js';
 import type { TransformOutput } from '../transforms/types.js';
 import { cellText, csvObjects, readCsv } from './csv-read.js';
 import { gen } from './generate-helpers.js';
-import { needRedis, runCli, target, tempDir, tempSqliteUrl } from './helpers.js';
+import { needRedis, runCli, target, tempDir, tempSqliteUrl, testWith } from './helpers.js';
 import { queueContext, queuePrefix, waitFor } from './queue-helpers.js';
 import { enqueueRuns } from '../jobs/queue/enqueue.js';
 import { startWorker } from '../jobs/queue/worker.js';
@@ -122,7 +122,7 @@ function changes(before: StoredApiObject[], after: StoredApiObject[], kind: ApiK
 }
 
 for (const backend of BACKENDS) {
-  test(`${backend}: the API dimensions load through the API beside a replica, exact; a second run writes nothing; after --advance edits and removals follow the store`, async (t) => {
+  testWith(backend)(`${backend}: the API dimensions load through the API beside a replica, exact; a second run writes nothing; after --advance edits and removals follow the store`, async (t) => {
     const wh = await freshUrl(t, backend, 'snapwh');
     if (!wh) return;
     const storeUrl = tempSqliteUrl(t, 'store.db');
@@ -210,7 +210,7 @@ test('a replica source without an API skips the API streams with one line; the r
   t.deepEqual(await rawRows(db, db.dialect, "select run_id from etl_run where stream in ('freight_templates', 'category_attributes')"), []);
 });
 
-test('a worker without an API completes a queued run of an API stream as skipped, not failed', async (t) => {
+testWith('redis')('a worker without an API completes a queued run of an API stream as skipped, not failed', async (t) => {
   if (!(await needRedis(t))) return;
   const src = tempSqliteUrl(t, 'src.db');
   await gen(t, src, { orders: 30, seed: 5 });

@@ -5,14 +5,14 @@ import { STREAMS } from '../jobs/engine/streams.js';
 import test from 'ava';
 import { openDb, rawRows } from '../lib/db.js';
 import { emulated } from './emulator-helpers.js';
-import { target } from './helpers.js';
+import { target, testWith } from './helpers.js';
 import { apiContext, differences, warehouseDiff } from './api-source-helpers.js';
 import { contextFor, freshUrl, generate, run, type Backend } from './stream-helpers.js';
 
 const CASES: Array<[Backend, 'gateway' | 'POP']> = [['SQLite', 'gateway'], ['MariaDB', 'gateway'], ['SQLite', 'POP']];
 
 for (const [backend, transport] of CASES) {
-  test(`${backend} warehouse, ${transport}: an API load equals a replica load in every contract table, and so do incremental runs after generate --advance`, async (t) => {
+  testWith(backend)(`${backend} warehouse, ${transport}: an API load equals a replica load in every contract table, and so do incremental runs after generate --advance`, async (t) => {
     const f = await emulated(t, { orders: 200, storeSeed: 11 });
     const whReplica = await freshUrl(t, backend, 'replica');
     const whApi = await freshUrl(t, backend, 'api');

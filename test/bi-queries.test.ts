@@ -2,9 +2,8 @@
 // PostgreSQL: every query answers on every warehouse, with rows, and the three answers are identical.
 import fs from 'node:fs';
 import path from 'node:path';
-import test from 'ava';
 import { openDb, rawRows } from '../lib/db.js';
-import { freshWarehouseUrl, ROOT, runCli, target, tempSqliteUrl, WAREHOUSES } from './helpers.js';
+import { freshWarehouseUrl, ROOT, runCli, target, tempSqliteUrl, testWith, WAREHOUSES } from './helpers.js';
 import { generate } from './stream-helpers.js';
 
 /** The SQL blocks of docs/bi.md's questions, with their headings. */
@@ -21,7 +20,7 @@ function questions(): Array<{ title: string; sql: string }> {
 /** A cell as text, whatever the driver gave (BigInt, number, exact decimal string). */
 const cell = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'number' ? String(v) : String(v));
 
-test('docs/bi.md: ten questions, each answered with rows, identically on SQLite, MariaDB and PostgreSQL', async (t) => {
+testWith(...WAREHOUSES)('docs/bi.md: ten questions, each answered with rows, identically on SQLite, MariaDB and PostgreSQL', async (t) => {
   const qs = questions();
   t.is(qs.length, 10);
   const src = tempSqliteUrl(t, 'src.db');

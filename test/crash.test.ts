@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import test from 'ava';
 import { listTables, rawRows, openDb } from '../lib/db.js';
-import { CLI, ROOT, target, TEST_PII_KEY, type Warehouse } from './helpers.js';
+import { CLI, ROOT, target, TEST_PII_KEY, testWith, type Warehouse } from './helpers.js';
 import { checksums, contextFor, freshUrl, generate, PAIRS, run } from './stream-helpers.js';
 
 /**
@@ -43,7 +43,7 @@ function runAndKill(src: string, wh: string, delayMs: number): Promise<{ killed:
 
 for (const { source, warehouse, name } of PAIRS) {
   const { trials: TRIALS, orders } = SIZE[warehouse];
-  test(`${name}: ${TRIALS} runs killed with SIGKILL at random points each end identical to an uninterrupted run`, async (t) => {
+  testWith(source, warehouse)(`${name}: ${TRIALS} runs killed with SIGKILL at random points each end identical to an uninterrupted run`, async (t) => {
     const src = await freshUrl(t, source, 'src');
     const ref = await freshUrl(t, warehouse, 'ref');
     if (!src || !ref) return;

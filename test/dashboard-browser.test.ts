@@ -4,13 +4,13 @@ import { Worker } from 'bullmq';
 import { STREAMS } from '../jobs/engine/streams.js';
 import { QUEUE } from '../jobs/queue/names.js';
 import { openQueues } from '../jobs/queue/queues.js';
-import { needRedis } from './helpers.js';
+import { needRedis, testWith } from './helpers.js';
 import { waitFor } from './queue-helpers.js';
 import { browser, liveDashboard, needChromium } from './dashboard-helpers.js';
 
 const TOKEN = 'test-token-7f3a';
 
-test('the status page shows every stream with its lag', async (t) => {
+testWith('redis', 'chromium')('the status page shows every stream with its lag', async (t) => {
   if (!(await needRedis(t)) || !needChromium(t)) return;
   const { dash } = await liveDashboard(t);
   const page = await (await browser(t)).newPage();
@@ -26,7 +26,7 @@ test('the status page shows every stream with its lag', async (t) => {
   t.regex((await page.locator('body').textContent()) ?? '', /< 10 min/);
 });
 
-test('a failed job shows in bull-board, a retry with the token re-runs it and without it gets 401', async (t) => {
+testWith('redis', 'chromium')('a failed job shows in bull-board, a retry with the token re-runs it and without it gets 401', async (t) => {
   if (!(await needRedis(t)) || !needChromium(t)) return;
   const { ctx, dash, prefix } = await liveDashboard(t, { credentials: { kind: 'token', token: TOKEN } });
   const queues = await openQueues(ctx);

@@ -4,23 +4,18 @@ import type { ExecutionContext } from 'ava';
 import { chromium, type Browser } from 'playwright-core';
 import { startDashboard, type Dashboard, type DashboardOptions } from '../jobs/dashboard/server.js';
 import type { Context } from '../jobs/context.js';
-import { tempSqliteUrl } from './helpers.js';
+import { freshWarehouseUrl, missing, serviceThere, tempSqliteUrl, type Warehouse } from './helpers.js';
 import { queueContext, queuePrefix } from './queue-helpers.js';
 import { generate, run } from './stream-helpers.js';
 
 export const CHROMIUM = process.env.HUB_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Call at the top of a browser test: false (and the test marked) without Chromium; under CI=true that fails the test. */
+serviceThere('chromium', fs.existsSync(CHROMIUM));
+
+/** Call at the top of a browser test (registered with testWith('chromium')): false, and the test failed, without Chromium. */
 export function needChromium(t: ExecutionContext): boolean {
-  if (fs.existsSync(CHROMIUM)) return true;
-  if (process.env.CI === 'true') {
-    t.fail(`Chromium is not installed at ${CHROMIUM}; CI requires it (apt-get install chromium)`);
-    return false;
-  }
-  t.log(`Chromium is not installed at ${CHROMIUM}; skipped outside CI`);
-  t.pass();
-  return false;
+  return fs.existsSync(CHROMIUM) || missing(t, 'chromium', `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
 }
 
 /** A headless browser closed when the test ends. */
@@ -32,10 +27,16 @@ export async function browser(t: ExecutionContext): Promise<Browser> {
 
 export interface LiveDashboard { ctx: Context; dash: Dashboard; source: string; warehouse: string; prefix: string }
 
-/** A generated store loaded once into a SQLite warehouse, and a dashboard over it on a free port, closed when the test ends. */
-export async function liveDashboard(t: ExecutionContext, opts: DashboardOptions = {}, orders = 150): Promise<LiveDashboard> {
+/**
+ * A generated store loaded once into a warehouse (SQLite unless told), and a dashboard over it on a free
+ * port, closed when the test ends; null (the test failed) when the warehouse's server is not answering: register the test with testWith(kind).
+ */
+export async function liveDashboard(t: ExecutionContext, opts?: DashboardOptions, orders?: number): Promise<LiveDashboard>;
+export async function liveDashboard(t: ExecutionContext, opts: DashboardOptions, orders: number, kind: Warehouse): Promise<LiveDashboard | null>;
+export async function liveDashboard(t: ExecutionContext, opts: DashboardOptions = {}, orders = 150, kind: Warehouse = 'SQLite'): Promise<LiveDashboard | null> {
   const source = tempSqliteUrl(t, 'source.db');
-  const warehouse = tempSqliteUrl(t, 'warehouse.db');
+  const warehouse = await freshWarehouseUrl(t, kind, 'dash');
+  if (!warehouse) return null;
   const prefix = queuePrefix(t);
   await generate(t, source, ['--orders', String(orders), '--seed', '61']);
   const ctx = queueContext(t, { source, warehouse, prefix });

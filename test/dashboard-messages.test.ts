@@ -5,9 +5,9 @@ import test from 'ava';
 import { countMessages, observeFreshness } from '../jobs/queue/message-ledger.js';
 import { TOPICS } from '../sources/messages/topics.js';
 import { liveDashboard } from './dashboard-helpers.js';
-import { needRedis } from './helpers.js';
+import { needRedis, testWith } from './helpers.js';
 
-test('metrics and the status page show message counters by topic and the freshness histogram', async (t) => {
+testWith('redis')('metrics and the status page show message counters by topic and the freshness histogram', async (t) => {
   if (!(await needRedis(t))) return;
   const live = await liveDashboard(t, {}, 40);
   const redis = await live.ctx.redis();

@@ -3,14 +3,16 @@ import test from 'ava';
 import { QUEUE } from '../jobs/queue/names.js';
 import { openQueues } from '../jobs/queue/queues.js';
 import { STREAMS } from '../jobs/engine/streams.js';
-import { needRedis, runCli, tempSqliteUrl } from './helpers.js';
+import { needRedis, runCli, tempSqliteUrl, testWith } from './helpers.js';
 import { liveDashboard } from './dashboard-helpers.js';
 import { isExported } from './ops-helpers.js';
 import { run } from './stream-helpers.js';
 
-test('/api/status answers the same data as hub-etl status --json', async (t) => {
+for (const kind of ['SQLite', 'PostgreSQL'] as const) testWith('redis', kind)(`${kind}: /api/status answers the same data as hub-etl status --json`, async (t) => {
   if (!(await needRedis(t))) return;
-  const { dash, warehouse, source } = await liveDashboard(t);
+  const live = await liveDashboard(t, {}, 150, kind);
+  if (!live) return;
+  const { dash, warehouse, source } = live;
   const api = (await (await fetch(`${dash.url}/api/status`)).json()) as Record<string, unknown>;
   // Both read the lag against the synthetic store's clock, which stands still between runs.
   const cli = await runCli(['status', '--json'], { env: { HUB_WAREHOUSE_URL: warehouse, HUB_SOURCE_URL: source } });
@@ -26,7 +28,7 @@ test('/api/status answers the same data as hub-etl status --json', async (t) => 
 // event-loop lag as `Nan` before its first sample, which Prometheus reads as NaN.
 const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\n"])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\n"])*")*\})? (-?[0-9.eE+-]+|[Nn][Aa][Nn]|[+-][Ii][Nn][Ff])$/;
 
-test('/metrics is Prometheus text with lag, row counts and queue depths', async (t) => {
+testWith('redis')('/metrics is Prometheus text with lag, row counts and queue depths', async (t) => {
   if (!(await needRedis(t))) return;
   const { dash } = await liveDashboard(t);
   const res = await fetch(`${dash.url}/metrics`);
@@ -66,7 +68,7 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-test('/metrics measures the lag at scrape time: it rises with the source clock while nothing runs, and counters only grow', async (t) => {
+testWith('redis')('/metrics measures the lag at scrape time: it rises with the source clock while nothing runs, and counters only grow', async (t) => {
   if (!(await needRedis(t))) return;
   const { ctx, dash, source } = await liveDashboard(t);
   const scrape = async () => (await fetch(`${dash.url}/metrics`)).text();
@@ -99,7 +101,7 @@ test('--host 0.0.0.0 without credentials refuses to start with one line and exit
   t.regex(r.stderr, /refusing to listen on 0\.0\.0\.0 without credentials; set HUB_DASHBOARD_TOKEN/);
 });
 
-test('without credentials a queue action gets 401 and changes nothing', async (t) => {
+testWith('redis')('without credentials a queue action gets 401 and changes nothing', async (t) => {
   if (!(await needRedis(t))) return;
   const { ctx, dash } = await liveDashboard(t);
   const queues = await openQueues(ctx);
@@ -112,7 +114,7 @@ test('without credentials a queue action gets 401 and changes nothing', async (t
   t.is(await queues.runs.getDelayedCount(), 1);
 });
 
-test('with a token every page needs it, and neither the token nor a password shows in an answer', async (t) => {
+testWith('redis')('with a token every page needs it, and neither the token nor a password shows in an answer', async (t) => {
   if (!(await needRedis(t))) return;
   const token = 'secret-token-d41c';
   const { dash } = await liveDashboard(t, { credentials: { kind: 'token', token } });
@@ -125,7 +127,7 @@ test('with a token every page needs it, and neither the token nor a password sho
   t.is((await fetch(`${dash.url}/`, { headers: { Authorization: 'Bearer wrong' } })).status, 401);
 });
 
-test('--read-only refuses actions even with the token, and bull-board offers none', async (t) => {
+testWith('redis')('--read-only refuses actions even with the token, and bull-board offers none', async (t) => {
   if (!(await needRedis(t))) return;
   const token = 'secret-token-5b2e';
   const auth = { Authorization: `Bearer ${token}` };

@@ -7,7 +7,7 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { openDb, rawRows } from '../lib/db.js';
 import { readApiObjects } from '../sources/synthetic/api-objects.js';
-import { needRedis, REDIS_URL, runCli, target, tempDir } from './helpers.js';
+import { needRedis, REDIS_URL, runCli, target, tempDir, testWith } from './helpers.js';
 import { needRabbit, tempVhost } from './message-helpers.js';
 import { queuePrefix } from './queue-helpers.js';
 
@@ -54,7 +54,7 @@ test('the demo loads the API dimensions through the emulator on its own store, t
   t.regex(second.stdout, /^freight_templates +\d{4}-\d{2}-\d{2} /m, 'status shows the snapshot loaded');
 });
 
-test('demo --live shows the changes of an hour arriving through RabbitMQ, and leaves no queue or key behind', async (t) => {
+testWith('redis', 'rabbitmq')('demo --live shows the changes of an hour arriving through RabbitMQ, and leaves no queue or key behind', async (t) => {
   if (!(await needRedis(t)) || !(await needRabbit(t))) return;
   const dir = tempDir(t);
   const vhost = tempVhost(t);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import { ROOT, tempDir } from './helpers.js';
+import { ROOT, tempDir, testWith } from './helpers.js';
 import { needTool, tool } from './ops-helpers.js';
 
 const DIR = path.join(ROOT, 'deploy/systemd');
@@ -20,7 +20,7 @@ function settings(unit: string): Map<string, string[]> {
   return out;
 }
 
-test('the units pass systemd-analyze verify without a warning', (t) => {
+testWith('tool:systemd-analyze')('the units pass systemd-analyze verify without a warning', (t) => {
   if (!needTool(t, 'systemd-analyze', 'systemd')) return;
   // verify needs the ExecStart program to exist: the units point at the documented install path, the test at a stand-in.
   const dir = tempDir(t);

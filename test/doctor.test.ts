@@ -7,7 +7,7 @@ import knexFactory from 'knex';
 import type { DoctorReport } from '../jobs/doctor/index.js';
 import { SOURCE_TABLES } from '../sources/replica.js';
 import { freePort } from './mariadb-private.js';
-import { MYSQL_ROOT, needMysql, needRedis, runCli, tempMysqlDb, tempSqliteUrl, type CliResult } from './helpers.js';
+import { type CliResult, MYSQL_ROOT, needMysql, needRedis, runCli, tempMysqlDb, tempSqliteUrl, testWith } from './helpers.js';
 import { privateRedis } from './queue-helpers.js';
 import { generate } from './stream-helpers.js';
 
@@ -76,7 +76,7 @@ test('a synthetic store read in another zone than it was written in is an error'
   t.truthy(find(d, 'source', 'error', /written in Asia\/Shanghai, but HUB_SOURCE_TZ is Europe\/Berlin/));
 });
 
-test('a good generated MariaDB store passes, and its source and warehouse checks are all ok', async (t) => {
+testWith('mysql')('a good generated MariaDB store passes, and its source and warehouse checks are all ok', async (t) => {
   if (!(await needMysql(t))) return;
   const source = await tempMysqlDb(t, 'hubdoc');
   const warehouse = await tempMysqlDb(t, 'hubdocwh');
@@ -90,7 +90,7 @@ test('a good generated MariaDB store passes, and its source and warehouse checks
   t.truthy(find(d, 'warehouse', 'ok', /can create, alter and drop tables/));
 });
 
-test('a MariaDB source without the cursor indexes warns naming each table and column, with the CREATE INDEX', async (t) => {
+testWith('mysql')('a MariaDB source without the cursor indexes warns naming each table and column, with the CREATE INDEX', async (t) => {
   if (!(await needMysql(t))) return;
   const source = await tempMysqlDb(t, 'hubdoc');
   await generate(t, source, ['--orders', '20']);
@@ -108,7 +108,7 @@ test('a MariaDB source without the cursor indexes warns naming each table and co
   t.truthy(find(d, 'source', 'ok', /^ali1688_order_refund\.order_ld is indexed$/), 'the printed order_ld');
 });
 
-test('a replica whose server zone differs from HUB_SOURCE_TZ warns; one that agrees does not', async (t) => {
+testWith('mysql')('a replica whose server zone differs from HUB_SOURCE_TZ warns; one that agrees does not', async (t) => {
   if (!(await needMysql(t))) return;
   const source = await tempMysqlDb(t, 'hubdoc');
   await generate(t, source, ['--orders', '10']);
@@ -129,7 +129,7 @@ test('a replica whose server zone differs from HUB_SOURCE_TZ warns; one that agr
   t.falsy(agree.report.checks.find((c) => c.name === 'time zone' && c.level !== 'ok' && /server's time zone/.test(c.message)));
 });
 
-test('an account without SELECT on one table is an error naming it; one without CREATE on the warehouse is named too', async (t) => {
+testWith('mysql')('an account without SELECT on one table is an error naming it; one without CREATE on the warehouse is named too', async (t) => {
   if (!(await needMysql(t))) return;
   const source = await tempMysqlDb(t, 'hubdoc');
   const warehouse = await tempMysqlDb(t, 'hubdocwh');
@@ -156,7 +156,7 @@ test('an account without SELECT on one table is an error naming it; one without 
   for (const out of [d.r.stdout, d.r.stderr]) t.false(out.includes(password) || out.includes(encodeURIComponent(password)));
 });
 
-test('Redis: a configured one that does not answer is an error; one with an evicting policy warns', async (t) => {
+testWith('redis')('Redis: a configured one that does not answer is an error; one with an evicting policy warns', async (t) => {
   if (!(await needRedis(t))) return;
   const env = { HUB_SOURCE_URL: tempSqliteUrl(t, 'none.db'), HUB_WAREHOUSE_URL: tempSqliteUrl(t) };
   const down = await doctor(t, { ...env, HUB_REDIS_URL: `redis://127.0.0.1:${await freePort()}` });

@@ -1,6 +1,7 @@
 // Refunds, invoices, logistics, products and categories through the emulator: the store's blob texts
 // served byte for byte inside the real envelopes (replica wrappers taken off), and the API's limits.
 import test from 'ava';
+import { testWith } from './helpers.js';
 import { rawRows } from '../lib/db.js';
 import { parseBlob, unwrapRefund, type Json } from './generate-helpers.js';
 import { apiTime, businessError, emulated, gw, json, pop, type Fixture } from './emulator-helpers.js';
@@ -43,7 +44,7 @@ test('OpQueryOrderRefund serves every refund model byte for byte, whatever wrapp
 });
 
 for (const [backend, orderIdColumns] of [['SQLite', false], ['SQLite', true], ['MariaDB', false]] as const) {
-  test(`the batch refund query lists an order's in-sale refunds only, as summaries in fen (${backend}, order id column ${orderIdColumns ? 'order_id' : 'order_ld'})`, async (t) => {
+  testWith(backend)(`the batch refund query lists an order's in-sale refunds only, as summaries in fen (${backend}, order id column ${orderIdColumns ? 'order_id' : 'order_ld'})`, async (t) => {
     const f = await emulated(t, { backend, orders: 1200, storeSeed: 4, orderIdColumns });
     if (!f) return;
     const col = orderIdColumns ? 'order_id' : 'order_ld';
@@ -81,7 +82,7 @@ for (const [backend, orderIdColumns] of [['SQLite', false], ['SQLite', true], ['
 }
 
 for (const backend of ['SQLite', 'MariaDB'] as const) {
-test(`alibaba.invoice.get serves each order's invoice byte for byte; an order without one is INVOICE_NOT_FOUND (${backend})`, async (t) => {
+testWith(backend)(`alibaba.invoice.get serves each order's invoice byte for byte; an order without one is INVOICE_NOT_FOUND (${backend})`, async (t) => {
   const f = await emulated(t, { backend, orders: 300, storeSeed: 5 });
   if (!f) return;
   const invoices = await rows<{ oid: unknown; invoice_data: string }>(f, 'select order_Id as oid, invoice_data from ali1688_invoice');

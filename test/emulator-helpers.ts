@@ -32,7 +32,7 @@ export interface Fixture {
   db: Db;
 }
 
-/** A store of `orders` orders generated for this test, with an emulator serving it; undefined when MariaDB is not there (outside CI). */
+/** A store of `orders` orders generated for this test, with an emulator serving it; undefined (the test failed) when MariaDB is not answering: register the test with testWith(backend). */
 export async function emulated(
   t: ExecutionContext,
   opts: { backend?: Backend; orders?: number; storeSeed?: number; orderIdColumns?: boolean } & Omit<EmulatorOptions, 'store'> = {},

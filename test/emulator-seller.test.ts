@@ -2,6 +2,7 @@
 // category tree served from hub_etl_api_object exactly as api-objects.ts writes each response, under the
 // namespaces public callers use, on SQLite and MariaDB stores and over both transports.
 import test from 'ava';
+import { testWith } from './helpers.js';
 import { apiResponse, readApiObjects } from '../sources/synthetic/api-objects.js';
 import { aopSignature } from '../sources/api/signing.js';
 import { businessError, emulated, errorCode, gw, json, pop, send, type Backend } from './emulator-helpers.js';
@@ -10,7 +11,7 @@ import type { Json } from './generate-helpers.js';
 const BACKENDS: Backend[] = ['SQLite', 'MariaDB'];
 
 for (const backend of BACKENDS) {
-  test(`${backend}: the three list operations answer the store's objects byte for byte`, async (t) => {
+  testWith(backend)(`${backend}: the three list operations answer the store's objects byte for byte`, async (t) => {
     const f = await emulated(t, { backend, orders: 60, storeSeed: 31 });
     if (!f) return;
     const templates = await readApiObjects(f.db, 'freight_template');

@@ -13,7 +13,7 @@ import { exportTable, relationNamed } from '../jobs/export.js';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { xlsxHeader } from '../sinks/xlsx.js';
 import { cellText, readCsv } from './csv-read.js';
-import { target, tempDir, tempSqliteUrl } from './helpers.js';
+import { missing, serviceThere, target, tempDir, tempSqliteUrl, testWith } from './helpers.js';
 import { contextFor, generate, run as runStreams } from './stream-helpers.js';
 import { plantWarehouse } from './warehouse-fixture.js';
 
@@ -29,15 +29,10 @@ function soffice(): string | null {
 
 const bin = soffice();
 
+serviceThere('soffice', bin !== null);
+
 function needSoffice(t: ExecutionContext): boolean {
-  if (bin) return true;
-  if (process.env.CI === 'true') {
-    t.fail('soffice (LibreOffice) is not installed; CI requires it (run scripts/services.sh)');
-    return false;
-  }
-  t.log('soffice (LibreOffice) is not installed; skipped outside CI (scripts/services.sh installs it)');
-  t.pass();
-  return false;
+  return bin !== null || missing(t, 'soffice', 'soffice (LibreOffice) is not installed (scripts/services.sh installs it)');
 }
 
 /** soffice --convert-to, with its own profile folder so that it neither clashes with another soffice nor leaves state. */
@@ -151,7 +146,7 @@ async function plantedWarehouse(t: ExecutionContext): Promise<Db> {
 }
 
 for (const [name, open] of [['a generated store', generatedWarehouse], ['the nasty fixture', plantedWarehouse]] as const) {
-  test(`xlsx of fct_order_line from ${name}, opened and saved again by LibreOffice, keeps ids, typed money and dates, and Chinese text`, async (t) => {
+  testWith('soffice')(`xlsx of fct_order_line from ${name}, opened and saved again by LibreOffice, keeps ids, typed money and dates, and Chinese text`, async (t) => {
     if (!needSoffice(t)) return;
     const db = await open(t);
     const want = await lines(db);
@@ -172,7 +167,7 @@ for (const [name, open] of [['a generated store', generatedWarehouse], ['the nas
   });
 }
 
-test('an --excel-safe CSV opened the default way keeps every id; a plain CSV opened so loses their last digits', async (t) => {
+testWith('soffice')('an --excel-safe CSV opened the default way keeps every id; a plain CSV opened so loses their last digits', async (t) => {
   if (!needSoffice(t)) return;
   const db = await plantedWarehouse(t);
   const want = await lines(db);
@@ -191,7 +186,7 @@ test('an --excel-safe CSV opened the default way keeps every id; a plain CSV ope
   t.not(String(first), cellText(want[0]!.order_id));
 });
 
-test('a plain CSV imported with quoted fields as text keeps the Chinese headers and every value', async (t) => {
+testWith('soffice')('a plain CSV imported with quoted fields as text keeps the Chinese headers and every value', async (t) => {
   if (!needSoffice(t)) return;
   const db = await plantedWarehouse(t);
   const dir = tempDir(t);

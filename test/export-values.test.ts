@@ -8,7 +8,7 @@ import { openDb, rawRows, type Db } from '../lib/db.js';
 import { UsageError } from '../lib/errors.js';
 import { VIEWS } from '../sql/warehouse/views.js';
 import { cellText, readCsv } from './csv-read.js';
-import { freshWarehouseUrl, target, tempDir, tempSqliteUrl, WAREHOUSES, type Warehouse } from './helpers.js';
+import { freshWarehouseUrl, target, tempDir, tempSqliteUrl, testWith, type Warehouse, WAREHOUSES } from './helpers.js';
 import { IDS, plantWarehouse } from './warehouse-fixture.js';
 
 async function planted(t: ExecutionContext, kind: Warehouse): Promise<Db | null> {
@@ -32,7 +32,7 @@ const base = (out: string, table: string): ExportOptions => ({ table, outDir: ou
 const EXACT = ['fct_order', 'fct_order_line', 'fct_refund', 'fct_refund_line', ...VIEWS.map((v) => v.name)];
 
 for (const name of WAREHOUSES) {
-  test(`${name}: every exported cell reads back exactly as the warehouse stores it`, async (t) => {
+  testWith(name)(`${name}: every exported cell reads back exactly as the warehouse stores it`, async (t) => {
     const db = await planted(t, name);
     if (!db) return;
     const out = tempDir(t);
@@ -54,7 +54,7 @@ for (const name of WAREHOUSES) {
     t.true(orders.rows.some((row) => row[outer] === '') && orders.rows.some((row) => row[outer] === null), 'the empty string stays apart from NULL');
   });
 
-  test(`${name}: Chinese headers are the labels of tables.ts and views.ts, after a byte order mark`, async (t) => {
+  testWith(name)(`${name}: Chinese headers are the labels of tables.ts and views.ts, after a byte order mark`, async (t) => {
     const db = await planted(t, name);
     if (!db) return;
     const out = tempDir(t);
@@ -67,7 +67,7 @@ for (const name of WAREHOUSES) {
     }
   });
 
-  test(`${name}: --from/--to keep the days of the date column, both inclusive, and --split-by day writes a file per day`, async (t) => {
+  testWith(name)(`${name}: --from/--to keep the days of the date column, both inclusive, and --split-by day writes a file per day`, async (t) => {
     const db = await planted(t, name);
     if (!db) return;
     const out = tempDir(t);
@@ -82,7 +82,7 @@ for (const name of WAREHOUSES) {
     t.is(whole.rows, 4);
   });
 
-  test(`${name}: a UTC timestamp column filters whole UTC days`, async (t) => {
+  testWith(name)(`${name}: a UTC timestamp column filters whole UTC days`, async (t) => {
     const db = await planted(t, name);
     if (!db) return;
     const out = tempDir(t);

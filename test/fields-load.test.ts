@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import test from 'ava';
 import { verify } from '../jobs/verify.js';
 import { openDb } from '../lib/db.js';
-import { TEST_PII_KEY, target } from './helpers.js';
+import { target, TEST_PII_KEY, testWith } from './helpers.js';
 import { loadStore, scalar, SOURCES, textRows } from './fields-helpers.js';
 import { parseBlob, readStore, unwrapRefund, type Json } from './generate-helpers.js';
 import { BACKENDS } from './stream-helpers.js';
@@ -19,7 +19,7 @@ const SEED = 81;
 
 for (const source of SOURCES) {
   for (const backend of BACKENDS) {
-    test(`${backend}, ${source}: every new column and table holds what the store's blobs say`, async (t) => {
+    testWith(backend)(`${backend}, ${source}: every new column and table holds what the store's blobs say`, async (t) => {
       const l = await loadStore(t, { source, backend, orders: ORDERS, seed: SEED, flags: { piiKey: TEST_PII_KEY } });
       if (!l) return;
       const { wh } = l;
@@ -94,7 +94,7 @@ for (const source of SOURCES) {
       t.true(v.checks.some((c) => c.name === 'line discounts sum to the order\'s line discount' && c.ok));
     });
 
-    test(`${backend}, ${source}: clear buyer ids and the invoice registration only on request, and the views count the same buyers`, async (t) => {
+    testWith(backend)(`${backend}, ${source}: clear buyer ids and the invoice registration only on request, and the views count the same buyers`, async (t) => {
       const plain = await loadStore(t, { source, backend, orders: 600, seed: 82, name: 'f8a' });
       if (!plain) return;
       const erp = await loadStore(t, { source, backend, orders: 600, seed: 82, storeUrl: plain.storeUrl, name: 'f8b', flags: { keepBuyerIds: true, invoiceRegistration: true } });

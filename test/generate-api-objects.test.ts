@@ -12,7 +12,7 @@ import { transformShipFromAddress } from '../transforms/ship-from-address.js';
 import { transformStoreCategory } from '../transforms/store-category.js';
 import type { TransformContext, TransformOutput } from '../transforms/types.js';
 import { gen, Num, num, openStore, parseBlob, readTable, TWO_53, TWO_63, type Json } from './generate-helpers.js';
-import { needMysql, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { needMysql, tempMysqlDb, tempSqliteUrl, testWith } from './helpers.js';
 
 const ctx: TransformContext = { sourceTz: 'Asia/Shanghai' };
 const arr = (v: unknown): Json[] => v as Json[];
@@ -201,7 +201,7 @@ test('a store generated before hub_etl_api_object existed gets it, complete, on 
   t.deepEqual(await objects(t, old), await objects(t, fresh));
 });
 
-test('the same store on MariaDB holds the same API objects as on SQLite', async (t) => {
+testWith('mysql')('the same store on MariaDB holds the same API objects as on SQLite', async (t) => {
   if (!(await needMysql(t))) return;
   const my = await tempMysqlDb(t, 'hubgen');
   const lite = tempSqliteUrl(t);

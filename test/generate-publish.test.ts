@@ -6,12 +6,12 @@ import { publishMessages } from '../jobs/publish-messages.js';
 import { parseMessage } from '../sources/messages/parse.js';
 import { messageBody } from '../sources/synthetic/messages.js';
 import { TOPICS } from '../sources/messages/topics.js';
-import { needRedis, runCli } from './helpers.js';
+import { needRedis, runCli, testWith } from './helpers.js';
 import { messageContext, needRabbit, refreshesSettled, startRig, tempVhost } from './message-helpers.js';
 import { queuePrefix, waitFor } from './queue-helpers.js';
 import { contextFor, count, freshUrl, generate, run, writableSource } from './stream-helpers.js';
 
-test.serial('an advance publishes its changes as messages, and listen brings every entity they name up to the message', async (t) => {
+testWith('redis', 'rabbitmq').serial('an advance publishes its changes as messages, and listen brings every entity they name up to the message', async (t) => {
   if (!(await needRedis(t)) || !(await needRabbit(t))) return;
   const src = (await freshUrl(t, 'SQLite', 'pub-src'))!;
   const wh = (await freshUrl(t, 'SQLite', 'pub-wh'))!;

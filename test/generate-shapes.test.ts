@@ -5,7 +5,7 @@ import {
   BLOB_TIME, blobInstant, DATE, fen, gen, NAIVE_TIME, naiveIn, Num, num, offsetOf, openStore, parseBlob, readStore, TWO_53, TWO_63, unwrapRefund,
   type Json, type Store,
 } from './generate-helpers.js';
-import { needMysql, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { needMysql, tempMysqlDb, tempSqliteUrl, testWith } from './helpers.js';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -32,7 +32,7 @@ const arr = (v: unknown): Json[] => v as Json[];
 const str = (v: unknown): string => v as string;
 
 for (const backend of ['SQLite', 'MariaDB'] as const) {
-  test(`every blob parses losslessly and stays under 60,000 bytes (${backend})`, async (t) => {
+  testWith(backend)(`every blob parses losslessly and stays under 60,000 bytes (${backend})`, async (t) => {
     const s = await store(t, backend, 800, 21);
     if (!s) return;
     const blobCols: Record<string, string> = {
@@ -51,7 +51,7 @@ for (const backend of ['SQLite', 'MariaDB'] as const) {
     }
   });
 
-  test(`ids above 2^53 stay exact in columns and blobs, the Long twin is the rounded one (${backend})`, async (t) => {
+  testWith(backend)(`ids above 2^53 stay exact in columns and blobs, the Long twin is the rounded one (${backend})`, async (t) => {
     const s = await store(t, backend, 800, 22);
     if (!s) return;
     const subIds = new Map<string, Set<string>>();
@@ -101,7 +101,7 @@ for (const backend of ['SQLite', 'MariaDB'] as const) {
     }
   });
 
-  test(`amounts keep their units and the order invariants hold exactly (${backend})`, async (t) => {
+  testWith(backend)(`amounts keep their units and the order invariants hold exactly (${backend})`, async (t) => {
     const s = await store(t, backend, 800, 23);
     if (!s) return;
     const linesOf = groupBy(s.ali1688_order_line, 'order_id');
@@ -161,7 +161,7 @@ for (const backend of ['SQLite', 'MariaDB'] as const) {
     t.true(discounted > 0);
   });
 
-  test(`time columns and blob times describe the same instants in their formats (${backend})`, async (t) => {
+  testWith(backend)(`time columns and blob times describe the same instants in their formats (${backend})`, async (t) => {
     const s = await store(t, backend, 800, 24);
     if (!s) return;
     const offsets = new Set<string>();
@@ -227,7 +227,7 @@ for (const backend of ['SQLite', 'MariaDB'] as const) {
     }
   });
 
-  test(`order lines, invoices, refunds and shipments agree with their order blob (${backend})`, async (t) => {
+  testWith(backend)(`order lines, invoices, refunds and shipments agree with their order blob (${backend})`, async (t) => {
     const s = await store(t, backend, 800, 25);
     if (!s) return;
     const linesOf = groupBy(s.ali1688_order_line, 'order_id');

@@ -8,7 +8,7 @@ import { PRINTED_COLUMNS } from '../sources/synthetic/tables.js';
 import { Rng } from '../sources/synthetic/random.js';
 import * as vocabulary from '../sources/synthetic/vocabulary.js';
 import { gen, openStore, readTable, tableHashes, TABLES } from './generate-helpers.js';
-import { MYSQL_ROOT, needMysql, runCli, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { MYSQL_ROOT, needMysql, runCli, tempMysqlDb, tempSqliteUrl, testWith } from './helpers.js';
 
 test('the same seed and arguments give byte-identical tables on SQLite, and another seed differs', async (t) => {
   const urls = [tempSqliteUrl(t, 'a.db'), tempSqliteUrl(t, 'b.db'), tempSqliteUrl(t, 'c.db')];
@@ -22,7 +22,7 @@ test('the same seed and arguments give byte-identical tables on SQLite, and anot
   for (const table of TABLES) t.not(hashes[0]![table], hashes[2]![table], `${table} should differ with another seed`);
 });
 
-test('the same seed and arguments give byte-identical tables on MariaDB, with or without the order thread', async (t) => {
+testWith('mysql')('the same seed and arguments give byte-identical tables on MariaDB, with or without the order thread', async (t) => {
   if (!(await needMysql(t))) return;
   const urls = [await tempMysqlDb(t, 'hubgen'), await tempMysqlDb(t, 'hubgen')];
   const hashes = [];
@@ -67,7 +67,7 @@ test('generate refuses a SQLite database with ali1688 tables it did not create, 
   t.is(orders[1]?.id, '42', 'surrogate ids continue after the rows already there');
 });
 
-test('generate refuses a MariaDB replica it did not create, naming it with the password masked', async (t) => {
+testWith('mysql')('generate refuses a MariaDB replica it did not create, naming it with the password masked', async (t) => {
   if (!(await needMysql(t))) return;
   const url = await tempMysqlDb(t, 'hubgen');
   const name = url.slice(url.lastIndexOf('/') + 1);

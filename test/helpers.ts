@@ -1,11 +1,11 @@
 // Shared test helpers: each test owns a database, a SQLite file or a folder, and removes it.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExecutionContext } from 'ava';
+import test, { type ExecutionContext, type ImplementationFn, type TestFn } from 'ava';
 import { Redis } from 'ioredis';
 import knexFactory from 'knex';
 import { parseDbUrl, type DbTarget } from '../lib/config.js';
@@ -21,12 +21,15 @@ export const MYSQL_ROOT = process.env.HUB_TEST_MYSQL_URL ?? 'mysql://root@127.0.
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'dist/cli/main.js');
 
+/** knex's log for the availability probes: a refused connection is an answer, not a warning to print. */
+const QUIET = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
+
 let mysqlAvailable: Promise<boolean> | undefined;
 
 /** True when MariaDB answers. Under CI=true a missing MariaDB fails the test instead of skipping it. */
 export async function mysqlUp(): Promise<boolean> {
   mysqlAvailable ??= (async () => {
-    const k = knexFactory({ client: 'mysql2', connection: mysqlConnection(), pool: { min: 0, max: 1 } });
+    const k = knexFactory({ client: 'mysql2', connection: mysqlConnection(), pool: { min: 0, max: 1 }, log: QUIET });
     try {
       await k.raw('select 1');
       return true;
@@ -44,16 +47,9 @@ function mysqlConnection() {
   return { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) };
 }
 
-/** Call at the top of a MariaDB test: returns false (and marks the test) when it cannot run. */
+/** Call at the top of a MariaDB test (registered with testWith): false, and the test failed, when MariaDB is not answering. */
 export async function needMysql(t: ExecutionContext): Promise<boolean> {
-  if (await mysqlUp()) return true;
-  if (process.env.CI === 'true') {
-    t.fail(`MariaDB is not answering at ${MYSQL_ROOT}; CI requires it (run scripts/services.sh)`);
-    return false;
-  }
-  t.log(`MariaDB is not answering at ${MYSQL_ROOT}; skipped outside CI`);
-  t.pass();
-  return false;
+  return (await mysqlUp()) || missing(t, 'mysql', `MariaDB is not answering at ${MYSQL_ROOT}`);
 }
 
 export const REDIS_URL = process.env.HUB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -80,16 +76,9 @@ export async function redisUp(): Promise<boolean> {
   return redisAvailable;
 }
 
-/** Call at the top of a Redis test: returns false (and marks the test) when it cannot run. Under CI=true a missing Redis fails the test. */
+/** Call at the top of a Redis test (registered with testWith): false, and the test failed, when Redis is not answering. */
 export async function needRedis(t: ExecutionContext): Promise<boolean> {
-  if (await redisUp()) return true;
-  if (process.env.CI === 'true') {
-    t.fail(`Redis is not answering at ${REDIS_URL}; CI requires it (run scripts/services.sh)`);
-    return false;
-  }
-  t.log(`Redis is not answering at ${REDIS_URL}; skipped outside CI`);
-  t.pass();
-  return false;
+  return (await redisUp()) || missing(t, 'redis', `Redis is not answering at ${REDIS_URL}`);
 }
 
 /** A fresh MariaDB database owned by this test, dropped when the test ends. Returns its URL. */
@@ -117,7 +106,7 @@ function pgConnection(database = 'postgres') {
 /** True when PostgreSQL answers. */
 export async function postgresUp(): Promise<boolean> {
   pgAvailable ??= (async () => {
-    const k = knexFactory({ client: 'pg', connection: pgConnection(), pool: { min: 0, max: 1 } });
+    const k = knexFactory({ client: 'pg', connection: pgConnection(), pool: { min: 0, max: 1 }, log: QUIET });
     try {
       await k.raw('select 1');
       return true;
@@ -130,16 +119,9 @@ export async function postgresUp(): Promise<boolean> {
   return pgAvailable;
 }
 
-/** Call at the top of a PostgreSQL test: returns false (and marks the test) when it cannot run. Under CI=true a missing PostgreSQL fails the test. */
+/** Call at the top of a PostgreSQL test (registered with testWith): false, and the test failed, when PostgreSQL is not answering. */
 export async function needPostgres(t: ExecutionContext): Promise<boolean> {
-  if (await postgresUp()) return true;
-  if (process.env.CI === 'true') {
-    t.fail(`PostgreSQL is not answering at ${PG_ROOT}; CI requires it (run scripts/services.sh)`);
-    return false;
-  }
-  t.log(`PostgreSQL is not answering at ${PG_ROOT}; skipped outside CI`);
-  t.pass();
-  return false;
+  return (await postgresUp()) || missing(t, 'postgres', `PostgreSQL is not answering at ${PG_ROOT}`);
 }
 
 /** A fresh PostgreSQL database owned by this test, dropped when the test ends. Returns its URL. */
@@ -157,11 +139,72 @@ export async function tempPostgresDb(t: ExecutionContext, prefix = 'hubtest'): P
   return `${PG_ROOT.replace(/\/$/, '')}/${name}`;
 }
 
+// --- services a test needs: skipped outside CI when one is missing, failed under CI=true ---
+
+/** A server or program some tests need. */
+export type Service = 'mysql' | 'redis' | 'postgres' | 'rabbitmq' | 'chromium' | 'soffice' | `tool:${string}` | 'private-mariadb';
+/** What a test may declare it needs: a service, or a database kind (SQLite needs nothing). */
+export type Need = Service | Warehouse;
+
+const SERVICE_OF: Record<Warehouse, Service | null> = { SQLite: null, MariaDB: 'mysql', PostgreSQL: 'postgres' };
+const ON_CI = process.env.CI === 'true';
+const ANSWERS = new Map<Service, boolean>();
+
+/** Records whether a service is there, for testWith (helper modules do it for the services they probe). */
+export function serviceThere(service: Service, there: boolean): void {
+  ANSWERS.set(service, there);
+}
+
+// Asked once, when the test file loads, so that tests can be registered as skipped. Under CI=true every
+// test runs (and fails when its service is missing), so nothing is asked.
+if (!ON_CI) {
+  const [m, r, p] = await Promise.all([mysqlUp(), redisUp(), postgresUp()]);
+  serviceThere('mysql', m);
+  serviceThere('redis', r);
+  serviceThere('postgres', p);
+}
+
+type Register<C> = (title: string, impl: ImplementationFn<[], C>) => void;
+export type ServiceTestFn<C = unknown> = Register<C> & { serial: Register<C> };
+
+/**
+ * ava's `test` for a test that needs these services or database kinds. Outside CI, when one is missing,
+ * the test is registered as skipped (its title says what is missing), so that the run reports it
+ * skipped instead of passing; under CI=true it runs, and the needX call at its top fails it.
+ */
+export function testWith<C = unknown>(...needs: Need[]): ServiceTestFn<C> {
+  const run = test as unknown as TestFn<C>;
+  if (ON_CI) return run;
+  const absent = [...new Set(needs.map((n) => (n in SERVICE_OF ? SERVICE_OF[n as Warehouse] : (n as Service))))].filter((s): s is Service => {
+    if (s === null) return false;
+    if (s.startsWith('tool:') && !ANSWERS.has(s)) serviceThere(s, spawnSync('sh', ['-c', `command -v ${s.slice(5)}`]).status === 0);
+    const there = ANSWERS.get(s);
+    if (there === undefined) throw new Error(`testWith: nothing has asked whether ${s} is there (import the helper module that does)`);
+    return !there;
+  });
+  if (absent.length === 0) return run;
+  const why = ` [skipped: no ${absent.join(', ')}]`;
+  return Object.assign((title: string, impl: ImplementationFn<[], C>) => run.skip(title + why, impl), {
+    serial: (title: string, impl: ImplementationFn<[], C>) => run.serial.skip(title + why, impl),
+  });
+}
+
+/**
+ * A need found missing inside a test: always a failure. Under CI=true the service is required; outside
+ * CI the test should have been registered with testWith, which skips it, so reaching here means it was not.
+ */
+export function missing(t: ExecutionContext, service: Service, what: string): false {
+  t.fail(ON_CI
+    ? `${what}; CI requires it (run scripts/services.sh)`
+    : `${what}: register this test with testWith('${service}') (test/helpers.ts) so that it is reported as skipped`);
+  return false;
+}
+
 /** The warehouses every conformance test runs on. */
 export type Warehouse = 'SQLite' | 'MariaDB' | 'PostgreSQL';
 export const WAREHOUSES: Warehouse[] = ['SQLite', 'MariaDB', 'PostgreSQL'];
 
-/** A fresh warehouse URL of the kind, or null when its server is not there outside CI. */
+/** A fresh warehouse URL of the kind, or null (the test failed) when its server is not answering: register the test with testWith(kind). */
 export async function freshWarehouseUrl(t: ExecutionContext, kind: Warehouse, name: string): Promise<string | null> {
   if (kind === 'SQLite') return tempSqliteUrl(t, `${name}.db`);
   if (kind === 'MariaDB') return (await needMysql(t)) ? tempMysqlDb(t, `hub_${name}`) : null;

@@ -6,7 +6,7 @@ import test from 'ava';
 import { leaseHolder } from '../jobs/lock.js';
 import { openDb, rawRows } from '../lib/db.js';
 import knexFactory from 'knex';
-import { needMysql, runCli, target, tempDir, tempMysqlDb, tempSqliteUrl } from './helpers.js';
+import { needMysql, runCli, target, tempDir, tempMysqlDb, tempSqliteUrl, testWith } from './helpers.js';
 import { spawnCli, waitFor, type CliProcess } from './queue-helpers.js';
 import { generate } from './stream-helpers.js';
 
@@ -126,7 +126,7 @@ test('SIGTERM stops verify between checks with exit 143 and no report', async (t
   t.is(full.code, 0, full.stdout);
 });
 
-test('a second signal exits at once, removing the temporary file of an export stuck on a locked table', async (t) => {
+testWith('mysql')('a second signal exits at once, removing the temporary file of an export stuck on a locked table', async (t) => {
   if (!(await needMysql(t))) return;
   const src = tempSqliteUrl(t, 'src.db');
   const wh = await tempMysqlDb(t, 'hub_stop');

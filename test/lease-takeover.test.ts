@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import test from 'ava';
 import { openDb, rawRows } from '../lib/db.js';
-import { freshWarehouseUrl, runCli, target, tempSqliteUrl, WAREHOUSES } from './helpers.js';
+import { freshWarehouseUrl, runCli, target, tempSqliteUrl, testWith, WAREHOUSES } from './helpers.js';
 import { spawnCli } from './queue-helpers.js';
 import { generate } from './stream-helpers.js';
 
@@ -37,7 +37,7 @@ test('a run killed with SIGKILL: the next run takes its lease over at once inste
   t.deepEqual(runs.map((r) => r.status), ['abandoned', 'succeeded']);
 });
 
-for (const kind of WAREHOUSES) test(`${kind}: a lease held on another host is waited for, with one line naming the host, its pid and the expiry`, async (t) => {
+for (const kind of WAREHOUSES) testWith(kind)(`${kind}: a lease held on another host is waited for, with one line naming the host, its pid and the expiry`, async (t) => {
   const src = tempSqliteUrl(t, 'src.db');
   const wh = await freshWarehouseUrl(t, kind, 'lease');
   if (!wh) return;

@@ -4,7 +4,7 @@
 import test, { type ExecutionContext } from 'ava';
 import amqp from 'amqplib';
 import { TAGS, TOPICS, type Topic } from '../sources/messages/topics.js';
-import { needRedis } from './helpers.js';
+import { needRedis, testWith } from './helpers.js';
 import { envelope, messageContext, needRabbit, orderPayload, publish, refreshesSettled, startRig, tempVhost } from './message-helpers.js';
 import { queuePrefix, waitFor } from './queue-helpers.js';
 import { checksums, contextFor, count as countRows, freshUrl, generate, run, writableSource } from './stream-helpers.js';
@@ -59,7 +59,7 @@ async function setup(t: ExecutionContext, name: string, orders = 300, seed = 21)
   return { src, wh, vhost: tempVhost(t), prefix: queuePrefix(t), store: await writableSource(t, src) };
 }
 
-test.serial('every tag of every topic refreshes what it names (order, refunds, shipments, product) and moves no watermark', async (t) => {
+testWith('redis', 'rabbitmq').serial('every tag of every topic refreshes what it names (order, refunds, shipments, product) and moves no watermark', async (t) => {
   const s = await setup(t, 'tags');
   if (!s) return;
   const ctx = messageContext(t, { source: s.src, warehouse: s.wh, prefix: s.prefix, mq: s.vhost });
@@ -140,7 +140,7 @@ async function skuCount(store: Db, product: string): Promise<number> {
   return (text.match(/"skuId"\s*:/g) ?? []).length || (text.match(/"skuID"\s*:/g) ?? []).length;
 }
 
-test.serial('duplicates, bare payloads and reordered deliveries leave the warehouse equal to a full refresh', async (t) => {
+testWith('redis', 'rabbitmq').serial('duplicates, bare payloads and reordered deliveries leave the warehouse equal to a full refresh', async (t) => {
   const s = await setup(t, 'dups', 80, 33);
   if (!s) return;
   const ctx = messageContext(t, { source: s.src, warehouse: s.wh, prefix: s.prefix, mq: s.vhost });
@@ -188,7 +188,7 @@ test.serial('duplicates, bare payloads and reordered deliveries leave the wareho
   t.is(sum('failed'), 0);
 });
 
-test.serial('a poison message is quarantined with its reason, acknowledged, and blocks nothing behind it', async (t) => {
+testWith('redis', 'rabbitmq').serial('a poison message is quarantined with its reason, acknowledged, and blocks nothing behind it', async (t) => {
   const s = await setup(t, 'poison', 60, 7);
   if (!s) return;
   const ctx = messageContext(t, { source: s.src, warehouse: s.wh, prefix: s.prefix, mq: s.vhost });
@@ -219,7 +219,7 @@ test.serial('a poison message is quarantined with its reason, acknowledged, and 
   await conn.close();
 });
 
-test.serial('through the replica a refresh waits for the replica to reach the message\'s time, and gives up as stale when it never does', async (t) => {
+testWith('redis', 'rabbitmq').serial('through the replica a refresh waits for the replica to reach the message\'s time, and gives up as stale when it never does', async (t) => {
   const s = await setup(t, 'stale', 60, 8);
   if (!s) return;
   const ctx = messageContext(t, { source: s.src, warehouse: s.wh, prefix: s.prefix, mq: s.vhost });
@@ -242,7 +242,7 @@ test.serial('through the replica a refresh waits for the replica to reach the me
   t.is(await count(wh, 'select count(*) as n from fct_order where order_id = ?', [String(b!.o)]), 0, 'left to the scheduled runs');
 });
 
-test.serial('on MariaDB (source and warehouse) a message refreshes its order exactly, 18-digit id and all', async (t) => {
+testWith('redis', 'rabbitmq', 'MariaDB').serial('on MariaDB (source and warehouse) a message refreshes its order exactly, 18-digit id and all', async (t) => {
   if (!(await needRedis(t)) || !(await needRabbit(t))) return;
   const src = await freshUrl(t, 'MariaDB', 'msg_src');
   const wh = await freshUrl(t, 'MariaDB', 'msg_wh');

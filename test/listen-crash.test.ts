@@ -9,7 +9,7 @@ import { readLedger } from '../jobs/queue/message-ledger.js';
 import { pushSignature } from '../sources/api/signing.js';
 import { TOPICS } from '../sources/messages/topics.js';
 import type { Db } from '../lib/db.js';
-import { needRedis, REDIS_URL, ROOT } from './helpers.js';
+import { needRedis, REDIS_URL, ROOT, testWith } from './helpers.js';
 import { envelope, messageContext, needRabbit, orderPayload, privateRabbit, publish, refreshesSettled, startRig, tempVhost } from './message-helpers.js';
 import { migratedWarehouse, queuePrefix, spawnWorker, waitFor } from './queue-helpers.js';
 import { count, freshUrl, generate, writableSource } from './stream-helpers.js';
@@ -36,7 +36,7 @@ async function queued(url: string, queue: string): Promise<number> {
 }
 
 for (const point of ['before-ack', 'after-claim'] as const) {
-  test.serial(`listen killed ${point === 'before-ack' ? 'after queueing the refresh, before the ack' : 'after receiving, before queueing'}: the message comes back and is applied once`, async (t) => {
+  testWith('redis', 'rabbitmq').serial(`listen killed ${point === 'before-ack' ? 'after queueing the refresh, before the ack' : 'after receiving, before queueing'}: the message comes back and is applied once`, async (t) => {
     if (!(await needRedis(t)) || !(await needRabbit(t))) return;
     const s = await store(t, `kill-${point}`);
     const vhost = tempVhost(t);
@@ -70,7 +70,7 @@ for (const point of ['before-ack', 'after-claim'] as const) {
   });
 }
 
-test.serial('a worker killed in the middle of a refresh: the job is taken over and applied once', async (t) => {
+testWith('redis', 'rabbitmq').serial('a worker killed in the middle of a refresh: the job is taken over and applied once', async (t) => {
   if (!(await needRedis(t)) || !(await needRabbit(t))) return;
   const s = await store(t, 'kill-worker');
   const vhost = tempVhost(t);
@@ -100,7 +100,7 @@ test.serial('a worker killed in the middle of a refresh: the job is taken over a
   t.is(await count(wh, 'select count(*) as n from fct_order'), 1);
 });
 
-test.serial('a broker restart is survived: listen reconnects and consumes what arrives after it', async (t) => {
+testWith('redis', 'rabbitmq').serial('a broker restart is survived: listen reconnects and consumes what arrives after it', async (t) => {
   if (!(await needRedis(t)) || !(await needRabbit(t))) return;
   const s = await store(t, 'restart');
   const broker = await privateRabbit(t);
@@ -123,7 +123,7 @@ test.serial('a broker restart is survived: listen reconnects and consumes what a
   t.is(((await rig.ledger()).counters.refreshed[TOPICS.order] ?? 0), 3);
 });
 
-test.serial('HTTP push: a bad signature gets 401 and queues nothing; a good one gets 200 once queued and is applied', async (t) => {
+testWith('redis').serial('HTTP push: a bad signature gets 401 and queues nothing; a good one gets 200 once queued and is applied', async (t) => {
   if (!(await needRedis(t))) return;
   const s = await store(t, 'push');
   const prefix = queuePrefix(t);

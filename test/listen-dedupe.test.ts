@@ -6,7 +6,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { TOPICS } from '../sources/messages/topics.js';
 import type { Db } from '../lib/db.js';
-import { needRedis } from './helpers.js';
+import { needRedis, testWith } from './helpers.js';
 import { envelope, messageContext, needRabbit, orderPayload, publish, refreshesSettled, startRig, tempVhost } from './message-helpers.js';
 import { queuePrefix, waitFor } from './queue-helpers.js';
 import { count, freshUrl, generate, writableSource } from './stream-helpers.js';
@@ -34,7 +34,7 @@ const tracing = (order: string) => ({
 
 const total = (counters: Record<string, number>) => Object.values(counters).reduce((a, b) => a + b, 0);
 
-test.serial('a repeated bare body is a duplicate while its refresh waits; once the refresh has read, the same body refreshes again and its new change is loaded', async (t) => {
+testWith('redis', 'rabbitmq').serial('a repeated bare body is a duplicate while its refresh waits; once the refresh has read, the same body refreshes again and its new change is loaded', async (t) => {
   const s = await setup(t, 'bare');
   if (!s) return;
   const ctx = messageContext(t, { source: s.src, warehouse: s.wh, prefix: s.prefix, mq: s.vhost });
@@ -68,7 +68,7 @@ test.serial('a repeated bare body is a duplicate while its refresh waits; once t
   t.is(l.counters.refreshed[TOPICS.order], 1);
 });
 
-test.serial('a repeated bare body is a duplicate for at most --bare-dedupe, even while its refresh still waits', async (t) => {
+testWith('redis', 'rabbitmq').serial('a repeated bare body is a duplicate for at most --bare-dedupe, even while its refresh still waits', async (t) => {
   const s = await setup(t, 'bare-cap');
   if (!s) return;
   const ctx = messageContext(t, { source: s.src, warehouse: s.wh, prefix: s.prefix, mq: s.vhost });
@@ -87,7 +87,7 @@ test.serial('a repeated bare body is a duplicate for at most --bare-dedupe, even
   t.is(await rig.listener.queues.refreshes.getDelayedCount(), 1, 'one refresh for the three');
 });
 
-test.serial('a worker accounts message refreshes in one rolling etl_run row per stream, finished with the summed counts when it stops', async (t) => {
+testWith('redis', 'rabbitmq').serial('a worker accounts message refreshes in one rolling etl_run row per stream, finished with the summed counts when it stops', async (t) => {
   const s = await setup(t, 'rolling');
   if (!s) return;
   const ctx = messageContext(t, { source: s.src, warehouse: s.wh, prefix: s.prefix, mq: s.vhost });

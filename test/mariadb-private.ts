@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ExecutionContext } from 'ava';
 import mysql from 'mysql2/promise';
+import { missing, serviceThere } from './helpers.js';
 
 export interface PrivateMariaDb {
   port: number;
@@ -31,17 +32,13 @@ export function privateMariaDbMissing(extra: string[] = []): string | null {
   return null;
 }
 
-/** Marks the test as skipped (outside CI) or failed (under CI=true) when a program is missing; true when all is there. */
+// The private servers of the tests are made with TLS certificates: openssl is part of what they need.
+serviceThere('private-mariadb', privateMariaDbMissing(['openssl']) === null);
+
+/** Call at the top of a test (registered with testWith('private-mariadb')): false, and the test failed, when a program is missing. */
 export function needPrivateMariaDb(t: ExecutionContext, extra: string[] = []): boolean {
-  const missing = privateMariaDbMissing(extra);
-  if (!missing) return true;
-  if (process.env.CI === 'true') {
-    t.fail(`${missing} is not installed; CI requires it (run scripts/services.sh)`);
-    return false;
-  }
-  t.log(`${missing} is not installed; skipped outside CI`);
-  t.pass();
-  return false;
+  const absent = privateMariaDbMissing(extra);
+  return !absent || missing(t, 'private-mariadb', `${absent} is not installed (run scripts/services.sh)`);
 }
 
 export async function freePort(): Promise<number> {

@@ -16,7 +16,7 @@ import { createContext, type Context } from '../jobs/context.js';
 import { createLogger } from '../lib/logger.js';
 import type { Topic } from '../sources/messages/topics.js';
 import { TRANSPORTS } from '../sources/messages/transports.js';
-import { REDIS_URL, tempDir, TEST_PII_KEY } from './helpers.js';
+import { missing, REDIS_URL, serviceThere, tempDir, TEST_PII_KEY } from './helpers.js';
 import { waitFor } from './queue-helpers.js';
 
 export const RABBIT_URL = process.env.HUB_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -34,17 +34,13 @@ async function amqpAnswers(url: string): Promise<boolean> {
 
 let rabbitAvailable: Promise<boolean> | undefined;
 
-/** Call at the top of a RabbitMQ test: returns false (and marks the test) when it cannot run. Under CI=true a missing RabbitMQ fails the test. */
+// Asked when the file loads (outside CI), so that testWith('rabbitmq') can register a test as skipped.
+if (process.env.CI !== 'true') serviceThere('rabbitmq', await (rabbitAvailable = amqpAnswers(RABBIT_URL)));
+
+/** Call at the top of a RabbitMQ test (registered with testWith): false, and the test failed, when RabbitMQ is not answering. */
 export async function needRabbit(t: ExecutionContext): Promise<boolean> {
   rabbitAvailable ??= amqpAnswers(RABBIT_URL);
-  if (await rabbitAvailable) return true;
-  if (process.env.CI === 'true') {
-    t.fail(`RabbitMQ is not answering at ${RABBIT_URL.replace(/:[^:@/]*@/, ':***@')}; CI requires it (run scripts/services.sh)`);
-    return false;
-  }
-  t.log('RabbitMQ is not answering on 127.0.0.1:5672; skipped outside CI');
-  t.pass();
-  return false;
+  return (await rabbitAvailable) || missing(t, 'rabbitmq', `RabbitMQ is not answering at ${RABBIT_URL.replace(/:[^:@/]*@/, ':***@')}`);
 }
 
 function rabbitmqctl(args: string[]): void {

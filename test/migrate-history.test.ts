@@ -1,17 +1,16 @@
 // Migrations describe the schema: each version creates what it introduced, a fresh install replays the
 // history, and what it ends with is exactly the schema of sql/warehouse/tables.ts, on every warehouse.
-import test from 'ava';
 import { appliedVersion, migrate } from '../sql/warehouse/migrate.js';
 import { listColumns, listTables, openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { LATEST_VERSION, MIGRATIONS } from '../sql/warehouse/migrations.js';
 import { ALL_TABLES, physicalColumns } from '../sql/warehouse/tables.js';
-import { freshWarehouseUrl, target, WAREHOUSES } from './helpers.js';
+import { freshWarehouseUrl, target, testWith, WAREHOUSES } from './helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
 
 for (const kind of WAREHOUSES) {
-  test(`${kind}: version 1 alone has the first schema; the later versions add their own tables and columns; the end is tables.ts exactly`, async (t) => {
+  testWith(kind)(`${kind}: version 1 alone has the first schema; the later versions add their own tables and columns; the end is tables.ts exactly`, async (t) => {
     const url = await freshWarehouseUrl(t, kind, 'history');
     if (!url) return;
     const db = await openDb(target(url), { create: true });

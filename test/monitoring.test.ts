@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import { needRedis, ROOT, runCli, tempSqliteUrl } from './helpers.js';
+import { freshWarehouseUrl, needRedis, ROOT, runCli, tempSqliteUrl, testWith } from './helpers.js';
 import { liveDashboard } from './dashboard-helpers.js';
 import { exportedFamilies, isExported, needTool, promqlMetricNames, tool } from './ops-helpers.js';
 import { generate } from './stream-helpers.js';
@@ -49,7 +49,7 @@ test('the PromQL reader finds metric names and nothing else', (t) => {
   t.deepEqual(promqlMetricNames('sum by (q) (a_total{x="b or c"}[5m]) unless on (q) b > 2 * 1e3'), ['a_total', 'b']);
 });
 
-test('prometheus/alerts.yml passes promtool check rules and its unit tests', (t) => {
+testWith('tool:promtool')('prometheus/alerts.yml passes promtool check rules and its unit tests', (t) => {
   if (!needTool(t, 'promtool', 'prometheus')) return;
   const check = tool('promtool', ['check', 'rules', 'alerts.yml'], undefined, PROM);
   t.is(check.code, 0, check.stdout + check.stderr);
@@ -58,7 +58,7 @@ test('prometheus/alerts.yml passes promtool check rules and its unit tests', (t)
   t.is(unit.code, 0, unit.stdout + unit.stderr);
 });
 
-test('a real scrape of /metrics passes promtool check metrics, and every metric the Grafana dashboard and the alerts query is exported', async (t) => {
+testWith('redis', 'tool:promtool')('a real scrape of /metrics passes promtool check metrics, and every metric the Grafana dashboard and the alerts query is exported', async (t) => {
   if (!(await needRedis(t))) return;
   const { dash } = await liveDashboard(t);
   const text = await (await fetch(`${dash.url}/metrics`)).text();
@@ -74,9 +74,10 @@ test('a real scrape of /metrics passes promtool check metrics, and every metric 
   t.is(lint.code, 0, lint.stdout + lint.stderr);
 });
 
-test('status --max-lag exits 0 while every stream is fresh and 1 once one is staler, naming it', async (t) => {
+for (const kind of ['SQLite', 'PostgreSQL'] as const) testWith(kind)(`${kind}: status --max-lag exits 0 while every stream is fresh and 1 once one is staler, naming it`, async (t) => {
   const src = tempSqliteUrl(t, 'src.db');
-  const wh = tempSqliteUrl(t, 'wh.db');
+  const wh = await freshWarehouseUrl(t, kind, 'lag');
+  if (!wh) return;
   const env = { HUB_SOURCE_URL: src, HUB_WAREHOUSE_URL: wh };
   await generate(t, src, ['--orders', '60', '--seed', '93']);
   const never = await runCli(['status', '--max-lag', '30m'], { env });

@@ -7,10 +7,11 @@ import path from 'node:path';
 import anyTest, { type TestFn } from 'ava';
 import { parseDbUrl, type DbTarget } from '../lib/config.js';
 import { openDb, rawRows } from '../lib/db.js';
-import { runCli } from './helpers.js';
+import { runCli, testWith } from './helpers.js';
 import { needPrivateMariaDb, privateMariaDbMissing, startPrivateMariaDb, type PrivateMariaDb } from './mariadb-private.js';
 
-const test = anyTest as TestFn<{ server?: PrivateMariaDb; certs?: string; pem: (name: string) => string }>;
+type Ctx = { server?: PrivateMariaDb; certs?: string; pem: (name: string) => string };
+const test = anyTest as TestFn<Ctx>;
 
 // Reserved URL characters in the password: it must work percent-encoded and never be printed.
 const PASSWORD = 'Tls@Pw:/#?%& 9';
@@ -85,7 +86,7 @@ async function connect(t: { false: (v: boolean, m?: string) => void }, u: string
   }
 }
 
-test.serial('without an ssl option the server refuses the connection', async (t) => {
+testWith<Ctx>('private-mariadb').serial('without an ssl option the server refuses the connection', async (t) => {
   if (!needPrivateMariaDb(t, ['openssl'])) return;
   const r = await connect(t, url(t.context, ''));
   t.truthy(r.error);
@@ -94,14 +95,14 @@ test.serial('without an ssl option the server refuses the connection', async (t)
   t.regex(r.error!, /if the server or the account requires TLS, add \?ssl=verify-full&ssl-ca=\/path\/ca\.pem to the URL$/);
 });
 
-test.serial('ssl=required connects encrypted, as a user the server requires SSL of, with a percent-encoded password', async (t) => {
+testWith<Ctx>('private-mariadb').serial('ssl=required connects encrypted, as a user the server requires SSL of, with a percent-encoded password', async (t) => {
   if (!needPrivateMariaDb(t, ['openssl'])) return;
   const r = await connect(t, url(t.context, '?ssl=required'));
   t.is(r.error, undefined);
   t.regex(r.tls ?? '', /^TLSv1\.[23]$/);
 });
 
-test.serial('ssl=verify-ca connects with the CA that signed the server, and fails clearly with another', async (t) => {
+testWith<Ctx>('private-mariadb').serial('ssl=verify-ca connects with the CA that signed the server, and fails clearly with another', async (t) => {
   if (!needPrivateMariaDb(t, ['openssl'])) return;
   const good = await connect(t, url(t.context, `?ssl=verify-ca&ssl-ca=${t.context.pem('ca')}`));
   t.is(good.error, undefined);
@@ -111,7 +112,7 @@ test.serial('ssl=verify-ca connects with the CA that signed the server, and fail
   t.regex(bad.error ?? '', /cannot connect to .*: .*(self[- ]signed certificate|unable to (get local issuer|verify the first) certificate)/);
 });
 
-test.serial('ssl=verify-full checks the host name: localhost is in the certificate, 127.0.0.1 is not', async (t) => {
+testWith<Ctx>('private-mariadb').serial('ssl=verify-full checks the host name: localhost is in the certificate, 127.0.0.1 is not', async (t) => {
   if (!needPrivateMariaDb(t, ['openssl'])) return;
   const byName = await connect(t, url(t.context, `?ssl=verify-full&ssl-ca=${t.context.pem('ca')}`, { host: 'localhost' }));
   t.is(byName.error, undefined);
@@ -122,7 +123,7 @@ test.serial('ssl=verify-full checks the host name: localhost is in the certifica
   t.is((await connect(t, url(t.context, `?ssl=verify-ca&ssl-ca=${t.context.pem('ca')}`))).error, undefined);
 });
 
-test.serial('a client certificate (ssl-cert, ssl-key) logs in a user that requires X509; without it the login fails', async (t) => {
+testWith<Ctx>('private-mariadb').serial('a client certificate (ssl-cert, ssl-key) logs in a user that requires X509; without it the login fails', async (t) => {
   if (!needPrivateMariaDb(t, ['openssl'])) return;
   const key = t.context.pem('client').replace(/\.pem$/, '.key');
   const withCert = await connect(t, url(t.context, `?ssl=verify-full&ssl-ca=${t.context.pem('ca')}&ssl-cert=${t.context.pem('client')}&ssl-key=${key}`, { host: 'localhost', user: 'hub_x509' }));
@@ -131,7 +132,7 @@ test.serial('a client certificate (ssl-cert, ssl-key) logs in a user that requir
   t.regex(without.error ?? '', /Access denied for user 'hub_x509'/);
 });
 
-test.serial('through the CLI: migrate over verify-full TLS works, and an unknown option is exit 2 naming it', async (t) => {
+testWith<Ctx>('private-mariadb').serial('through the CLI: migrate over verify-full TLS works, and an unknown option is exit 2 naming it', async (t) => {
   if (!needPrivateMariaDb(t, ['openssl'])) return;
   const wh = url(t.context, `?ssl=verify-full&ssl-ca=${t.context.pem('ca')}`, { host: 'localhost', db: 'tls_wh' });
   const r = await runCli(['migrate', '--verbose'], { env: { HUB_WAREHOUSE_URL: wh } });

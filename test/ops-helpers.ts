@@ -1,17 +1,12 @@
 // Helpers for the operations tests: external tools (promtool, systemd-analyze) and metric names in PromQL.
 import { spawnSync } from 'node:child_process';
 import type { ExecutionContext } from 'ava';
+import { missing } from './helpers.js';
 
-/** Call at the top of a test needing a command: false (and the test marked) without it; under CI=true that fails the test. */
+/** Call at the top of a test needing a command (registered with testWith('tool:NAME')): false, and the test failed, without it. */
 export function needTool(t: ExecutionContext, command: string, pkg: string): boolean {
   if (spawnSync('sh', ['-c', `command -v ${command}`]).status === 0) return true;
-  if (process.env.CI === 'true') {
-    t.fail(`${command} is not installed; CI requires it (scripts/services.sh installs Debian's ${pkg})`);
-    return false;
-  }
-  t.log(`${command} is not installed (Debian package ${pkg}); skipped outside CI`);
-  t.pass();
-  return false;
+  return missing(t, `tool:${command}`, `${command} is not installed (scripts/services.sh installs Debian's ${pkg})`);
 }
 
 /** Runs a command with `input` on stdin. */

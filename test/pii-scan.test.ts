@@ -9,7 +9,7 @@ import { openDb, rawRows, type Db } from '../lib/db.js';
 import { loadStore, SOURCES, textRows } from './fields-helpers.js';
 import { parseBlob, readStore, unwrapRefund, type Json, type Store } from './generate-helpers.js';
 import { readCsv } from './csv-read.js';
-import { target, tempDir } from './helpers.js';
+import { target, tempDir, testWith } from './helpers.js';
 import { BACKENDS, writableSource } from './stream-helpers.js';
 
 const blob = (text: string | null | undefined): Json => parseBlob(text!) as Json;
@@ -116,7 +116,7 @@ async function scanExport(db: Db, pii: Pii, dir: string): Promise<{ found: strin
 
 for (const source of SOURCES) {
   for (const backend of BACKENDS) {
-    test(`${backend}, ${source}: no buyer's phone, name, street, zip code or clear id in any warehouse table, view or CSV export (default settings)`, async (t) => {
+    testWith(backend)(`${backend}, ${source}: no buyer's phone, name, street, zip code or clear id in any warehouse table, view or CSV export (default settings)`, async (t) => {
       const l = await loadStore(t, { source, backend, orders: 1200, seed: 91, name: 'pii' });
       if (!l) return;
       const srcDb = await openDb(target(l.storeUrl));
@@ -132,7 +132,7 @@ for (const source of SOURCES) {
       t.deepEqual(found, []);
     });
 
-    test(`${backend}, ${source}: with --keep-buyer-ids the clear buyer ids are in the warehouse and its export, and nothing else personal`, async (t) => {
+    testWith(backend)(`${backend}, ${source}: with --keep-buyer-ids the clear buyer ids are in the warehouse and its export, and nothing else personal`, async (t) => {
       const l = await loadStore(t, { source, backend, orders: 300, seed: 92, name: 'piiids', flags: { keepBuyerIds: true } });
       if (!l) return;
       const srcDb = await openDb(target(l.storeUrl));

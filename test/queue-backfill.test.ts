@@ -2,11 +2,11 @@
 // the chunks done, failed chunks reported and retried, request mistakes are usage errors.
 import test from 'ava';
 import { startWorker } from '../jobs/queue/worker.js';
-import { needRedis, REDIS_URL, runCli, tempSqliteUrl } from './helpers.js';
+import { needRedis, REDIS_URL, runCli, tempSqliteUrl, testWith } from './helpers.js';
 import { backfillRuns, migratedWarehouse, queueContext, queuePrefix, sourceDays, spawnWorker } from './queue-helpers.js';
 import { checksums, contextFor, count, freshUrl, generate, run, writableSource } from './stream-helpers.js';
 
-test.serial('a backfill of 60-odd chunks over two worker processes equals a full refresh, its bar reaches 100 %, and a repeat skips every chunk', async (t) => {
+testWith('redis', 'MariaDB').serial('a backfill of 60-odd chunks over two worker processes equals a full refresh, its bar reaches 100 %, and a repeat skips every chunk', async (t) => {
   if (!(await needRedis(t))) return;
   const src = await freshUrl(t, 'MariaDB', 'bf_src');
   const wh = await freshUrl(t, 'MariaDB', 'bf_wh');
@@ -49,7 +49,7 @@ test.serial('a backfill of 60-odd chunks over two worker processes equals a full
   t.deepEqual(await Promise.all(workers.map((w) => w.exited)), [0, 0]);
 });
 
-test.serial('a chunk that fails for good is reported with its error; --status shows it and --retry-failed completes the backfill', async (t) => {
+testWith('redis').serial('a chunk that fails for good is reported with its error; --status shows it and --retry-failed completes the backfill', async (t) => {
   if (!(await needRedis(t))) return;
   const src = tempSqliteUrl(t, 'src.db');
   const wh = tempSqliteUrl(t, 'wh.db');
@@ -84,7 +84,7 @@ test.serial('a chunk that fails for good is reported with its error; --status sh
   t.is(await count(await whCtx.warehouse(), 'select count(*) as n from fct_refund'), await count(source, 'select count(*) as n from ali1688_order_refund'));
 });
 
-test('backfill request mistakes exit 2 naming the option, before anything is queued', async (t) => {
+testWith('redis')('backfill request mistakes exit 2 naming the option, before anything is queued', async (t) => {
   if (!(await needRedis(t))) return;
   const env = { HUB_REDIS_URL: REDIS_URL, HUB_QUEUE_PREFIX: queuePrefix(t) };
   const cases: Array<[string[], RegExp]> = [

@@ -8,11 +8,11 @@ import { openQueues } from '../jobs/queue/queues.js';
 import { startWorker } from '../jobs/queue/worker.js';
 import { DEFAULT_RUN } from '../jobs/run.js';
 import { openDb } from '../lib/db.js';
-import { needRedis, target, tempSqliteUrl } from './helpers.js';
+import { needRedis, target, tempSqliteUrl, testWith } from './helpers.js';
 import { migratedWarehouse, overlaps, queueContext, queuePrefix, runIntervals, waitFor } from './queue-helpers.js';
 import { checksums, contextFor, freshUrl, generate, run } from './stream-helpers.js';
 
-test('three workers and a burst of 50 run requests (plus two inline runs) never run the stream twice at once', async (t) => {
+testWith('redis', 'MariaDB')('three workers and a burst of 50 run requests (plus two inline runs) never run the stream twice at once', async (t) => {
   if (!(await needRedis(t))) return;
   const src = await freshUrl(t, 'MariaDB', 'burst_src');
   const wh = await freshUrl(t, 'MariaDB', 'burst_wh');
@@ -51,7 +51,7 @@ test('three workers and a burst of 50 run requests (plus two inline runs) never 
   t.deepEqual(await checksums(wh), await checksums(single));
 });
 
-test('a queued run of a stream another process holds waits, spending no attempt, and runs once the stream is free', async (t) => {
+testWith('redis')('a queued run of a stream another process holds waits, spending no attempt, and runs once the stream is free', async (t) => {
   if (!(await needRedis(t))) return;
   const src = tempSqliteUrl(t, 'src.db');
   const wh = tempSqliteUrl(t, 'wh.db');

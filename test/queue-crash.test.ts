@@ -4,7 +4,7 @@ import test from 'ava';
 import { lastBackfill, backfillProgress } from '../jobs/queue/backfill.js';
 import { openQueues } from '../jobs/queue/queues.js';
 import { startWorker } from '../jobs/queue/worker.js';
-import { needRedis, REDIS_URL, runCli } from './helpers.js';
+import { needRedis, REDIS_URL, runCli, testWith } from './helpers.js';
 import { backfillRuns, migratedWarehouse, queueContext, queuePrefix, runIntervals, sourceDays, spawnWorker, waitFor } from './queue-helpers.js';
 import { checksums, contextFor, freshUrl, generate, run } from './stream-helpers.js';
 
@@ -36,7 +36,7 @@ async function progressOf(t: Parameters<typeof freshUrl>[0], s: Setup) {
   return () => backfillProgress(queues, plan);
 }
 
-test.serial('a worker killed with SIGKILL mid-chunk: another worker takes the chunk over and the result is identical', async (t) => {
+testWith('redis', 'MariaDB').serial('a worker killed with SIGKILL mid-chunk: another worker takes the chunk over and the result is identical', async (t) => {
   const s = await setup(t, 'kill', 51);
   if (!s) return;
   const victim = await spawnWorker(t, { ...s.env, HUB_LOG_LEVEL: 'debug' }, ['--lock-duration', '3s']);
@@ -63,7 +63,7 @@ test.serial('a worker killed with SIGKILL mid-chunk: another worker takes the ch
   t.is(await rescuer.exited, 0);
 });
 
-test.serial('SIGTERM mid-chunk: the worker finishes the chunk, records it done and exits 0', async (t) => {
+testWith('redis', 'MariaDB').serial('SIGTERM mid-chunk: the worker finishes the chunk, records it done and exits 0', async (t) => {
   const s = await setup(t, 'term', 52);
   if (!s) return;
   const worker = await spawnWorker(t, { ...s.env, HUB_LOG_LEVEL: 'debug' });
@@ -80,7 +80,7 @@ test.serial('SIGTERM mid-chunk: the worker finishes the chunk, records it done a
   t.deepEqual(await checksums(s.wh), await checksums(s.fresh));
 });
 
-test.serial('SIGTERM during a queued run: it stops after the batch in hand, exits 0, and the next worker finishes the job', async (t) => {
+testWith('redis', 'MariaDB').serial('SIGTERM during a queued run: it stops after the batch in hand, exits 0, and the next worker finishes the job', async (t) => {
   const s = await setup(t, 'termrun', 53);
   if (!s) return;
   const worker = await spawnWorker(t, { ...s.env, HUB_LOG_LEVEL: 'debug' });

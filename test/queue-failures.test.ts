@@ -7,11 +7,11 @@ import { enqueueRuns, enqueueVerify } from '../jobs/queue/enqueue.js';
 import { JOB } from '../jobs/queue/names.js';
 import { openQueues } from '../jobs/queue/queues.js';
 import { startWorker } from '../jobs/queue/worker.js';
-import { needRedis, REDIS_URL, runCli, tempDir, tempSqliteUrl } from './helpers.js';
+import { needRedis, REDIS_URL, runCli, tempDir, tempSqliteUrl, testWith } from './helpers.js';
 import { privateRedis, queueContext, queuePrefix, waitFor } from './queue-helpers.js';
 import { generate, run } from './stream-helpers.js';
 
-test('a lost connection is retried with backoff; a fatal error fails the job at once, its error kept', async (t) => {
+testWith('redis')('a lost connection is retried with backoff; a fatal error fails the job at once, its error kept', async (t) => {
   if (!(await needRedis(t))) return;
   const prefix = queuePrefix(t);
   const wh = tempSqliteUrl(t, 'wh.db');
@@ -47,7 +47,7 @@ test('a lost connection is retried with backoff; a fatal error fails the job at 
   t.regex((await w2.queues.runs.getJob(odd.id!))!.failedReason, /"mode" must be incremental or full_refresh/);
 });
 
-test('run --queue prints the job ids, and a request for a stream whose run is waiting folds into it', async (t) => {
+testWith('redis')('run --queue prints the job ids, and a request for a stream whose run is waiting folds into it', async (t) => {
   if (!(await needRedis(t))) return;
   const prefix = queuePrefix(t);
   const env = { HUB_REDIS_URL: REDIS_URL, HUB_QUEUE_PREFIX: prefix, HUB_WAREHOUSE_URL: tempSqliteUrl(t, 'wh.db') };
@@ -69,7 +69,7 @@ test('run --queue prints the job ids, and a request for a stream whose run is wa
   t.is(await queues.runs.getWaitingCount(), 3);
 });
 
-test('at start, a Redis that may evict keys is named in a warning, and an unreachable one is a clear error', async (t) => {
+testWith('redis')('at start, a Redis that may evict keys is named in a warning, and an unreachable one is a clear error', async (t) => {
   if (!(await needRedis(t))) return;
   const redis = await privateRedis(t);
   spawnSync('redis-cli', ['-p', String(redis.port), 'config', 'set', 'maxmemory-policy', 'allkeys-lru']);
@@ -84,7 +84,7 @@ test('at start, a Redis that may evict keys is named in a warning, and an unreac
   t.false(down.stderr.includes('s3cret'));
 });
 
-test('a verify job fails at once, naming the mismatches, while the warehouse is behind, and succeeds once it is loaded', async (t) => {
+testWith('redis')('a verify job fails at once, naming the mismatches, while the warehouse is behind, and succeeds once it is loaded', async (t) => {
   if (!(await needRedis(t))) return;
   const prefix = queuePrefix(t);
   const src = tempSqliteUrl(t, 'src.db');

@@ -6,7 +6,7 @@ import { acquireLease, leaseHolder, LeaseBusyError, processAlive, withStreamLeas
 import { migrate } from '../sql/warehouse/migrate.js';
 import { openDb, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { freshWarehouseUrl, target, WAREHOUSES, type Warehouse } from './helpers.js';
+import { freshWarehouseUrl, target, testWith, type Warehouse, WAREHOUSES } from './helpers.js';
 import { sleep } from './queue-helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
@@ -35,7 +35,7 @@ async function warehouse(t: ExecutionContext, backend: Warehouse): Promise<Db | 
 }
 
 for (const backend of WAREHOUSES) {
-  test(`${backend}: a held stream lease is refused to a second holder, who is told who holds it`, async (t) => {
+  testWith(backend)(`${backend}: a held stream lease is refused to a second holder, who is told who holds it`, async (t) => {
     const db = await warehouse(t, backend);
     if (!db) return;
     const first = await acquireLease(db, 'orders', { leaseMs: 30_000 });
@@ -52,7 +52,7 @@ for (const backend of WAREHOUSES) {
     t.false((await leaseHolder(db, 'orders'))!.held);
   });
 
-  test(`${backend}: a waiting holder gets the lease as soon as it is released`, async (t) => {
+  testWith(backend)(`${backend}: a waiting holder gets the lease as soon as it is released`, async (t) => {
     const db = await warehouse(t, backend);
     if (!db) return;
     const first = await acquireLease(db, 'orders', { leaseMs: 30_000 });
@@ -64,7 +64,7 @@ for (const backend of WAREHOUSES) {
     await second.release();
   });
 
-  test(`${backend}: a lease that is not renewed expires, and its old holder learns that it lost it`, async (t) => {
+  testWith(backend)(`${backend}: a lease that is not renewed expires, and its old holder learns that it lost it`, async (t) => {
     const db = await warehouse(t, backend);
     if (!db) return;
     // Simulates a holder frozen past its lease: its renewals stop, someone else takes over.
@@ -82,7 +82,7 @@ for (const backend of WAREHOUSES) {
     await taker.release();
   });
 
-  test(`${backend}: withStreamLease renews a lease while the work goes on and releases it after`, async (t) => {
+  testWith(backend)(`${backend}: withStreamLease renews a lease while the work goes on and releases it after`, async (t) => {
     const db = await warehouse(t, backend);
     if (!db) return;
     const result = await withStreamLease(db, 'refunds', { leaseMs: 600 }, async (lease) => {
@@ -97,7 +97,7 @@ for (const backend of WAREHOUSES) {
 }
 
 for (const backend of WAREHOUSES) {
-  test(`${backend}: a lease whose holder process on this host is gone is taken over at once, one held by a live process is not`, async (t) => {
+  testWith(backend)(`${backend}: a lease whose holder process on this host is gone is taken over at once, one held by a live process is not`, async (t) => {
     const db = await warehouse(t, backend);
     if (!db) return;
     const held = await acquireLease(db, 'orders', { leaseMs: 60_000 });

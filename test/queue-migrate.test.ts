@@ -4,7 +4,7 @@ import { appliedVersion, migrate, pendingVersions } from '../sql/warehouse/migra
 import { openDb } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { LATEST_VERSION, MIGRATIONS } from '../sql/warehouse/migrations.js';
-import { needRedis, REDIS_URL, runCli, target, tempSqliteUrl } from './helpers.js';
+import { needRedis, REDIS_URL, runCli, target, tempSqliteUrl, testWith } from './helpers.js';
 import { queuePrefix, spawnWorker } from './queue-helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
@@ -59,7 +59,7 @@ test('a worker refuses a warehouse without hub-etl tables', async (t) => {
   t.regex(r.stderr, /has no hub-etl tables yet \(schema version 0\); this hub-etl needs version \d+/);
 });
 
-test('worker --migrate brings the warehouse to the current version and starts', async (t) => {
+testWith('redis')('worker --migrate brings the warehouse to the current version and starts', async (t) => {
   if (!(await needRedis(t))) return;
   const wh = tempSqliteUrl(t, 'wh.db');
   await warehouseAt(wh, MIGRATIONS[1]!.version);

@@ -1,11 +1,11 @@
 // Redis restarted in the middle of a backfill (a server of the test's own, persisting to an
 // append-only file): workers and the waiting backfill command ride it out and the result is identical.
 import test from 'ava';
-import { needRedis } from './helpers.js';
+import { needRedis, testWith } from './helpers.js';
 import { backfillRuns, migratedWarehouse, privateRedis, queuePrefix, sleep, sourceDays, spawnCli, spawnWorker, waitFor } from './queue-helpers.js';
 import { checksums, contextFor, freshUrl, generate, run } from './stream-helpers.js';
 
-test('Redis restarted in the middle of a backfill: it completes with an identical result once Redis is back', async (t) => {
+testWith('redis', 'MariaDB')('Redis restarted in the middle of a backfill: it completes with an identical result once Redis is back', async (t) => {
   if (!(await needRedis(t))) return;
   const src = await freshUrl(t, 'MariaDB', 'rr_src');
   const wh = await freshUrl(t, 'MariaDB', 'rr_wh');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import test from 'ava';
 import { startWorker } from '../jobs/queue/worker.js';
 import { openDb } from '../lib/db.js';
-import { needRedis, REDIS_URL, runCli, target, tempDir, tempSqliteUrl } from './helpers.js';
+import { needRedis, REDIS_URL, runCli, target, tempDir, tempSqliteUrl, testWith } from './helpers.js';
 import { queueContext, queuePrefix, runIntervals, waitFor } from './queue-helpers.js';
 import { count, generate } from './stream-helpers.js';
 
@@ -18,7 +18,7 @@ async function rows(url: string, table: string): Promise<number> {
   }
 }
 
-test('a schedule every 2 s loads new source rows with a worker running, and an edited file changes the live schedulers to match', async (t) => {
+testWith('redis')('a schedule every 2 s loads new source rows with a worker running, and an edited file changes the live schedulers to match', async (t) => {
   if (!(await needRedis(t))) return;
   const prefix = queuePrefix(t);
   const src = tempSqliteUrl(t, 'src.db');
@@ -63,7 +63,7 @@ test('a schedule every 2 s loads new source rows with a worker running, and an e
   await waitFor('the new products schedule to fire', async () => (await rows(wh, 'dim_product')) > 0, 20_000);
 });
 
-test('a schedules file with mistakes changes nothing and exits 2 naming each mistake', async (t) => {
+testWith('redis')('a schedules file with mistakes changes nothing and exits 2 naming each mistake', async (t) => {
   if (!(await needRedis(t))) return;
   const prefix = queuePrefix(t);
   const file = path.join(tempDir(t), 'bad.json');

@@ -3,7 +3,7 @@ import test from 'ava';
 import { ReplicaReader } from '../sources/replica-reader.js';
 import type { SourceUnit } from '../sources/source.js';
 import { gen, openStore } from './generate-helpers.js';
-import { tempSqliteUrl } from './helpers.js';
+import { tempSqliteUrl, testWith } from './helpers.js';
 import { BACKENDS, freshUrl } from './stream-helpers.js';
 
 async function readAll(reader: ReplicaReader, stream: string, batchSize: number, after: string | null = null): Promise<SourceUnit[]> {
@@ -47,7 +47,7 @@ test('An order\'s lines are one unit carrying the order\'s times, and no paging 
   }
 });
 
-for (const backend of BACKENDS) test(`${backend}: a lookup by order finds every unit of those orders in each stream, VARCHAR and BIGINT order ids alike`, async (t) => {
+for (const backend of BACKENDS) testWith(backend)(`${backend}: a lookup by order finds every unit of those orders in each stream, VARCHAR and BIGINT order ids alike`, async (t) => {
   const url = await freshUrl(t, backend, 'lookup');
   if (!url) return;
   await gen(t, url, { orders: 80, seed: 11 });

@@ -7,12 +7,12 @@ import { migrate } from '../sql/warehouse/migrate.js';
 import { SqlSink } from '../sinks/sql.js';
 import { tableNamed } from '../sql/warehouse/tables.js';
 import type { UnitWrite } from '../sinks/sink.js';
-import { needMysql, needPostgres, target, tempMysqlDb, tempPostgresDb, tempSqliteUrl } from './helpers.js';
+import { needMysql, needPostgres, target, tempMysqlDb, tempPostgresDb, tempSqliteUrl, testWith, type Warehouse } from './helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
 
 type Open = (t: ExecutionContext) => Promise<Db | null>;
-const backends: Array<[string, Open]> = [
+const backends: Array<[Warehouse, Open]> = [
   ['SQLite', async (t) => openDb(target(tempSqliteUrl(t)), { create: true })],
   ['MariaDB', async (t) => ((await needMysql(t)) ? openDb(target(await tempMysqlDb(t)), { create: true }) : null)],
   ['PostgreSQL', async (t) => ((await needPostgres(t)) ? openDb(target(await tempPostgresDb(t)), { create: true }) : null)],
@@ -43,7 +43,7 @@ for (const [name, open] of backends) {
   };
   const T = tableNamed('fct_order_line');
 
-  test(`${name}: migrate is repeatable and records its version`, async (t) => {
+  testWith(name)(`${name}: migrate is repeatable and records its version`, async (t) => {
     const s = await setup(t);
     if (!s) return;
     const again = await migrate(s.db, logger);
@@ -51,7 +51,7 @@ for (const [name, open] of backends) {
     t.true(again.current >= 1);
   });
 
-  test(`${name}: text with quotes, backslashes, placeholders, NUL, emoji and newlines is stored exactly`, async (t) => {
+  testWith(name)(`${name}: text with quotes, backslashes, placeholders, NUL, emoji and newlines is stored exactly`, async (t) => {
     const s = await setup(t);
     if (!s) return;
     // PostgreSQL text cannot hold U+0000: there the row stops the load with a clear error instead (next test).
@@ -67,7 +67,7 @@ for (const [name, open] of backends) {
   });
 
   if (name === 'PostgreSQL') {
-    test(`${name}: a NUL character it cannot store stops the batch naming table, row and column, and nothing of the batch is written`, async (t) => {
+    testWith(name)(`${name}: a NUL character it cannot store stops the batch naming table, row and column, and nothing of the batch is written`, async (t) => {
       const s = await setup(t);
       if (!s) return;
       const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
@@ -78,7 +78,7 @@ for (const [name, open] of backends) {
     });
   }
 
-  test(`${name}: replaying a batch changes nothing and ids and money stay exact`, async (t) => {
+  testWith(name)(`${name}: replaying a batch changes nothing and ids and money stay exact`, async (t) => {
     const s = await setup(t);
     if (!s) return;
     const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
@@ -94,7 +94,7 @@ for (const [name, open] of backends) {
     t.is(String(first[0]!.product_name), '电动扳手 20V, "无刷"\n套装 🔧');
   });
 
-  test(`${name}: an older version never replaces a newer one`, async (t) => {
+  testWith(name)(`${name}: an older version never replaces a newer one`, async (t) => {
     const s = await setup(t);
     if (!s) return;
     const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
@@ -106,7 +106,7 @@ for (const [name, open] of backends) {
     t.is(String(rows[0]!._source_version), '2024-05-18 00:00:00');
   });
 
-  test(`${name}: a child that disappears from its parent's set disappears, except a kept (rejected) one`, async (t) => {
+  testWith(name)(`${name}: a child that disappears from its parent's set disappears, except a kept (rejected) one`, async (t) => {
     const s = await setup(t);
     if (!s) return;
     const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
@@ -117,7 +117,7 @@ for (const [name, open] of backends) {
     t.is(String(rows[0]!.line_amount), '1.50');
   });
 
-  test(`${name}: data and watermark commit together or not at all`, async (t) => {
+  testWith(name)(`${name}: data and watermark commit together or not at all`, async (t) => {
     const s = await setup(t);
     if (!s) return;
     const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
@@ -130,7 +130,7 @@ for (const [name, open] of backends) {
     t.is(await s.sink.getWatermark('order_lines'), null);
   });
 
-  test(`${name}: rejects are recorded, counted again when seen again, and resolved`, async (t) => {
+  testWith(name)(`${name}: rejects are recorded, counted again when seen again, and resolved`, async (t) => {
     const s = await setup(t);
     if (!s) return;
     const run = await s.sink.startRun({ stream: 'orders', mode: 'incremental', windowStart: null, windowEnd: null });

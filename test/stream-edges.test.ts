@@ -1,5 +1,6 @@
 // The cursor boundary, late rows and bad rows: where incremental loaders lose or corrupt data.
 import test from 'ava';
+import { testWith } from './helpers.js';
 import { DateTime } from 'luxon';
 import { verify } from '../jobs/verify.js';
 import { rawRows } from '../lib/db.js';
@@ -8,7 +9,7 @@ import { BACKENDS, contextFor, count, freshUrl, generate, run, writableSource } 
 const TZ = 'Asia/Shanghai';
 
 for (const backend of BACKENDS) {
-  test(`${backend}: 5,000 orders sharing one modify time all arrive with --batch-size 100`, async (t) => {
+  testWith(backend)(`${backend}: 5,000 orders sharing one modify time all arrive with --batch-size 100`, async (t) => {
     const src = await freshUrl(t, backend, 'src');
     const wh = await freshUrl(t, backend, 'wh');
     if (!src || !wh) return;
@@ -24,7 +25,7 @@ for (const backend of BACKENDS) {
     t.is(lines!.rowsRejected, 0);
   });
 
-  test(`${backend}: a late row inside the lookback arrives on the next run; one outside it is reported by verify`, async (t) => {
+  testWith(backend)(`${backend}: a late row inside the lookback arrives on the next run; one outside it is reported by verify`, async (t) => {
     const src = await freshUrl(t, backend, 'src');
     const wh = await freshUrl(t, backend, 'wh');
     if (!src || !wh) return;
@@ -57,7 +58,7 @@ for (const backend of BACKENDS) {
     t.true(failed.some((c) => c.stream === 'orders' && c.detail.includes('249999999999999993')), JSON.stringify(failed));
   });
 
-  test(`${backend}: each kind of bad row is rejected naming the field, the run succeeds and reconciles, and a fix resolves it`, async (t) => {
+  testWith(backend)(`${backend}: each kind of bad row is rejected naming the field, the run succeeds and reconciles, and a fix resolves it`, async (t) => {
     const src = await freshUrl(t, backend, 'src');
     const wh = await freshUrl(t, backend, 'wh');
     if (!src || !wh) return;
@@ -96,7 +97,7 @@ for (const backend of BACKENDS) {
     t.is(await count(whDb, 'select count(*) as n from fct_order'), 60);
   });
 
-  test(`${backend}: verify compares keys when counts differ: names missing and extra rows, excuses rows newer than the watermark`, async (t) => {
+  testWith(backend)(`${backend}: verify compares keys when counts differ: names missing and extra rows, excuses rows newer than the watermark`, async (t) => {
     const src = await freshUrl(t, backend, 'src');
     const wh = await freshUrl(t, backend, 'wh');
     if (!src || !wh) return;

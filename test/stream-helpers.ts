@@ -24,7 +24,7 @@ export const PAIRS: Pair[] = [
   { source: 'SQLite', warehouse: 'PostgreSQL', name: 'SQLite into PostgreSQL' },
 ];
 
-/** A fresh database URL of the kind, or null when its server is not there outside CI. */
+/** A fresh database URL of the kind, or null (the test failed) when its server is not answering: register the test with testWith(kind). */
 export async function freshUrl(t: ExecutionContext, kind: Backend | Warehouse, name: string): Promise<string | null> {
   return freshWarehouseUrl(t, kind, name);
 }

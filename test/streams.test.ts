@@ -1,12 +1,13 @@
 // The streams end to end on SQLite and MariaDB, and from SQLite into PostgreSQL: a generated store in,
 // verify and checksums out.
 import test from 'ava';
+import { testWith } from './helpers.js';
 import { verify } from '../jobs/verify.js';
 import { rawRows } from '../lib/db.js';
 import { checksums, contextFor, count, freshUrl, generate, PAIRS, run } from './stream-helpers.js';
 
 for (const { source, warehouse, name } of PAIRS) {
-  test(`${name}: after generate and run, verify finds no mismatch and every run reconciles`, async (t) => {
+  testWith(source, warehouse)(`${name}: after generate and run, verify finds no mismatch and every run reconciles`, async (t) => {
     const src = await freshUrl(t, source, 'src');
     const wh = await freshUrl(t, warehouse, 'wh');
     if (!src || !wh) return;
@@ -30,7 +31,7 @@ for (const { source, warehouse, name } of PAIRS) {
     t.true(srcIds.every((id) => BigInt(id) > 2n ** 53n));
   });
 
-  test(`${name}: a second run with no source change upserts nothing`, async (t) => {
+  testWith(source, warehouse)(`${name}: a second run with no source change upserts nothing`, async (t) => {
     const src = await freshUrl(t, source, 'src');
     const wh = await freshUrl(t, warehouse, 'wh');
     if (!src || !wh) return;
@@ -46,7 +47,7 @@ for (const { source, warehouse, name } of PAIRS) {
     t.deepEqual(await checksums(wh), before);
   });
 
-  test(`${name}: after --advance an incremental run equals a full refresh into an empty warehouse`, async (t) => {
+  testWith(source, warehouse)(`${name}: after --advance an incremental run equals a full refresh into an empty warehouse`, async (t) => {
     const src = await freshUrl(t, source, 'src');
     const wh = await freshUrl(t, warehouse, 'wh');
     const fresh = await freshUrl(t, warehouse, 'fresh');

@@ -4,14 +4,14 @@ import test from 'ava';
 import { verify } from '../jobs/verify.js';
 import { openDb } from '../lib/db.js';
 import { loadStore, textRows } from './fields-helpers.js';
-import { target } from './helpers.js';
+import { target, testWith } from './helpers.js';
 import { PAIRS } from './stream-helpers.js';
 import { fmt, units } from './views-expected.js';
 
 const CHECK = 'line discounts sum to the order\'s line discount';
 
 for (const { source, warehouse, name } of PAIRS) {
-  test(`${name}: verify names the orders whose line discount is not the sum of their lines' discounts`, async (t) => {
+  testWith(source, warehouse)(`${name}: verify names the orders whose line discount is not the sum of their lines' discounts`, async (t) => {
     const l = await loadStore(t, { source: 'replica', backend: source, warehouse, orders: 300, seed: 51, name: 'vd' });
     if (!l) return;
     const src = await openDb(target(l.storeUrl));

@@ -8,7 +8,7 @@ import { createLogger } from '../lib/logger.js';
 import { MIGRATIONS } from '../sql/warehouse/migrations.js';
 import { DIALECTS } from '../lib/dialects/index.js';
 import { VIEWS, viewStatements } from '../sql/warehouse/views.js';
-import { freshWarehouseUrl, target, WAREHOUSES } from './helpers.js';
+import { freshWarehouseUrl, target, testWith, WAREHOUSES } from './helpers.js';
 
 test('every view has a grain, a description, a key among its columns, and each column a meaning and a Chinese label', (t) => {
   for (const v of VIEWS) {
@@ -58,7 +58,7 @@ test('migration version 3 creates the views as they were then, versions 8 and 9 
 // What the database itself says (knex's catalog reader, not hub-etl's dialect code) against the
 // definitions: each view has exactly its declared columns, and applying version 3 again changes nothing.
 for (const kind of WAREHOUSES) {
-  test(`${kind}: the migrations create every view with exactly its declared columns, repeatably`, async (t) => {
+  testWith(kind)(`${kind}: the migrations create every view with exactly its declared columns, repeatably`, async (t) => {
     const url = await freshWarehouseUrl(t, kind, 'viewdefs');
     if (!url) return;
     const db = await openDb(target(url), { create: true });

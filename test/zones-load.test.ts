@@ -8,7 +8,7 @@ import { openDb } from '../lib/db.js';
 import { localDate } from '../transforms/time.js';
 import { loadStore, scalar, SOURCES, textRows } from './fields-helpers.js';
 import { parseBlob, type Json } from './generate-helpers.js';
-import { target } from './helpers.js';
+import { target, testWith } from './helpers.js';
 import { BACKENDS } from './stream-helpers.js';
 
 const blob = (text: string | null | undefined): Json => parseBlob(text!) as Json;
@@ -18,7 +18,7 @@ const china = (wall: string) => new Date(Date.parse(`${wall.replace(' ', 'T')}+0
 
 for (const source of SOURCES) {
   for (const backend of BACKENDS) {
-    test(`${backend}, ${source}: a replica kept in UTC, 1688 and the store in China time: nothing shifts by 8 hours`, async (t) => {
+    testWith(backend)(`${backend}, ${source}: a replica kept in UTC, 1688 and the store in China time: nothing shifts by 8 hours`, async (t) => {
       const l = await loadStore(t, { source, backend, orders: 600, seed: 71, storeTz: 'UTC', name: 'tz' });
       if (!l) return;
       t.is(l.ctx.config.sourceTz, 'UTC');
