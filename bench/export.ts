@@ -15,7 +15,7 @@ import { parseDbUrl } from '../lib/config.js';
 import { openDb, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { physicalColumns, tableNamed } from '../sql/warehouse/tables.js';
-import type { HeaderLang } from '../sinks/csv.js';
+import type { HeaderLang } from '../lib/csv.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

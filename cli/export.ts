@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { dateColumnsHelp, exportTable, type ExportFormat, type ExportResult } from '../jobs/export.js';
 import { UsageError } from '../lib/errors.js';
-import type { HeaderLang } from '../sinks/csv.js';
+import type { HeaderLang } from '../lib/csv.js';
 import { action, isoDate } from './action.js';
 import { interruptible } from './signals.js';
 

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { CSV_EOL, csvTransform, type CsvOptions } from '../sinks/csv.js';
+import { CSV_EOL, csvTransform, type CsvOptions } from '../lib/csv.js';
 import type { SheetInfo, XlsxColumn, XlsxWriter } from '../sinks/xlsx.js';
 
 export type ExportFormat = 'csv' | 'xlsx';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { rawRows, type Db } from '../lib/db.js';
 import { HubError, UsageError } from '../lib/errors.js';
-import type { CsvOptions, HeaderLang } from '../sinks/csv.js';
+import type { CsvOptions, HeaderLang } from '../lib/csv.js';
 import { ALL_TABLES, physicalColumns } from '../sql/warehouse/tables.js';
 import { VIEWS, type ViewColumn } from '../sql/warehouse/views.js';
 import { FILE_FORMATS, type ExportFile, type ExportFormat } from './export-files.js';

@@ -3,7 +3,7 @@
 import type { Context } from './context.js';
 import { UsageError } from '../lib/errors.js';
 import type { GenerateOptions, GenerateResult } from '../sources/synthetic/generator/generate.js';
-import { generateInChild } from '../sources/synthetic/generator/process.js';
+import { generateInChild } from './generate-child.js';
 
 export type { GenerateOptions, GenerateResult, TableCounts } from '../sources/synthetic/generator/generate.js';
 

@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DataError, SinkError } from '../lib/errors.js';
 import type { ViewColumnType } from '../sql/warehouse/views.js';
-import type { HeaderLang } from './csv.js';
+import type { HeaderLang } from '../lib/csv.js';
 
 /** What the xlsx writer needs of a column: its name, Chinese label and logical type (with the decimal scale). */
 export interface XlsxColumn { name: string; labelZh: string; type: ViewColumnType }

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { exportTable, relationNamed, type ExportOptions } from '../jobs/export.js';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { DataError, InterruptedError, UsageError } from '../lib/errors.js';
-import { excelSafeCell, excelText } from '../sinks/csv.js';
+import { excelSafeCell, excelText } from '../lib/csv.js';
 import { displayWidth, xlsxCell, xlsxHeader, XlsxWriter } from '../sinks/xlsx.js';
 import { DATE, ID, MONEY, QTY, TS, text } from '../sql/warehouse/tables.js';
 import { cellText, readCsv } from './csv-read.js';

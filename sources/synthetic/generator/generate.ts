@@ -2,11 +2,11 @@
 // ali1688_* source tables, and what only the API serves into hub_etl_api_object, on SQLite or MariaDB.
 // Refuses any database whose ali1688_* tables it did not create (prepare.ts), keeps its own state in
 // hub_etl_generator, and streams rows in chunks (bounded memory) through the writer of the database's
-// family (writers/). It runs in a process of its own (process.ts), new orders in a thread of their own
-// (order-thread.ts).
-import type { Context } from '../../../jobs/context.js';
-import { listColumns, listTables } from '../../../lib/db.js';
+// family (writers/), new orders generated in a thread of their own (order-thread.ts). The job
+// (jobs/generate.ts) opens the database and runs this in a process of its own.
+import { listColumns, listTables, type Db } from '../../../lib/db.js';
 import { SafetyError } from '../../../lib/errors.js';
+import type { Logger } from '../../../lib/logger.js';
 import { isSynthetic } from '../../replica.js';
 import { ZoneClock } from '../clock.js';
 import { MessageCollector, type EmulatedMessage, type PreviousValues } from '../messages.js';
@@ -70,10 +70,15 @@ export interface GenerateResult {
   messages?: EmulatedMessage[];
 }
 
-/** Runs one generate (or --advance) into the source database of the context, in this process. */
-export async function generateStore(ctx: Context, opts: GenerateOptions): Promise<GenerateResult> {
+/** Where a store's naive times are written (HUB_SOURCE_TZ), and where progress goes. */
+export interface GenerateEnv {
+  sourceTz: string;
+  logger: Logger;
+}
+
+/** Runs one generate (or --advance) into a source database opened for writing, in this process. */
+export async function generateStore(db: Db, opts: GenerateOptions, { sourceTz, logger }: GenerateEnv): Promise<GenerateResult> {
   const t0 = performance.now();
-  const db = await ctx.source({ writable: true, create: true });
   // What is there already (through knex, before the writer takes SQLite's only connection).
   const found: Found = {
     tables: await listTables(db, 'ali1688_'),
@@ -82,7 +87,7 @@ export async function generateStore(ctx: Context, opts: GenerateOptions): Promis
   };
   const io = await openWriter(db);
   try {
-    const prepared = await prepare(ctx, db, io, opts, found);
+    const prepared = await prepare(sourceTz, db, io, opts, found);
     const { run, state, columns, created } = prepared;
     const specs = sourceTables(columns);
     const clock = new ZoneClock(state.sourceTz);
@@ -139,7 +144,7 @@ export async function generateStore(ctx: Context, opts: GenerateOptions): Promis
     const threaded = !collector && (opts.orderThread ?? run.batch.orders >= 5000);
     const existing = async (): Promise<World> => {
       const world = worldFor(state, run.to);
-      ctx.logger.info('generating', { target: db.label, from: clock.describe(run.from), to: clock.describe(run.to), newOrders: run.batch.orders, products: world.products.length });
+      logger.info('generating', { target: db.label, from: clock.describe(run.from), to: clock.describe(run.to), newOrders: run.batch.orders, products: world.products.length });
       if (created) await apply(categoryChanges(state, run.from));
       for (const c of productChunks(world, run, chunk, tally)) await apply(c);
       if (!run.isNew) for (const c of changedOrderChunks(world, run, chunk, tally)) await apply(c);
@@ -167,7 +172,7 @@ export async function generateStore(ctx: Context, opts: GenerateOptions): Promis
       tally['orders.new'] = done;
       if (performance.now() - lastLog > 5000) {
         lastLog = performance.now();
-        ctx.logger.info('progress', { orders: done, of: run.batch.orders, perSecond: Math.round(done / ((lastLog - t0) / 1000)) });
+        logger.info('progress', { orders: done, of: run.batch.orders, perSecond: Math.round(done / ((lastLog - t0) / 1000)) });
       }
     }
     await io.drain();

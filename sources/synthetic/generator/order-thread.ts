@@ -6,7 +6,7 @@ import { newOrderChunks, worldFor, type ChangeSet, type GeneratorState, type Run
 import { TABLE_KEYS, type TableKey } from '../tables.js';
 import { TsvWriter } from './writers/tsv.js';
 
-/** The order thread of the generate process: the same young generation (process.ts says why). */
+/** A large young generation, as the generate process has (jobs/generate-child.ts says why). */
 const ORDER_THREAD_LIMITS = { maxYoungGenerationSizeMb: 192 };
 const ORDERS_KIND = 'hub-etl-generate-orders';
 /** Chunks the order thread may have handed over and not yet seen written (memory bound). */

@@ -1,7 +1,6 @@
 // Before a generate writes: the safety checks (never a real replica, never a store that stopped part-way),
 // the tables of a new store, and the run's plan, saved in the generator's marker table as 'writing'.
 import fs from 'node:fs';
-import type { Context } from '../../../jobs/context.js';
 import type { Db, Dialect } from '../../../lib/db.js';
 import { SafetyError, UsageError } from '../../../lib/errors.js';
 import { SYNTHETIC_MARKER } from '../../replica.js';
@@ -26,7 +25,7 @@ export interface Found {
 }
 
 /** Safety checks, table creation and the run's plan; leaves the marker saying 'writing'. */
-export async function prepare(ctx: Context, db: Db, io: StoreWriter, opts: GenerateOptions, found: Found): Promise<Prepared> {
+export async function prepare(sourceTz: string, db: Db, io: StoreWriter, opts: GenerateOptions, found: Found): Promise<Prepared> {
   const { tables, hasMarker } = found;
   let state: GeneratorState;
   let columns: OrderIdColumns;
@@ -54,7 +53,7 @@ export async function prepare(ctx: Context, db: Db, io: StoreWriter, opts: Gener
       const r = await io.query(`select max(id) as m from ${specs[k].name}`);
       firstIds[k] = Number(r[0]?.m ?? 0) + 1;
     }
-    state = newState(opts.seed ?? DEFAULT_SEED, ctx.config.sourceTz, start, columns === PLAIN_COLUMNS, firstIds);
+    state = newState(opts.seed ?? DEFAULT_SEED, sourceTz, start, columns === PLAIN_COLUMNS, firstIds);
     created = true;
   } else {
     state = await loadMarker(io, db.label);
@@ -67,7 +66,7 @@ export async function prepare(ctx: Context, db: Db, io: StoreWriter, opts: Gener
       throw new UsageError(`the store in ${db.label} continues from its simulated clock (${clock.describe(state.clock)}); --start only applies to a new store`);
     }
     if (opts.orderIdColumns && !state.orderIdColumns) throw new UsageError(`the store in ${db.label} uses the printed column names order_ld / order_Id; --order-id-columns only applies to a new store`);
-    if (state.sourceTz !== ctx.config.sourceTz) {
+    if (state.sourceTz !== sourceTz) {
       throw new UsageError(`the store in ${db.label} was generated in time zone ${state.sourceTz}; run with --source-tz ${state.sourceTz} (or HUB_SOURCE_TZ)`);
     }
     if (!opts.advance && opts.orders === undefined) throw new UsageError('generate needs --orders N (or --advance to move the existing store forward)');

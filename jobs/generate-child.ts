@@ -1,5 +1,6 @@
-// The generator's process plumbing: a generate runs in a child process of its own heap settings, and this
-// file is both sides of it, the parent that forks and waits (generateInChild) and, at the end, the child.
+// The generate job's process plumbing: the generator (sources/synthetic/generator) runs in a child process
+// of its own heap settings, and this file is both sides of it, the parent that forks and waits
+// (generateInChild) and, at the end, the child, which wires its own context.
 //
 // V8 heap flags are per process, and the hub-etl command caps its old generation at 256 MB for loads,
 // while a store of millions of orders keeps its catalog and order index in memory (about 400 MB at
@@ -9,12 +10,12 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
-import type { Config } from '../../../lib/config.js';
-import { createContext, type Context } from '../../../jobs/context.js';
-import { ConnectError } from '../../../lib/db.js';
-import { ConfigError, describe, HubError, SafetyError, SourceError, UsageError } from '../../../lib/errors.js';
-import { createLogger } from '../../../lib/logger.js';
-import { generateStore, type GenerateOptions, type GenerateResult } from './generate.js';
+import type { Config } from '../lib/config.js';
+import { ConnectError } from '../lib/db.js';
+import { ConfigError, describe, HubError, SafetyError, SourceError, UsageError } from '../lib/errors.js';
+import { createLogger } from '../lib/logger.js';
+import { generateStore, type GenerateOptions, type GenerateResult } from '../sources/synthetic/generator/generate.js';
+import { createContext, type Context } from './context.js';
 
 const CHILD_EXEC_ARGV = ['--max-old-space-size=2048', '--max-semi-space-size=64'];
 const CHILD_ENV = 'HUB_ETL_GENERATE_CHILD';
@@ -85,7 +86,8 @@ async function runChild({ config, opts, log }: ChildStart): Promise<void> {
   const ctx = createContext(config, createLogger({ format: config.logFormat, level: log.level, silent: log.silent }));
   const reply = (m: ChildReply) => new Promise<void>((resolve) => process.send!(m, undefined, undefined, () => resolve()));
   try {
-    await reply({ result: await generateStore(ctx, opts) });
+    const db = await ctx.source({ writable: true, create: true });
+    await reply({ result: await generateStore(db, opts, { sourceTz: ctx.config.sourceTz, logger: ctx.logger }) });
   } catch (err) {
     await reply({ error: errorReply(err) });
   } finally {
