@@ -38,7 +38,10 @@ testWith('redis', 'rabbitmq').serial('an advance publishes its changes as messag
   await refreshesSettled(rig, 120_000);
   const l = await rig.ledger();
   const sum = (o: keyof typeof l.counters) => Object.values(l.counters[o]).reduce((a, b) => a + b, 0);
-  t.is(sum('duplicate'), sent.duplicates);
+  // A repeat with a msgId is always known again; a bare repeat (no msgId) only until the refresh it asked
+  // for has read the source: arriving later it is a new (harmless) refresh, never a dropped change.
+  const keyed = messages.filter((m) => m.duplicate && m.wrapped).length;
+  t.true(sum('duplicate') >= keyed && sum('duplicate') <= sent.duplicates, `${sum('duplicate')} duplicates counted of ${sent.duplicates} sent, ${keyed} with a msgId`);
   t.is(sum('quarantined') + sum('failed') + sum('stale'), 0);
 
   // Each entity named is in the warehouse at least at the message's version.
