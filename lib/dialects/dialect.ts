@@ -55,8 +55,6 @@ export interface SqlDialect {
   eachRow(knex: Knex, sql: string, bindings: readonly unknown[], fn: (row: Record<string, unknown>) => void): Promise<void>;
   /** Rows of a query builder as arrays in select order, streamed. */
   cursor(knex: Knex, q: Knex.QueryBuilder): AsyncGenerator<unknown[]>;
-  /** Bound parameters one statement may carry. */
-  readonly maxParams: number;
   /** Rows one multi-row upsert of `columnCount` columns should carry. */
   rowsPerStatement(columnCount: number): number;
 

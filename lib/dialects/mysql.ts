@@ -83,7 +83,6 @@ const q = (n: string) => `\`${n}\``;
 export const mysql: SqlDialect = {
   name: 'mysql',
   title: 'MariaDB/MySQL',
-  maxParams: 30_000,
   rowsPerStatement: (n) => rowsWithin(30_000, n),
 
   async connect(raw, opts: ConnectOptions, label) {

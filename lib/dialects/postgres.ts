@@ -128,8 +128,6 @@ const together = (statements: string[]): string => statements.join(';\n');
 export const postgres: SqlDialect = {
   name: 'postgres',
   title: 'PostgreSQL',
-  // The protocol allows 65,535 parameters per statement.
-  maxParams: 60_000,
   // One array parameter per column (unnest): the row count is bound by memory, not by parameters.
   rowsPerStatement: () => 5_000,
 

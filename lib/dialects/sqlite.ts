@@ -51,7 +51,6 @@ const ms = (t: string) => `(cast(strftime('%s', ${t}) as integer) * 1000 + cast(
 export const sqlite: SqlDialect = {
   name: 'sqlite',
   title: 'SQLite',
-  maxParams: 30_000,
   rowsPerStatement: (n) => rowsWithin(30_000, n),
 
   async connect(raw, opts, label) {
