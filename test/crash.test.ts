@@ -11,10 +11,8 @@ import { checksums, contextFor, freshUrl, generate, PAIRS, run } from './stream-
  * smaller trials, so that the third warehouse adds about a minute to the suite, not five.
  */
 const SIZE: Record<Warehouse, { trials: number; orders: number }> = {
-  // Kills land at random points of a run: ten per backend cover the phases (read, transform, write,
-  // commit, state) within the suite's time budget; PostgreSQL's run is slower, so fewer, on a smaller store.
-  SQLite: { trials: 10, orders: 1200 },
-  MariaDB: { trials: 10, orders: 1200 },
+  SQLite: { trials: 20, orders: 1200 },
+  MariaDB: { trials: 20, orders: 1200 },
   PostgreSQL: { trials: 6, orders: 600 },
 };
 

@@ -18,6 +18,15 @@ export type SourceKind = 'replica' | 'api';
 /** The sources the end-to-end tests load through (HUB_TEST_SOURCES, comma-separated, narrows it; default both). */
 export const SOURCES: SourceKind[] = (process.env.HUB_TEST_SOURCES ?? 'replica,api').split(',').map((s) => s.trim()).filter((s): s is SourceKind => s === 'replica' || s === 'api');
 
+/**
+ * The backends each source runs on: the replica on every one, the API (through its emulator, CPU-bound and
+ * minutes per store) on SQLite only unless HUB_TEST_API_BACKENDS=all; the emulator's MariaDB reads are
+ * covered by the emulator tests.
+ */
+export function backendsOf(source: SourceKind, all: readonly Backend[]): readonly Backend[] {
+  return source === 'api' && process.env.HUB_TEST_API_BACKENDS !== 'all' ? all.filter((b) => b === 'SQLite') : all;
+}
+
 export interface LoadOptions {
   source: SourceKind;
   /** The store's database, and the warehouse's unless `warehouse` says otherwise. */
