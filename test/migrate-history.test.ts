@@ -24,6 +24,7 @@ for (const kind of WAREHOUSES) {
     const order1 = await listColumns(db, 'fct_order');
     t.false(order1.includes('buyer_key'), 'buyer_key came with version 8');
     t.false((await listColumns(db, 'etl_run')).includes('api_calls'), 'api_calls came with version 6');
+    t.true((await listColumns(db, 'etl_row_state')).includes('parent_key'), 'parent_key was there until version 10');
 
     await migrate(db, logger, { to: 4 });
     t.deepEqual((await listColumns(db, 'etl_lock')).filter((c) => c.startsWith('holder_')), ['holder_host', 'holder_pid']);

@@ -90,6 +90,8 @@ export interface SqlDialect {
   createIndex(table: string, columns: string[]): string;
   /** Statements that add a (nullable) column to an existing table. */
   addColumn(table: string, c: DdlColumn): string[];
+  /** Drops a column (a later run of the same statement fails as "not there", or is a no-op where the dialect has IF EXISTS). */
+  dropColumn(table: string, column: string): string[];
   /** Statements that (re)create a view, repeatable. */
   createView(name: string, grain: string, select: string): string[];
 

@@ -194,6 +194,7 @@ export const mysql: SqlDialect = {
   createIndex: (table, cols) => `create index ${q(indexName(table, cols))} on ${q(table)} (${cols.map(q).join(', ')})`,
 
   // A NOT NULL column added to existing rows needs a default; added columns are nullable.
+  dropColumn: (table, column) => [`alter table ${q(table)} drop column ${q(column)}`],
   addColumn: (table, c) => [`alter table ${q(table)} add column ${q(c.name)} ${columnType(c.type)} null comment ${sqlString(c.description)}`],
 
   createView: (name, _grain, select) => [`create or replace view ${q(name)} as\n${select}`],

@@ -211,6 +211,7 @@ export const postgres: SqlDialect = {
   },
 
   createIndex: (table, cols) => `create index if not exists ${q(indexName(table, cols))} on ${q(table)} (${cols.map(q).join(', ')})`,
+  dropColumn: (table, column) => [`alter table ${q(table)} drop column if exists ${q(column)}`],
   addColumn: (table, c) => [
     together([
       `alter table ${q(table)} add column if not exists ${q(c.name)} ${columnType(c.type)} null`,

@@ -143,6 +143,7 @@ export const sqlite: SqlDialect = {
   },
 
   createIndex: (table, cols) => `create index if not exists ${q(indexName(table, cols))} on ${q(table)} (${cols.map(q).join(', ')})`,
+  dropColumn: (table, column) => [`alter table ${q(table)} drop column ${q(column)}`],
   addColumn: (table, c) => [`alter table ${q(table)} add column ${q(c.name)} ${columnType(c)}`],
   createView: (name, grain, select) => [`drop view if exists ${q(name)}`, `-- ${name}: ${grain}\ncreate view ${q(name)} as\n${select}`],
 

@@ -8,8 +8,8 @@ export interface MigrateResult { applied: Migration[]; current: number }
 
 const HISTORY = 'etl_schema_migrations';
 
-// MySQL errors that mean "already there": a migration interrupted after some statements can be re-run.
-const ALREADY = new Set(['ER_DUP_KEYNAME', 'ER_DUP_FIELDNAME', 'ER_TABLE_EXISTS_ERROR']);
+// MySQL errors that mean "already done": a migration interrupted after some statements can be re-run.
+const ALREADY = new Set(['ER_DUP_KEYNAME', 'ER_DUP_FIELDNAME', 'ER_TABLE_EXISTS_ERROR', 'ER_CANT_DROP_FIELD_OR_KEY']);
 
 const alreadyThere = (err: unknown) => ALREADY.has(String((err as { code?: string }).code));
 

@@ -96,8 +96,6 @@ export const OPERATIONS: Table[] = [
     columns: cols([
       ['stream', text(64), false, 'Stream name', '数据流'],
       ['source_key', text(128), false, 'Key of the unit: the source row, or the parent of a set of child rows (order_id for order lines)', '来源主键'],
-      // Kept so that no column of the contract disappears; a unit's key already names the parent of a child set.
-      ['parent_key', text(128), true, 'Unused, always empty: the key of a set of child rows is its parent\'s (source_key)', '父主键'],
       ['row_hash', text(32), false, 'Fingerprint of the unit\'s source rows and stream version', '指纹'],
       ['source_version', text(32), false, 'Cursor value of the version loaded', '来源版本'],
       ['run_id', ID, false, 'Run that loaded it', '批次号'],
