@@ -3,6 +3,7 @@
 // INSERT … SELECT … ON DUPLICATE KEY UPDATE carrying the same version guard as the multi-row upsert, so
 // the rows commit with the rest of the transaction (fingerprints, rejects, watermark). The server parses
 // one short statement and a tab-separated stream instead of a megabyte of SQL literals.
+import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { SinkError } from '../errors.js';
@@ -84,12 +85,17 @@ function* infileChunks(rows: ReadonlyArray<Record<string, unknown>>, columns: st
   if (text !== '') yield Buffer.from(text, 'utf8');
 }
 
-const stagingName = (table: string) => `_hub_stage_${table}`.slice(0, 64);
+/**
+ * The staging table of a target: named for the target and its columns, so that a connection still holding
+ * the staging table of an older column list (a migration ran meanwhile) never loads into it.
+ */
+const stagingName = (spec: BulkSpec) =>
+  `_hub_stage_${spec.table.slice(0, 40)}_${crypto.createHash('md5').update(spec.columns.map((c) => `${c.name} ${c.type}`).join(',')).digest('hex').slice(0, 8)}`;
 
 /** The staging table: the target's columns (all nullable; the merge applies NOT NULL), numbered in arrival order. */
 function createStaging(spec: BulkSpec): string {
   const cols = spec.columns.map((c) => `${q(c.name)} ${c.type} null`).join(', ');
-  return `create temporary table ${q(stagingName(spec.table))} (\`_hub_seq\` bigint not null auto_increment primary key, ${cols}) engine = InnoDB default charset = utf8mb4 collate = utf8mb4_unicode_ci`;
+  return `create temporary table if not exists ${q(stagingName(spec))} (\`_hub_seq\` bigint not null auto_increment primary key, ${cols}) engine = InnoDB default charset = utf8mb4 collate = utf8mb4_unicode_ci`;
 }
 
 /** Whether the server accepts LOAD DATA LOCAL, asked once per handle; a refusal is said once, with its remedy. */
@@ -111,7 +117,7 @@ function refuseInfile(state: BulkState, why: string): void {
 async function loadInfile(k: Knex.Transaction, spec: BulkSpec, rows: ReadonlyArray<Record<string, unknown>>, state: BulkState): Promise<boolean> {
   const names = spec.columns.map((c) => c.name);
   // Separators in hex: they read the same under any sql_mode (NO_BACKSLASH_ESCAPES included).
-  const sql = `load data local infile 'hub-etl-rows' into table ${q(stagingName(spec.table))} character set utf8mb4 fields terminated by X'09' escaped by X'5C' lines terminated by X'0A' (${names.map(q).join(', ')})`;
+  const sql = `load data local infile 'hub-etl-rows' into table ${q(stagingName(spec))} character set utf8mb4 fields terminated by X'09' escaped by X'5C' lines terminated by X'0A' (${names.map(q).join(', ')})`;
   let result: unknown;
   try {
     result = await k.raw(sql).options({ infileStreamFactory: () => Readable.from(infileChunks(rows, names)) });
@@ -140,7 +146,7 @@ async function failOnWarnings(k: Knex.Transaction, spec: BulkSpec, rows: Readonl
 
 /** The fallback: the rows into the staging table as multi-row INSERTs of SQL literals. */
 async function insertStaging(k: Knex.Transaction, spec: BulkSpec, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-  const head = `insert into ${q(stagingName(spec.table))} (${spec.columns.map((c) => q(c.name)).join(', ')}) values `;
+  const head = `insert into ${q(stagingName(spec))} (${spec.columns.map((c) => q(c.name)).join(', ')}) values `;
   for (let i = 0; i < rows.length; i += FALLBACK_ROWS) await k.raw(head + spec.literals(rows.slice(i, i + FALLBACK_ROWS)));
 }
 
@@ -149,10 +155,11 @@ async function insertStaging(k: Knex.Transaction, spec: BulkSpec, rows: Readonly
  * may not create temporary tables: the caller then writes them in statements.
  */
 export async function bulkWrite(k: Knex.Transaction, spec: BulkSpec, rows: ReadonlyArray<Record<string, unknown>>, state: BulkState): Promise<boolean> {
-  const stage = q(stagingName(spec.table));
-  // A staging table left behind by a failed transaction on this pooled connection is dropped first.
-  // Temporary tables are created and dropped without ending the transaction.
-  await k.raw(`drop temporary table if exists ${stage}`);
+  const stage = q(stagingName(spec));
+  // The staging table lives as long as the connection and is empty between writes: created once (a
+  // temporary table is created without ending the transaction), emptied inside the transaction after the
+  // merge, and emptied by the rollback of a transaction that failed. Creating and dropping it every batch
+  // cost more than the rows it held (measured: docs/benchmarks.md).
   try {
     await k.raw(createStaging(spec));
   } catch (err) {
@@ -161,13 +168,10 @@ export async function bulkWrite(k: Knex.Transaction, spec: BulkSpec, rows: Reado
     state.warn(`bulk writes: cannot create a temporary staging table (${errorCode(err)}), so large batches are written as multi-row upserts; GRANT CREATE TEMPORARY TABLES on the warehouse database to the account to load them in bulk`);
     return false;
   }
-  try {
-    if (!(await infileAllowed(k, state)) || !(await loadInfile(k, spec, rows, state))) await insertStaging(k, spec, rows);
-    const names = spec.columns.map((c) => q(c.name)).join(', ');
-    // In arrival order: a key twice in one batch ends as the multi-row upsert leaves it (the later row, guard permitting).
-    await k.raw(`insert into ${q(spec.table)} (${names}) select ${names} from ${stage} order by \`_hub_seq\` ${spec.onDuplicate}`);
-  } finally {
-    await k.raw(`drop temporary table if exists ${stage}`).catch(() => undefined);
-  }
+  if (!(await infileAllowed(k, state)) || !(await loadInfile(k, spec, rows, state))) await insertStaging(k, spec, rows);
+  const names = spec.columns.map((c) => q(c.name)).join(', ');
+  // In arrival order: a key twice in one batch ends as the multi-row upsert leaves it (the later row, guard permitting).
+  await k.raw(`insert into ${q(spec.table)} (${names}) select ${names} from ${stage} order by \`_hub_seq\` ${spec.onDuplicate}`);
+  await k.raw(`delete from ${stage}`);
   return true;
 }
