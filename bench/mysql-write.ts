@@ -20,9 +20,9 @@ interface Variant { name: string; bulkRows: number; batch: number; dropIndexes: 
 
 const VARIANTS: Record<string, Omit<Variant, 'batch'> & { batch?: number }> = {
   statements: { name: 'statements', bulkRows: 0, dropIndexes: false },
-  bulk: { name: 'bulk', bulkRows: 500, dropIndexes: false },
-  'bulk-noindex': { name: 'bulk-noindex', bulkRows: 500, dropIndexes: true },
-  'bulk-batch4000': { name: 'bulk-batch4000', bulkRows: 500, dropIndexes: false, batch: 4000 },
+  bulk: { name: 'bulk', bulkRows: 1000, dropIndexes: false },
+  'bulk-noindex': { name: 'bulk-noindex', bulkRows: 1000, dropIndexes: true },
+  'bulk-batch4000': { name: 'bulk-batch4000', bulkRows: 1000, dropIndexes: false, batch: 4000 },
 };
 
 const MYSQL = process.env.HUB_BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306';

@@ -11,10 +11,11 @@ import { errorCode } from './dialect.js';
 
 /**
  * Rows from which a write takes the bulk path (the `bulk-rows` URL option overrides it; 0 turns it off).
- * Measured (docs/benchmarks.md): below a few hundred rows the staging table's own statements cost more
- * than the VALUES list they replace.
+ * Measured with bench/mysql-write.ts: the staging table's own statements (load, merge, empty) cost about
+ * as much as the VALUES list they replace at ~600 order lines per write, and win from there (1.45× less
+ * statement time at 2,300 lines per write); a narrow table (etl_row_state) gains less per row.
  */
-export const DEFAULT_BULK_ROWS = 500;
+export const DEFAULT_BULK_ROWS = 1000;
 
 /** What the bulk path knows of one knex handle: its threshold, and whether the server lets it stream files. */
 export interface BulkState {
@@ -40,6 +41,8 @@ export interface BulkSpec {
 const q = (n: string) => `\`${n}\``;
 /** Rows per INSERT into the staging table when LOAD DATA LOCAL is off. */
 const FALLBACK_ROWS = 1_000;
+/** Rows the staging table numbers before it is dropped and created afresh. */
+const STAGE_ROWS = 100_000;
 /** Bytes per packet of the file stream (the protocol's limit is 16 MB; small packets keep memory flat). */
 const CHUNK_BYTES = 256 * 1024;
 // MariaDB's ER_NOT_ALLOWED_COMMAND ("The used command is not allowed…"), MySQL 8's local_infile refusals.
@@ -156,10 +159,10 @@ async function insertStaging(k: Knex.Transaction, spec: BulkSpec, rows: Readonly
  */
 export async function bulkWrite(k: Knex.Transaction, spec: BulkSpec, rows: ReadonlyArray<Record<string, unknown>>, state: BulkState): Promise<boolean> {
   const stage = q(stagingName(spec));
-  // The staging table lives as long as the connection and is empty between writes: created once (a
-  // temporary table is created without ending the transaction), emptied inside the transaction after the
-  // merge, and emptied by the rollback of a transaction that failed. Creating and dropping it every batch
-  // cost more than the rows it held (measured: docs/benchmarks.md).
+  // The staging table lives as long as the connection (a temporary table is created and dropped without
+  // ending the transaction). Rows are never deleted from it, which costs more per row than loading them
+  // (bench/mysql-write.ts): each write merges only the rows numbered after the highest one before it,
+  // and the table starts afresh once it has numbered STAGE_ROWS rows.
   try {
     await k.raw(createStaging(spec));
   } catch (err) {
@@ -168,10 +171,16 @@ export async function bulkWrite(k: Knex.Transaction, spec: BulkSpec, rows: Reado
     state.warn(`bulk writes: cannot create a temporary staging table (${errorCode(err)}), so large batches are written as multi-row upserts; GRANT CREATE TEMPORARY TABLES on the warehouse database to the account to load them in bulk`);
     return false;
   }
+  const [[{ last: highest }]] = (await k.raw(`select coalesce(max(\`_hub_seq\`), 0) as last from ${stage}`)) as unknown as [[{ last: unknown }]];
+  let last = String(highest);
+  if (Number(last) >= STAGE_ROWS) {
+    await k.raw(`drop temporary table ${stage}`);
+    await k.raw(createStaging(spec));
+    last = '0';
+  }
   if (!(await infileAllowed(k, state)) || !(await loadInfile(k, spec, rows, state))) await insertStaging(k, spec, rows);
   const names = spec.columns.map((c) => q(c.name)).join(', ');
   // In arrival order: a key twice in one batch ends as the multi-row upsert leaves it (the later row, guard permitting).
-  await k.raw(`insert into ${q(spec.table)} (${names}) select ${names} from ${stage} order by \`_hub_seq\` ${spec.onDuplicate}`);
-  await k.raw(`delete from ${stage}`);
+  await k.raw(`insert into ${q(spec.table)} (${names}) select ${names} from ${stage} where \`_hub_seq\` > ${last} order by \`_hub_seq\` ${spec.onDuplicate}`);
   return true;
 }
