@@ -3,6 +3,7 @@
 // promise of the sink conformance suite: exact ids, money and text, NULLs, the newer-version guard,
 // child sets, fingerprints, and one transaction with the watermark.
 import test, { type ExecutionContext } from 'ava';
+import { parseDbUrl } from '../lib/config.js';
 import { openDb, rawRows, type Db } from '../lib/db.js';
 import { infileField } from '../lib/dialects/mysql-bulk.js';
 import { bulkStateOf } from '../lib/dialects/mysql.js';
@@ -69,6 +70,13 @@ test('LOAD DATA fields: NULL is \\N, and backslashes, tabs, newlines, carriage r
   t.is(infileField('240517803316129437'), '240517803316129437');
   t.is(infileField(12), '12');
   t.throws(() => infileField(Number.NaN), { message: /NaN/ });
+});
+
+test('the warehouse URL option bulk-rows sets the threshold; anything but a whole number is an error naming it', (t) => {
+  t.like(parseDbUrl('mysql://root@127.0.0.1:3306/wh?bulk-rows=250', 'HUB_WAREHOUSE_URL'), { kind: 'mysql', database: 'wh', bulkRows: 250 });
+  t.like(parseDbUrl('mysql://root@127.0.0.1:3306/wh?bulk-rows=0', 'HUB_WAREHOUSE_URL'), { bulkRows: 0 });
+  t.false('bulkRows' in (parseDbUrl('mysql://root@127.0.0.1:3306/wh', 'HUB_WAREHOUSE_URL') as object));
+  t.is(parseDbUrl('mysql://root@127.0.0.1:3306/wh?bulk-rows=1e3', 'HUB_WAREHOUSE_URL'), 'HUB_WAREHOUSE_URL: bulk-rows=1e3 is not a whole number of rows (0 turns the bulk path off)');
 });
 
 testWith('MariaDB')('a batch above bulk-rows is loaded through LOAD DATA with ids above 2^53, money to the fen, awkward text and NULLs exact', async (t) => {
