@@ -136,7 +136,7 @@ testWith('MariaDB')('a bulk batch replaces a parent\'s child set: a line gone fr
   t.true(rows.every((r) => r._source_version === '2024-05-18 00:00:00'));
 });
 
-testWith('MariaDB')('a bulk batch and the watermark commit together or not at all, and the staging table is left empty', async (t) => {
+testWith('MariaDB')('a bulk batch and the watermark commit together or not at all, and the next batch on that connection merges only its own rows', async (t) => {
   // One connection: the next transaction runs where the failed one left its staging table.
   const s = await setup(t, BULK_ROWS, 1);
   if (!s) return;
