@@ -11,7 +11,7 @@ import { errorCode } from './dialect.js';
 
 /**
  * Rows from which a write takes the bulk path (the `bulk-rows` URL option overrides it; 0 turns it off).
- * Measured with bench/mysql-write.ts: the staging table's own statements (load, merge, empty) cost about
+ * Measured with bench/mysql-write.ts: the staging table's own statements (create, load, merge) cost about
  * as much as the VALUES list they replace at ~600 order lines per write, and win from there (1.45× less
  * statement time at 2,300 lines per write); a narrow table (etl_row_state) gains less per row.
  */
