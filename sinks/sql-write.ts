@@ -1,6 +1,6 @@
 // Statements every SQL writer of the warehouse shares: raw execution and the bounded multi-row upsert.
 import type { Knex } from 'knex';
-import { chunk, type SqlDialect } from '../lib/dialects/dialect.js';
+import { writeInStatements, type SqlDialect } from '../lib/dialects/dialect.js';
 import { physicalColumns, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 
 /** The source version column the version guard compares. */
@@ -11,12 +11,11 @@ export async function exec(k: Knex | Knex.Transaction, sql: string, bindings: un
   await (bindings.length > 0 ? k.raw(sql, bindings as Knex.RawBinding[]) : k.raw(sql));
 }
 
-/** Upserts rows into a table in statements of bounded size; with `guard`, never over a newer source version. */
+/** Upserts rows into a table (statements of bounded size, or the dialect's bulk path); with `guard`, never over a newer source version. */
 export async function upsertRows(k: Knex | Knex.Transaction, d: SqlDialect, table: Table, rows: WarehouseRow[], guard: boolean): Promise<void> {
   if (rows.length === 0) return;
   const columns = physicalColumns(table).filter((c) => !(table.name === 'etl_run' && c.name === 'run_id'));
-  for (const part of chunk(rows, d.rowsPerStatement(columns.length))) {
-    const { sql, bindings } = d.upsert(table, columns, part, guard ? VERSION : null);
-    await exec(k, sql, bindings);
-  }
+  // In a transaction the dialect chooses statements or its bulk path; outside one (the run log), statements.
+  if ((k as Knex.Transaction).isTransaction) await d.write(k as Knex.Transaction, table, columns, rows, guard ? VERSION : null);
+  else await writeInStatements(d, k, table, columns, rows, guard ? VERSION : null);
 }

@@ -31,6 +31,8 @@ export interface ConnectOptions {
   /** Read only: a read-only handle or session, so that "never writes to a source" is enforced. */
   readOnly?: boolean;
   poolMax?: number;
+  /** Where a dialect reports that it took a slower path than it could (say, bulk loading disabled on the server). */
+  warn?: (message: string) => void;
 }
 
 /** Column references inside an upsert's assignments: the incoming row's value and the stored one. */
@@ -102,6 +104,12 @@ export interface SqlDialect {
    * dialect's driver is faster so).
    */
   upsert(table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): { sql: string; bindings: unknown[] };
+  /**
+   * Writes rows with the upsert of `upsert` (same guard, same result): in multi-row statements, or from a
+   * batch size the dialect measured, through the database's bulk protocol into a staging table merged in
+   * one set-based statement. `k` is the caller's transaction: the rows commit with the rest of it.
+   */
+  write(k: Knex.Transaction, table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): Promise<void>;
   /** `insert … on conflict` tail: `set` maps columns to expressions of UpsertRefs; none means do nothing. */
   onConflict(table: string, keys: string[], set: Record<string, (r: UpsertRefs) => string>): string;
   /** Inserts one row and returns the number the database gave its auto-increment key. */
@@ -178,6 +186,15 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** The write every dialect has: multi-row upserts of `rowsPerStatement` rows each. */
+export async function writeInStatements(d: SqlDialect, k: Knex | Knex.Transaction, table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): Promise<void> {
+  for (const part of chunk(rows, d.rowsPerStatement(columns.length))) {
+    const { sql, bindings } = d.upsert(table, columns, part, guard);
+    // Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is).
+    await (bindings.length > 0 ? k.raw(sql, bindings as Knex.RawBinding[]) : k.raw(sql));
+  }
 }
 
 /** The bindings of rows in column order, and a VALUES list of ? tuples. */

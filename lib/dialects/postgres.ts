@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { DbTarget } from '../config.js';
 import { describe, HubError, isRetriable } from '../errors.js';
 import { mysqlSslOptions } from '../url-options.js';
-import { errorCode, indexName, KNEX_LOG, marks, onConflictTail, onConflictUpsert, sqlString, type ColumnType, type DdlColumn, type DdlTable, type SqlDialect } from './dialect.js';
+import { errorCode, indexName, KNEX_LOG, marks, onConflictTail, onConflictUpsert, sqlString, type ColumnType, type DdlColumn, type DdlTable, writeInStatements, type SqlDialect } from './dialect.js';
 
 type PostgresTarget = Extract<DbTarget, { kind: 'postgres' }>;
 
@@ -229,6 +229,8 @@ export const postgres: SqlDialect = {
     const list = `select * from unnest(${cols.map((c) => `?::${ARRAY_TYPE[c.type.kind]}[]`).join(', ')})`;
     return { sql: onConflictUpsert(postgres, table, cols.map((c) => c.name), list, guard, true), bindings: columnArrays(table, cols, rows) };
   },
+
+  write: (k, table, cols, rows, guard) => writeInStatements(postgres, k, table, cols, rows, guard),
 
   onConflict: (table, keys, set) => onConflictTail(postgres, table, keys, set),
 
