@@ -47,19 +47,24 @@ for (const [name, open] of backends) {
   };
 
   testWith(name)(`${name}: migration 5 adds the API dimensions to a warehouse at version 4, and runs again without harm`, async (t) => {
-    const db = await setup(t);
+    const db = await open(t);
     if (!db) return;
-    // A warehouse migrated before version 5 existed: the tables are not there and the history stops at 4.
+    t.teardown(() => db.close());
+    // A warehouse migrated before version 5 existed.
+    await migrate(db, logger, { to: 4 });
+    for (const tbl of API_DIMENSIONS) t.false(await db.knex.schema.hasTable(tbl.name), `${tbl.name} is not there at version 4`);
     const fromFive = MIGRATIONS.filter((m) => m.version >= 5).map((m) => m.version);
-    for (const tbl of API_DIMENSIONS) await rawRows(db, db.dialect, `drop table ${tbl.name}`);
-    await rawRows(db, db.dialect, 'delete from etl_schema_migrations where version >= 5');
     const r = await migrate(db, logger);
     t.deepEqual(r.applied.map((m) => m.version), fromFive);
     for (const tbl of API_DIMENSIONS) t.deepEqual(await rawRows(db, db.dialect, `select * from ${tbl.name}`), [], tbl.name);
-    // Running version 5 (and those after it) again over tables and indexes that exist changes nothing and fails nothing.
-    await rawRows(db, db.dialect, 'delete from etl_schema_migrations where version >= 5');
-    t.deepEqual((await migrate(db, logger)).applied.map((m) => m.version), fromFive);
     t.deepEqual((await migrate(db, logger)).applied, []);
+    // Where DDL commits statement by statement (MySQL), a migration interrupted part-way is run again over
+    // what it created: that changes nothing and fails nothing. Elsewhere a migration is one transaction.
+    if (!db.sql.transactionalDdl) {
+      await rawRows(db, db.dialect, 'delete from etl_schema_migrations where version >= 5');
+      t.deepEqual((await migrate(db, logger)).applied.map((m) => m.version), fromFive);
+      t.deepEqual((await migrate(db, logger)).applied, []);
+    }
   });
 
   testWith(name)(`${name}: a template's rules and a category's attribute values load as sets, ids and yuan exact`, async (t) => {
