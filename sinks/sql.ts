@@ -19,10 +19,11 @@ async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]
   await (bindings.length > 0 ? k.raw(sql, bindings as Knex.RawBinding[]) : k.raw(sql));
 }
 
-/** Upserts rows into a table in statements of bounded size. */
-async function upsertRows(k: Knex | Knex.Transaction, d: SqlDialect, table: Table, rows: WarehouseRow[], guard: boolean): Promise<void> {
+/** Upserts rows into a table: a large batch through the dialect's bulk write, others in statements of bounded size. */
+async function upsertRows(k: Knex.Transaction, d: SqlDialect, table: Table, rows: WarehouseRow[], guard: boolean): Promise<void> {
   if (rows.length === 0) return;
   const columns = physicalColumns(table).filter((c) => !(table.name === 'etl_run' && c.name === 'run_id'));
+  if (d.bulk && rows.length >= d.bulk.minRows) return d.bulk.upsert(k, table, columns, rows, guard ? VERSION : null);
   for (const part of chunk(rows, d.rowsPerStatement(columns.length))) {
     const { sql, bindings } = d.upsert(table, columns, part, guard ? VERSION : null);
     await exec(k, sql, bindings);

@@ -39,6 +39,16 @@ export interface UpsertRefs {
   stored(column: string): string;
 }
 
+/**
+ * A set-based write for large batches: the database's bulk protocol into a staging table, then one merge,
+ * inside the caller's transaction and with the same guard as `upsert`.
+ */
+export interface BulkWrite {
+  /** Rows from which this is faster than multi-row upserts (measured; see the dialect). */
+  readonly minRows: number;
+  upsert(trx: Knex.Transaction, table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): Promise<void>;
+}
+
 export interface SqlDialect {
   readonly name: DialectName;
   /** Human name for messages ("MariaDB/MySQL"). */
@@ -100,6 +110,8 @@ export interface SqlDialect {
    * dialect's driver is faster so).
    */
   upsert(table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): { sql: string; bindings: unknown[] };
+  /** The bulk write for large batches, where the dialect has one. */
+  readonly bulk?: BulkWrite;
   /** `insert … on conflict` tail: `set` maps columns to expressions of UpsertRefs; none means do nothing. */
   onConflict(table: string, keys: string[], set: Record<string, (r: UpsertRefs) => string>): string;
   /** Inserts one row and returns the number the database gave its auto-increment key. */

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { DbTarget } from '../config.js';
 import { describe, HubError, isRetriable } from '../errors.js';
 import { mysqlSslOptions } from '../url-options.js';
+import { copyUpsert } from './postgres-copy.js';
 import { errorCode, indexName, KNEX_LOG, marks, onConflictTail, onConflictUpsert, sqlString, type ColumnType, type DdlColumn, type DdlTable, type SqlDialect } from './dialect.js';
 
 type PostgresTarget = Extract<DbTarget, { kind: 'postgres' }>;
@@ -119,6 +120,9 @@ function columnArrays(table: DdlTable, cols: DdlColumn[], rows: ReadonlyArray<Re
 }
 const NOW = "(clock_timestamp() at time zone 'utc')";
 
+/** Rows from which COPY into a staging table and one merge beat the unnest upsert (bench/pg-write.ts). */
+const COPY_MIN_ROWS = 2_000;
+
 /**
  * Statements sent as one (the simple query protocol runs them in one implicit transaction): one round
  * trip and one commit instead of one each. Only for statements without bound parameters.
@@ -227,6 +231,11 @@ export const postgres: SqlDialect = {
   upsert(table, cols, rows, guard) {
     const list = `select * from unnest(${cols.map((c) => `?::${ARRAY_TYPE[c.type.kind]}[]`).join(', ')})`;
     return { sql: onConflictUpsert(postgres, table, cols.map((c) => c.name), list, guard, true), bindings: columnArrays(table, cols, rows) };
+  },
+
+  bulk: {
+    minRows: COPY_MIN_ROWS,
+    upsert: (trx, table, cols, rows, guard) => copyUpsert(trx, table, cols, rows, guard, (c) => ARRAY_TYPE[c.type.kind]),
   },
 
   onConflict: (table, keys, set) => onConflictTail(postgres, table, keys, set),
