@@ -2,14 +2,15 @@
 // Where PostgreSQL's bulk write (COPY into a staging table, one merge: lib/dialects/postgres-copy.ts) starts
 // to beat the unnest upsert: the same fct_order_line rows written in transactions of each batch size, first
 // as new rows (a load), then again with a newer version (an update), both paths alternating and repeated,
-// the median kept. The threshold `bulk.minRows` of lib/dialects/postgres.ts comes from these figures.
+// the median kept, with the CPU time per row of this process and the server's backend together (the
+// figure that holds on a loaded machine). The threshold `bulk.minRows` of lib/dialects/postgres.ts comes from these figures.
 import { parseDbUrl } from '../lib/config.js';
 import { openDb, type Db } from '../lib/db.js';
 import { chunk } from '../lib/dialects/dialect.js';
 import { createLogger } from '../lib/logger.js';
 import { migrate } from '../sql/warehouse/migrate.js';
 import { physicalColumns, tableNamed } from '../sql/warehouse/tables.js';
-import { table } from './child.js';
+import { cpuSecondsOf, table } from './child.js';
 
 interface Args { server: string; rows: number; sizes: number[] }
 
@@ -40,8 +41,16 @@ function lines(n: number, version: string): Array<Record<string, string | number
   }));
 }
 
-async function write(db: Db, rows: Array<Record<string, unknown>>, size: number, bulk: boolean): Promise<number> {
+/** CPU seconds of this process and of the one server process serving the pool's only connection. */
+function cpuNow(backend: number): number {
+  const mine = process.cpuUsage();
+  return (mine.user + mine.system) / 1e6 + (cpuSecondsOf(backend) ?? 0);
+}
+
+/** Writes rows in transactions of `size` rows: wall seconds and CPU seconds (hub-etl and the server's backend together). */
+async function write(db: Db, backend: number, rows: Array<Record<string, unknown>>, size: number, bulk: boolean): Promise<{ wall: number; cpu: number }> {
   const started = performance.now();
+  const cpu = cpuNow(backend);
   for (const batch of chunk(rows, size)) {
     await db.knex.transaction(async (trx) => {
       if (bulk) await db.sql.bulk!.upsert(trx, T, COLS, batch, '_source_version');
@@ -53,36 +62,43 @@ async function write(db: Db, rows: Array<Record<string, unknown>>, size: number,
       }
     });
   }
-  return (performance.now() - started) / 1000;
+  return { wall: (performance.now() - started) / 1000, cpu: cpuNow(backend) - cpu };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const args = parseArgs(process.argv.slice(2));
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
-const out: Array<[string, string]> = [['batch rows', 'rows/s: unnest upsert | COPY + merge (load; update)']];
+const out: Array<[string, string]> = [['batch rows', 'rows/s (CPU µs per row, hub-etl + server): unnest upsert | COPY + merge, load; update']];
 const repeat = 3;
 const dbs: Db[] = [];
+const backends: number[] = [];
 try {
   for (const path of ['unnest', 'copy']) {
     const target = parseDbUrl(`${args.server}/hub_bench_pgwrite_${path}`, '--server');
     if (typeof target === 'string') throw new Error(target);
-    const db = await openDb(target, { create: true });
+    const db = await openDb(target, { create: true, poolMax: 1 });
     dbs.push(db);
+    backends.push(Number((await db.knex.raw('select pg_backend_pid() as pid')).rows[0].pid));
     await migrate(db, logger);
   }
   for (const size of args.sizes) {
-    const t: Record<string, number[]> = { unnestLoad: [], copyLoad: [], unnestUpdate: [], copyUpdate: [] };
+    const t: Record<string, number[]> = {};
+    const add = (k: string, r: { wall: number; cpu: number }) => {
+      (t[k] ??= []).push(args.rows / r.wall);
+      (t[`${k}Cpu`] ??= []).push((r.cpu / args.rows) * 1e6);
+    };
     for (let r = 0; r < repeat; r++) {
       for (const bulk of r % 2 ? [true, false] : [false, true]) {
         const db = dbs[bulk ? 1 : 0]!;
         await db.knex.raw('truncate fct_order_line');
         await db.knex.raw('vacuum analyze fct_order_line');
-        t[bulk ? 'copyLoad' : 'unnestLoad']!.push(args.rows / (await write(db, lines(args.rows, '2024-05-17 00:00:00'), size, bulk)));
-        t[bulk ? 'copyUpdate' : 'unnestUpdate']!.push(args.rows / (await write(db, lines(args.rows, '2024-05-18 00:00:00'), size, bulk)));
+        const backend = backends[bulk ? 1 : 0]!;
+        add(bulk ? 'copyLoad' : 'unnestLoad', await write(db, backend, lines(args.rows, '2024-05-17 00:00:00'), size, bulk));
+        add(bulk ? 'copyUpdate' : 'unnestUpdate', await write(db, backend, lines(args.rows, '2024-05-18 00:00:00'), size, bulk));
       }
     }
-    const f = (k: string) => String(Math.round(median(t[k]!)));
+    const f = (k: string) => `${Math.round(median(t[k]!))} (${median(t[`${k}Cpu`]!).toFixed(1)} µs)`;
     out.push([String(size), `${f('unnestLoad')} | ${f('copyLoad')} (load); ${f('unnestUpdate')} | ${f('copyUpdate')} (update)`]);
     process.stderr.write(`${out[out.length - 1]!.join(': ')}\n`);
   }

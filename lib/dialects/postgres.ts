@@ -121,7 +121,7 @@ function columnArrays(table: DdlTable, cols: DdlColumn[], rows: ReadonlyArray<Re
 const NOW = "(clock_timestamp() at time zone 'utc')";
 
 /** Rows from which COPY into a staging table and one merge beat the unnest upsert (bench/pg-write.ts). */
-const COPY_MIN_ROWS = 2_000;
+const COPY_MIN_ROWS = 500;
 
 /**
  * Statements sent as one (the simple query protocol runs them in one implicit transaction): one round
