@@ -13,8 +13,8 @@ import { onConflictUpsert, type DdlColumn, type DdlTable } from './dialect.js';
 
 const q = (n: string) => `"${n}"`;
 
-/** The characters COPY's text format gives a meaning to, with their escapes (NULL is `\N`). */
-const SPECIAL = /[\\\n\r\t]/;
+/** The characters COPY's text format gives a meaning to (NULL is `\N`), and U+0000, which PostgreSQL text cannot hold. */
+const SPECIAL = /[\\\n\r\t\u0000]/;
 const SPECIALS = /[\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const escape = (c: string) => ESCAPES[c]!;
@@ -26,21 +26,8 @@ function keyOf(table: DdlTable, row: Record<string, unknown>): string {
   return table.primaryKey.map((k) => `${k}=${String(row[k])}`).join(', ');
 }
 
-/**
- * One value as a field of COPY's text format, exactly what the server parses back into the column:
- * strings as they are (ids, money and timestamps travel as exact text), with backslash, newline,
- * carriage return and tab escaped.
- */
-function field(table: DdlTable, row: Record<string, unknown>, column: string): string {
-  const v = row[column];
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'string') {
-    // PostgreSQL text cannot hold U+0000 (SQLite and MariaDB can): the load stops naming the row.
-    if (v.indexOf('\u0000') >= 0) {
-      throw new HubError(`${table.name} (${keyOf(table, row)}): column ${column} holds the character U+0000, which PostgreSQL text cannot store; fix it in the source or load this store into MariaDB or SQLite`);
-    }
-    return SPECIAL.test(v) ? v.replace(SPECIALS, escape) : v;
-  }
+/** A value that is not a plain string, as a field (the rare case, kept out of the loop). */
+function otherField(table: DdlTable, row: Record<string, unknown>, column: string, v: unknown): string {
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new HubError(`${table.name} (${keyOf(table, row)}): column ${column} holds ${v}, which is not a number the warehouse can store`);
     return String(v);
@@ -50,14 +37,32 @@ function field(table: DdlTable, row: Record<string, unknown>, column: string): s
   throw new HubError(`${table.name} (${keyOf(table, row)}): column ${column} holds a ${typeof v}, not text or a number`);
 }
 
-/** The COPY text of rows, a chunk at a time. */
-function* copyText(table: DdlTable, columns: string[], rows: ReadonlyArray<Record<string, unknown>>): Generator<string> {
+/** A string with a special character as a field: escaped, or refused when it holds U+0000. */
+function escapedField(table: DdlTable, row: Record<string, unknown>, column: string, v: string): string {
+  // PostgreSQL text cannot hold U+0000 (SQLite and MariaDB can): the load stops naming the row.
+  if (v.indexOf('\u0000') >= 0) {
+    throw new HubError(`${table.name} (${keyOf(table, row)}): column ${column} holds the character U+0000, which PostgreSQL text cannot store; fix it in the source or load this store into MariaDB or SQLite`);
+  }
+  return v.replace(SPECIALS, escape);
+}
+
+/**
+ * The COPY text (text format) of rows, a chunk at a time: every value exactly what the server parses back
+ * into the column. Strings go as they are (ids, money and timestamps travel as exact text) with backslash,
+ * newline, carriage return and tab escaped; NULL is `\N`.
+ */
+export function* copyText(table: DdlTable, columns: string[], rows: ReadonlyArray<Record<string, unknown>>): Generator<string> {
+  const last = columns.length - 1;
   for (let at = 0; at < rows.length; at += CHUNK_ROWS) {
     let text = '';
-    for (const row of rows.slice(at, at + CHUNK_ROWS)) {
-      let line = '';
-      for (let i = 0; i < columns.length; i++) line += (i === 0 ? '' : '\t') + field(table, row, columns[i]!);
-      text += `${line}\n`;
+    const end = Math.min(rows.length, at + CHUNK_ROWS);
+    for (let r = at; r < end; r++) {
+      const row = rows[r]!;
+      for (let i = 0; i <= last; i++) {
+        const v = row[columns[i]!];
+        text += v === null || v === undefined ? '\\N' : typeof v === 'string' ? (SPECIAL.test(v) ? escapedField(table, row, columns[i]!, v) : v) : otherField(table, row, columns[i]!, v);
+        text += i === last ? '\n' : '\t';
+      }
     }
     yield text;
   }
