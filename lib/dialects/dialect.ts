@@ -110,6 +110,12 @@ export interface SqlDialect {
    * dialect's driver is faster so).
    */
   upsert(table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): { sql: string; bindings: unknown[] };
+  /**
+   * The child-set replacement's delete as one set-based statement, where the dialect has one: the rows of
+   * `table` whose `parent` column holds one of `keys` and whose `versionColumn` is at most that key's
+   * entry in `versions`. Without it, the sink writes the pairs as an OR list.
+   */
+  deleteChildren?(table: string, parent: DdlColumn, versionColumn: string, keys: string[], versions: string[]): { sql: string; bindings: unknown[] };
   /** The bulk write for large batches, where the dialect has one. */
   readonly bulk?: BulkWrite;
   /** `insert … on conflict` tail: `set` maps columns to expressions of UpsertRefs; none means do nothing. */

@@ -233,6 +233,15 @@ export const postgres: SqlDialect = {
     return { sql: onConflictUpsert(postgres, table, cols.map((c) => c.name), list, guard, true), bindings: columnArrays(table, cols, rows) };
   },
 
+  // The keys and versions as two arrays joined to the table: an OR list of (key, version) pairs made
+  // PostgreSQL scan the whole table once per statement (196 ms for 400 parents among 43k lines, growing
+  // with the table), where `= any` finds the parents' rows through the index on the parent column.
+  deleteChildren: (table, parent, versionColumn, keys, versions) => ({
+    sql: `delete from ${q(table)} t using unnest(?::${ARRAY_TYPE[parent.type.kind]}[], ?::text[]) as u(k, v) ` +
+      `where t.${q(parent.name)} = any(?::${ARRAY_TYPE[parent.type.kind]}[]) and t.${q(parent.name)} = u.k and t.${q(versionColumn)} <= u.v`,
+    bindings: [keys, versions, keys],
+  }),
+
   bulk: {
     minRows: COPY_MIN_ROWS,
     upsert: (trx, table, cols, rows, guard) => copyUpsert(trx, table, cols, rows, guard, (c) => ARRAY_TYPE[c.type.kind]),
