@@ -1,4 +1,4 @@
-// node dist/bench/pg-write.js [--server postgres://postgres@127.0.0.1:5432] [--rows 40000] [--sizes 250,500,1000,2000,5000,10000]
+// npm run bench -- --pg-write [--server postgres://postgres@127.0.0.1:5432] [--rows 40000] [--sizes 250,500,1000,2000,5000,10000]
 // Where PostgreSQL's bulk write (COPY into a staging table, one merge: lib/dialects/postgres-copy.ts) starts
 // to beat the unnest upsert: the same fct_order_line rows written in transactions of each batch size, first
 // as new rows (a load), then again with a newer version (an update), both paths alternating and repeated,
@@ -67,45 +67,47 @@ async function write(db: Db, backend: number, rows: Array<Record<string, unknown
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const args = parseArgs(process.argv.slice(2));
-const logger = createLogger({ format: 'json', level: 'error', silent: true });
-const out: Array<[string, string]> = [['batch rows', 'rows/s (CPU µs per row, hub-etl + server): unnest upsert | COPY + merge, load; update']];
-const repeat = 3;
-const dbs: Db[] = [];
-const backends: number[] = [];
-try {
-  for (const path of ['unnest', 'copy']) {
-    const target = parseDbUrl(`${args.server}/hub_bench_pgwrite_${path}`, '--server');
-    if (typeof target === 'string') throw new Error(target);
-    const db = await openDb(target, { create: true, poolMax: 1 });
-    dbs.push(db);
-    backends.push(Number((await db.knex.raw('select pg_backend_pid() as pid')).rows[0].pid));
-    await migrate(db, logger);
-  }
-  for (const size of args.sizes) {
-    const t: Record<string, number[]> = {};
-    const add = (k: string, r: { wall: number; cpu: number }) => {
-      (t[k] ??= []).push(args.rows / r.wall);
-      (t[`${k}Cpu`] ??= []).push((r.cpu / args.rows) * 1e6);
-    };
-    for (let r = 0; r < repeat; r++) {
-      for (const bulk of r % 2 ? [true, false] : [false, true]) {
-        const db = dbs[bulk ? 1 : 0]!;
-        await db.knex.raw('truncate fct_order_line');
-        await db.knex.raw('vacuum analyze fct_order_line');
-        const backend = backends[bulk ? 1 : 0]!;
-        add(bulk ? 'copyLoad' : 'unnestLoad', await write(db, backend, lines(args.rows, '2024-05-17 00:00:00'), size, bulk));
-        add(bulk ? 'copyUpdate' : 'unnestUpdate', await write(db, backend, lines(args.rows, '2024-05-18 00:00:00'), size, bulk));
-      }
+export async function benchPgWrite(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const logger = createLogger({ format: 'json', level: 'error', silent: true });
+  const out: Array<[string, string]> = [['batch rows', 'rows/s (CPU µs per row, hub-etl + server): unnest upsert | COPY + merge, load; update']];
+  const repeat = 3;
+  const dbs: Db[] = [];
+  const backends: number[] = [];
+  try {
+    for (const path of ['unnest', 'copy']) {
+      const target = parseDbUrl(`${args.server}/hub_bench_pgwrite_${path}`, '--server');
+      if (typeof target === 'string') throw new Error(target);
+      const db = await openDb(target, { create: true, poolMax: 1 });
+      dbs.push(db);
+      backends.push(Number((await db.knex.raw('select pg_backend_pid() as pid')).rows[0].pid));
+      await migrate(db, logger);
     }
-    const f = (k: string) => `${Math.round(median(t[k]!))} (${median(t[`${k}Cpu`]!).toFixed(1)} µs)`;
-    out.push([String(size), `${f('unnestLoad')} | ${f('copyLoad')} (load); ${f('unnestUpdate')} | ${f('copyUpdate')} (update)`]);
-    process.stderr.write(`${out[out.length - 1]!.join(': ')}\n`);
-  }
-  process.stdout.write(`${table(out)}\n`);
-} finally {
-  for (const db of dbs) {
-    await db.close();
-    await db.sql.dropDatabase(db.target, db.label).catch(() => undefined);
+    for (const size of args.sizes) {
+      const t: Record<string, number[]> = {};
+      const add = (k: string, r: { wall: number; cpu: number }) => {
+        (t[k] ??= []).push(args.rows / r.wall);
+        (t[`${k}Cpu`] ??= []).push((r.cpu / args.rows) * 1e6);
+      };
+      for (let r = 0; r < repeat; r++) {
+        for (const bulk of r % 2 ? [true, false] : [false, true]) {
+          const db = dbs[bulk ? 1 : 0]!;
+          await db.knex.raw('truncate fct_order_line');
+          await db.knex.raw('vacuum analyze fct_order_line');
+          const backend = backends[bulk ? 1 : 0]!;
+          add(bulk ? 'copyLoad' : 'unnestLoad', await write(db, backend, lines(args.rows, '2024-05-17 00:00:00'), size, bulk));
+          add(bulk ? 'copyUpdate' : 'unnestUpdate', await write(db, backend, lines(args.rows, '2024-05-18 00:00:00'), size, bulk));
+        }
+      }
+      const f = (k: string) => `${Math.round(median(t[k]!))} (${median(t[`${k}Cpu`]!).toFixed(1)} µs)`;
+      out.push([String(size), `${f('unnestLoad')} | ${f('copyLoad')} (load); ${f('unnestUpdate')} | ${f('copyUpdate')} (update)`]);
+      process.stderr.write(`${out[out.length - 1]!.join(': ')}\n`);
+    }
+    process.stdout.write(`${table(out)}\n`);
+  } finally {
+    for (const db of dbs) {
+      await db.close();
+      await db.sql.dropDatabase(db.target, db.label).catch(() => undefined);
+    }
   }
 }
