@@ -7,6 +7,8 @@
 import { parseDbUrl } from '../lib/config.js';
 import { openDb, type Db } from '../lib/db.js';
 import { chunk } from '../lib/dialects/dialect.js';
+import { ARRAY_TYPE } from '../lib/dialects/postgres.js';
+import { copyUpsert } from '../lib/dialects/postgres-copy.js';
 import { createLogger } from '../lib/logger.js';
 import { migrate } from '../sql/warehouse/migrate.js';
 import { physicalColumns, tableNamed } from '../sql/warehouse/tables.js';
@@ -53,7 +55,7 @@ async function write(db: Db, backend: number, rows: Array<Record<string, unknown
   const cpu = cpuNow(backend);
   for (const batch of chunk(rows, size)) {
     await db.knex.transaction(async (trx) => {
-      if (bulk) await db.sql.bulk!.upsert(trx, T, COLS, batch, '_source_version');
+      if (bulk) await copyUpsert(trx, T, COLS, batch, '_source_version', (c) => ARRAY_TYPE[c.type.kind]);
       else {
         for (const part of chunk(batch, db.sql.rowsPerStatement(COLS.length))) {
           const { sql, bindings } = db.sql.upsert(T, COLS, part, '_source_version');

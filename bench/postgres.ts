@@ -75,8 +75,8 @@ async function backendCpu<T>(server: string, database: string, fn: () => Promise
       } catch {
         continue;
       }
-      // A backend's title: "postgres: <user> <database> <client> <state>".
-      if (!title.startsWith('postgres: ') || title.split(' ')[2] !== database) continue;
+      // A backend's title: "postgres: [<cluster>: ]<user> <database> <client> <state>".
+      if (!title.startsWith('postgres: ') || !title.includes(` ${database} `)) continue;
       const cpu = cpuSecondsOf(Number(pid));
       if (cpu !== null) out.set(pid, cpu);
     }

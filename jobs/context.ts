@@ -48,7 +48,7 @@ export function createContext(config: Config, logger: Logger): Context {
       if (wh.kind === 'csv') {
         return Promise.reject(new UsageError(`the warehouse ${describeTarget(wh)} is a folder of CSV files, which only "hub-etl run" loads into; this command needs a SQL warehouse (mysql://… or sqlite:…)`));
       }
-      return once('warehouse', () => openDb(wh, { create: opts.create ?? true }));
+      return once('warehouse', () => openDb(wh, { create: opts.create ?? true, warn: (message) => logger.warn(message) }));
     },
     redis: () => {
       if (!redis) {

@@ -34,7 +34,7 @@ export interface EmulatorOptions {
   drift?: boolean;
   /** Orders moved per window with drift (default 3). */
   driftOrders?: number;
-  /** POP action names by operation name, replacing the defaults of sources/api/operations.ts. */
+  /** POP action names by operation name, replacing the defaults of lib/api-operations.ts. */
   popActions?: Record<string, string>;
   /** Debug line per call, errors; never a secret. */
   logger?: Logger;

@@ -5,11 +5,13 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Context } from './context.js';
-import { rawRows, type Db } from '../lib/db.js';
+import type { Db } from '../lib/db.js';
+import { StateStore } from '../sinks/state/store.js';
+import type { LeaseTaker } from '../sinks/state/lease.js';
+import type { LeaseHolder } from '../sinks/state/types.js';
 import { describe, HubError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { RunSummary } from './engine/engine.js';
-import { utcNow } from '../lib/clock.js';
 import { openRunSession, readableStreams, runStreams, selectStreams, type RunOptions } from './run.js';
 
 export interface LeaseOptions {
@@ -52,8 +54,6 @@ export class LeaseLostError extends HubError {
   }
 }
 
-const TABLE = 'etl_lock';
-
 function ownerId(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`.slice(-160);
 }
@@ -82,27 +82,11 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) 
   signal?.addEventListener('abort', done, { once: true });
 });
 
-export interface LeaseHolder {
-  owner: string;
-  expiresAt: string;
-  held: boolean;
-  /** Host name and process id of the holder (null for a lease taken before warehouse version 4). */
-  host: string | null;
-  pid: number | null;
-}
+export type { LeaseHolder };
 
 /** Who holds a stream's lease and until when (empty owner when it was never taken). */
 export async function leaseHolder(db: Db, stream: string): Promise<LeaseHolder | null> {
-  const [row] = await rawRows<{ owner: string; expires_at: string; held: unknown; holder_host: unknown; holder_pid: unknown }>(db, db.dialect,
-    `select owner, expires_at, case when expires_at > ${db.sql.nowUtc()} then 1 else 0 end as held, holder_host, holder_pid from ${TABLE} where stream = ?`, [stream]);
-  if (!row) return null;
-  return {
-    owner: String(row.owner),
-    expiresAt: String(row.expires_at),
-    held: Number(row.held) === 1,
-    host: row.holder_host === null || row.holder_host === undefined ? null : String(row.holder_host),
-    pid: row.holder_pid === null || row.holder_pid === undefined ? null : Number(row.holder_pid),
-  };
+  return StateStore.of(db).leases.holder(stream);
 }
 
 /**
@@ -110,24 +94,9 @@ export async function leaseHolder(db: Db, stream: string): Promise<LeaseHolder |
  * and waiting for it to expire only delays the next run. Conditional on the same owner still holding
  * it, so two processes finding the same dead holder cannot both take it.
  */
-async function takeOverDead(db: Db, stream: string, holder: LeaseHolder, owner: string, leaseMs: number): Promise<boolean> {
+async function takeOverDead(state: StateStore, stream: string, holder: LeaseHolder, who: LeaseTaker, leaseMs: number): Promise<boolean> {
   if (!holder.held || holder.host !== HOST() || holder.pid === null || holder.pid === process.pid || processAlive(holder.pid)) return false;
-  const n = await db.knex(TABLE)
-    .where({ stream, owner: holder.owner })
-    .update({ owner, acquired_at: db.knex.raw(db.sql.nowUtc()), expires_at: db.knex.raw(db.sql.nowUtcPlus(leaseMs)), released_at: null, holder_host: HOST(), holder_pid: process.pid });
-  return Number(n) === 1;
-}
-
-/** One attempt: true when this owner now holds the lease. */
-async function tryTake(db: Db, stream: string, owner: string, leaseMs: number): Promise<boolean> {
-  const now = db.sql.nowUtc();
-  // The row exists from the first attempt on; taking it is then one conditional update, atomic on both databases.
-  await db.knex.raw(`insert into ${TABLE} (stream, owner, acquired_at, expires_at, released_at) values (?, '', ${now}, ${now}, ${now}) ${db.sql.onConflict(TABLE, ['stream'], {})}`, [stream]);
-  const n = await db.knex(TABLE)
-    .where({ stream })
-    .andWhereRaw(`expires_at <= ${now}`)
-    .update({ owner, acquired_at: db.knex.raw(now), expires_at: db.knex.raw(db.sql.nowUtcPlus(leaseMs)), released_at: null, holder_host: HOST(), holder_pid: process.pid });
-  return Number(n) === 1;
+  return state.leases.takeOver(stream, holder.owner, who, leaseMs);
 }
 
 /**
@@ -139,20 +108,22 @@ export async function acquireLease(db: Db, stream: string, opts: LeaseOptions = 
   const waitMs = opts.waitMs ?? 0;
   const pollMs = opts.pollMs ?? 1_000;
   const owner = ownerId();
+  const who: LeaseTaker = { owner, host: HOST(), pid: process.pid };
+  const state = StateStore.of(db);
   const started = Date.now();
   let told = false;
   for (;;) {
     if (opts.signal?.aborted) throw opts.signal.reason;
-    if (await tryTake(db, stream, owner, leaseMs)) break;
-    const holder = await leaseHolder(db, stream);
-    if (holder && (await takeOverDead(db, stream, holder, owner, leaseMs))) {
+    if (await state.leases.take(stream, who, leaseMs)) break;
+    const holder = await state.leases.holder(stream);
+    if (holder && (await takeOverDead(state, stream, holder, who, leaseMs))) {
       opts.logger?.warn(`took over the lease of ${stream} from pid ${holder.pid} on this host, which is no longer running`, { stream, holder: holder.owner, lease_until: holder.expiresAt });
       break;
     }
     if (Date.now() - started >= waitMs) throw new LeaseBusyError(stream, holder?.owner ?? '', holder?.expiresAt ?? '');
     if (!told) {
-      const who = holder?.host ? `${holder.host} pid ${holder.pid ?? '?'}` : holder?.owner || 'another process';
-      opts.logger?.info(`waiting for the lease of ${stream} held by ${who} until ${holder?.expiresAt ?? '?'} UTC`, { stream, holder: holder?.owner, lease_until: holder?.expiresAt });
+      const by = holder?.host ? `${holder.host} pid ${holder.pid ?? '?'}` : holder?.owner || 'another process';
+      opts.logger?.info(`waiting for the lease of ${stream} held by ${by} until ${holder?.expiresAt ?? '?'} UTC`, { stream, holder: holder?.owner, lease_until: holder?.expiresAt });
       told = true;
     }
     // Jitter keeps waiters on several hosts from polling in step.
@@ -165,8 +136,7 @@ export async function acquireLease(db: Db, stream: string, opts: LeaseOptions = 
   const renew = async () => {
     if (released || lost.signal.aborted) return;
     try {
-      const n = await db.knex(TABLE).where({ stream, owner }).update({ expires_at: db.knex.raw(db.sql.nowUtcPlus(leaseMs)) });
-      if (Number(n) === 1) lastRenewed = Date.now();
+      if (await state.leases.renew(stream, owner, leaseMs)) lastRenewed = Date.now();
       else if (!released) lost.abort(new LeaseLostError(stream, 'another process took it over'));
     } catch (err) {
       opts.logger?.warn('could not renew the stream lease; trying again', { stream, error: describe(err) });
@@ -183,9 +153,8 @@ export async function acquireLease(db: Db, stream: string, opts: LeaseOptions = 
       if (released) return;
       released = true;
       clearInterval(timer);
-      const now = db.sql.nowUtc();
       try {
-        await db.knex(TABLE).where({ stream, owner }).update({ expires_at: db.knex.raw(now), released_at: db.knex.raw(now) });
+        await state.leases.release(stream, owner);
       } catch (err) {
         // Not fatal: the lease runs out on its own.
         opts.logger?.warn('could not release the stream lease; it expires on its own', { stream, error: describe(err) });
@@ -224,8 +193,8 @@ export async function runStreamsExclusive(ctx: Context, opts: RunOptions, lease:
     for (const def of readableStreams(selected, session.reader, ctx.logger)) {
       const summaries = await withStreamLease(wh, def.name, { logger: ctx.logger, ...lease }, async (l) => {
         // Holding the lease, no other run of this stream is alive: a run still marked running died (SIGKILL, power).
-        const abandoned = await wh.knex('etl_run').where({ stream: def.name, status: 'running' }).whereIn('mode', ['incremental', 'full_refresh'])
-          .update({ status: 'abandoned', finished_at: utcNow(), error: 'abandoned: the process running it stopped without finishing (found by the next run)' });
+        const abandoned = await StateStore.of(wh).runs.abandonStream(def.name, ['incremental', 'full_refresh'],
+          'abandoned: the process running it stopped without finishing (found by the next run)');
         if (abandoned > 0) ctx.logger.warn(`marked ${abandoned} earlier run(s) of ${def.name} as abandoned`, { stream: def.name });
         return runStreams(ctx, { ...opts, streams: [def.name], signal: opts.signal ? AbortSignal.any([opts.signal, l.lost]) : l.lost }, session);
       });

@@ -6,7 +6,7 @@
 // writing under it, or when the worker stops.
 import type { Logger } from '../lib/logger.js';
 import { describe } from '../lib/errors.js';
-import type { RunCounts, Sink } from '../sinks/sink.js';
+import { finishRun, startRun, type RunCounts, type Sink } from '../sinks/sink.js';
 import { utcNow } from '../lib/clock.js';
 import type { RunSummary } from './engine/engine.js';
 import type { RunAccount, RunTicket } from './refresh.js';
@@ -85,7 +85,7 @@ export class RollingRuns implements RunAccount {
 
   private start(stream: string): Promise<OpenRun> {
     const p = (async () => {
-      const runId = await this.sink.startRun({ stream, mode: 'refresh', windowStart: null, windowEnd: null });
+      const runId = await startRun(this.sink, { stream, mode: 'refresh', windowStart: null, windowEnd: null });
       const run: OpenRun = {
         runId, stream, startedAt: utcNow(), opened: Date.now(), counts: { rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 }, api: null,
         refreshes: 0, failures: 0, lastError: null, inFlight: 0, retired: false, finishing: false,
@@ -154,7 +154,7 @@ export class RollingRuns implements RunAccount {
     const failed = run.failures > 0 && run.failures === run.refreshes;
     const error = run.failures > 0 ? `${run.failures} of ${run.refreshes} refreshes failed (their jobs retry them); the last: ${run.lastError}` : null;
     try {
-      await this.sink.finishRun({
+      await finishRun(this.sink, {
         runId: run.runId, stream: run.stream, mode: 'refresh', status: failed ? 'failed' : 'succeeded', startedAt: run.startedAt, finishedAt: utcNow(),
         windowStart: null, windowEnd: null, ...run.counts, error, ...(run.api ? { api: { ...run.api } } : {}),
       });

@@ -4,7 +4,8 @@ import { maskSecrets } from '../lib/config.js';
 import type { Context } from './context.js';
 import type { Db } from '../lib/db.js';
 import { describe } from '../lib/errors.js';
-import type { ApiCounts, RunCounts } from '../sinks/sink.js';
+import type { RunInfo, Watermark } from '../sinks/sink.js';
+import { StateStore } from '../sinks/state/store.js';
 import { isSynthetic, sourceNowUtc } from '../sources/replica.js';
 import { appliedVersion } from '../sql/warehouse/migrate.js';
 import { openReader, sourceKind } from './engine/source.js';
@@ -23,41 +24,6 @@ export interface StreamStatus {
   lagNowSeconds: number | null;
   lastRun: RunInfo | null;
   openRejects: number;
-}
-
-/** One etl_run row as status, the dashboard and /metrics show it. */
-export type RunInfo = RunCounts & {
-  runId: string;
-  mode: string;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  windowStart: string | null;
-  windowEnd: string | null;
-  error: string | null;
-  /** What the run asked of the 1688 API (etl_run.api_*), or null for a run that read the replica. */
-  api: ApiCounts | null;
-};
-
-/** Reads an etl_run row (either database's value types) into a RunInfo. */
-export function runInfo(run: Record<string, unknown>): RunInfo {
-  return {
-    runId: String(run.run_id),
-    mode: String(run.mode),
-    status: String(run.status),
-    startedAt: String(run.started_at),
-    finishedAt: str(run.finished_at),
-    windowStart: str(run.window_start),
-    windowEnd: str(run.window_end),
-    rowsRead: Number(run.rows_read),
-    rowsUpserted: Number(run.rows_upserted),
-    rowsUnchanged: Number(run.rows_unchanged),
-    rowsRejected: Number(run.rows_rejected),
-    error: str(run.error),
-    api: run.api_calls === null || run.api_calls === undefined
-      ? null
-      : { calls: Number(run.api_calls), retries: Number(run.api_retries ?? 0), throttled: Number(run.api_throttled ?? 0) },
-  };
 }
 
 export interface WarehouseStatus {
@@ -85,7 +51,6 @@ export async function readSourceClock(ctx: Context): Promise<SourceClock> {
 }
 
 const utcMs = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 /** The status of every stream; `clock` is the source's clock for the lag as of now (this host's when absent or unreadable). */
 export async function warehouseStatus(db: Db, now = new Date(), clock?: SourceClock): Promise<WarehouseStatus> {
@@ -93,25 +58,20 @@ export async function warehouseStatus(db: Db, now = new Date(), clock?: SourceCl
   const schemaVersion = await appliedVersion(db);
   const streams: StreamStatus[] = [];
   const ready = schemaVersion > 0;
-  const rejects = new Map<string, number>();
-  if (ready) {
-    const open = (await db.knex('etl_reject').select('stream').count({ n: '*' }).whereNull('resolved_at').groupBy('stream')) as Array<{ stream: string; n: unknown }>;
-    for (const r of open) {
-      rejects.set(String(r.stream), Number(r.n));
-    }
-  }
+  const state = StateStore.of(db);
+  const rejects = ready ? await state.openRejectCounts() : new Map<string, number>();
+  const marks = ready ? await state.watermarks() : new Map<string, Watermark>();
   for (const def of STREAMS) {
-    const wm = ready ? await db.knex('etl_watermark').where({ stream: def.name }).first() : undefined;
-    const run = ready ? await db.knex('etl_run').where({ stream: def.name }).orderBy('run_id', 'desc').first() : undefined;
-    const at = str(wm?.cursor_at);
-    const clockAtRun = str(wm?.source_clock_at);
+    const wm = marks.get(def.name);
+    const at = wm?.cursorAt ?? null;
+    const clockAtRun = wm?.sourceClockAt ?? null;
     streams.push({
       stream: def.name,
-      watermark: str(wm?.cursor_value),
+      watermark: wm?.cursorValue ?? null,
       watermarkAt: at,
       lagSeconds: at ? Math.max(0, Math.round(((clockAtRun ? utcMs(clockAtRun) : now.getTime()) - utcMs(at)) / 1000)) : null,
       lagNowSeconds: at ? Math.max(0, Math.round((sourceNow.getTime() - utcMs(at)) / 1000)) : null,
-      lastRun: run ? runInfo(run) : null,
+      lastRun: ready ? await state.runs.last(def.name) : null,
       openRejects: rejects.get(def.name) ?? 0,
     });
   }

@@ -3,6 +3,7 @@
 import type { Db } from '../lib/db.js';
 import { eachRow, rawRows } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
+import { StateStore } from '../sinks/state/store.js';
 import { inspectSource, quoteIdent, type SourceSchema } from '../sources/replica.js';
 import { localDate, parseInstant } from '../transforms/time.js';
 
@@ -34,9 +35,9 @@ function fmtFen(v: bigint): string {
 }
 
 async function openRejectKeys(wh: Db, stream: string): Promise<Set<string>> {
-  const rows = await rawRows<{ k: unknown }>(wh, wh.dialect, 'select source_key as k from etl_reject where stream = ? and resolved_at is null', [stream]);
+  const keys = await StateStore.of(wh).openRejectKeys(stream);
   // Multi-column keys are written as parent:child (invoices): the child part names the row too.
-  return new Set(rows.flatMap((r) => [String(r.k), String(r.k).split(':').pop()!]));
+  return new Set([...keys].flatMap((k) => [k, k.split(':').pop()!]));
 }
 
 async function keys(db: Db, sql: string, bind: unknown[] = []): Promise<Set<string>> {
@@ -63,16 +64,16 @@ const MAX_U64 = (1n << 64n) - 1n;
 const CANONICAL_UINT = /^(?:0|[1-9]\d{0,19})$/;
 
 /**
- * Reads one column of a whole table as sorted distinct keys without holding its rows: 2.2 million
+ * Reads one column of a whole table (or of the state) as sorted distinct keys without holding its rows: 2.2 million
  * order-line ids take 18 MB, where a Set of strings took over 200 MB. A key is kept as an integer
  * only in its canonical decimal form ("0123" stays text), the same rule on both sides, so a source
  * VARCHAR id and a warehouse BIGINT id compare equal exactly when their texts are equal.
  */
-async function sortedKeys(db: Db, sql: string): Promise<SortedKeys> {
+async function sortedKeys(each: (fn: (k: unknown) => void) => Promise<void>): Promise<SortedKeys> {
   let ints = new BigUint64Array(1 << 16);
   let n = 0;
   const texts: string[] = [];
-  await eachRow<{ k: unknown }>(db, sql, [], ({ k }) => {
+  await each((k) => {
     if (k === null || k === undefined) return;
     const text = String(k);
     const v = CANONICAL_UINT.test(text) ? BigInt(text) : -1n;
@@ -94,6 +95,9 @@ async function sortedKeys(db: Db, sql: string): Promise<SortedKeys> {
   return { ints: sorted.slice(0, m), texts: texts.filter((t, i) => i === 0 || t !== texts[i - 1]) };
 }
 
+/** The first column of a query's rows, one by one. */
+const columnOf = (db: Db, sql: string) => (fn: (k: unknown) => void) => eachRow<{ k: unknown }>(db, sql, [], (r) => fn(r.k));
+
 /** Walks two sorted key lists side by side, calling back for keys only in `a` and keys only in `b`. */
 function diffKeys(a: SortedKeys, b: SortedKeys, onlyA: (k: string) => void, onlyB: (k: string) => void): void {
   const walk = <K extends bigint | string>(x: ArrayLike<K>, y: ArrayLike<K>) => {
@@ -114,6 +118,7 @@ interface CountSpec {
   stream: string;
   source: string;
   sourceKey: string;
+  /** The warehouse table, or `state`: the stream's row fingerprints (a stream without a table of one row per key). */
   warehouse: string;
   warehouseKey: string;
   /** Source keys whose cursor is at or past the watermark: not loaded yet, by design. */
@@ -136,13 +141,12 @@ const COUNTS: CountSpec[] = [
     pending: () => 'select refund_id as k from ali1688_order_refund where gmt_modified >= ?' },
   { stream: 'shipments', source: 'ali1688_logistics_order', sourceKey: 'logistic_id', warehouse: 'fct_shipment', warehouseKey: 'logistics_id',
     pending: () => 'select logistic_id as k from ali1688_logistics_order where gmt_modified > ?' },
-  { stream: 'shipment_events', source: 'ali1688_logistics_route', sourceKey: 'logistic_id', warehouse: 'etl_row_state', warehouseKey: 'source_key',
+  { stream: 'shipment_events', source: 'ali1688_logistics_route', sourceKey: 'logistic_id', warehouse: 'state', warehouseKey: 'source_key',
     pending: () => 'select logistic_id as k from ali1688_logistics_route where gmt_modified > ?' },
 ];
 
 async function watermarks(wh: Db): Promise<Map<string, string>> {
-  const rows = await rawRows<{ s: string; v: string }>(wh, wh.dialect, 'select stream as s, cursor_value as v from etl_watermark');
-  return new Map(rows.map((r) => [String(r.s), String(r.v)]));
+  return new Map([...(await StateStore.of(wh).watermarks())].map(([stream, w]) => [stream, w.cursorValue]));
 }
 
 /** Source keys of a stream that its last run could not have loaded yet (cursor at or past the watermark). */
@@ -156,15 +160,16 @@ async function countChecks(src: Db, schema: SourceSchema, wh: Db, marks: Map<str
   for (const c of COUNTS) {
     await stop(`row count of ${c.stream}`);
     const s = Number((await one(src, `select count(*) as n from ${src.sql.id(c.source)}`)).n ?? 0);
-    const whereState = c.warehouse === 'etl_row_state' ? ` where stream = '${c.stream}'` : '';
-    const w = Number((await one(wh, `select count(*) as n from ${c.warehouse}${whereState}`)).n ?? 0);
+    const state = c.warehouse === 'state' ? StateStore.of(wh) : null;
+    const where = state ? 'etl_row_state' : c.warehouse;
+    const w = state ? await state.rowStateCount(c.stream) : Number((await one(wh, `select count(*) as n from ${c.warehouse}`)).n ?? 0);
     if (s === w) {
-      checks.push({ stream: c.stream, name: 'row count', ok: true, detail: `${s} source rows, ${w} in ${c.warehouse}` });
+      checks.push({ stream: c.stream, name: 'row count', ok: true, detail: `${s} source rows, ${w} in ${where}` });
       continue;
     }
     // Counts differ: compare the keys themselves, then excuse rows the last run could not see yet.
-    const a = await sortedKeys(src, `select ${src.sql.id(c.sourceKey)} as k from ${src.sql.id(c.source)}`);
-    const b = await sortedKeys(wh, `select ${c.warehouseKey} as k from ${c.warehouse}${whereState}`);
+    const a = await sortedKeys(columnOf(src, `select ${src.sql.id(c.sourceKey)} as k from ${src.sql.id(c.source)}`));
+    const b = await sortedKeys(state ? (fn) => state.eachRowStateKey(c.stream, fn) : columnOf(wh, `select ${c.warehouseKey} as k from ${c.warehouse}`));
     const pending = await pendingKeys(src, schema, c, marks.get(c.stream));
     const rejects = await openRejectKeys(wh, c.stream);
     const missing = new Sample();
@@ -176,7 +181,7 @@ async function countChecks(src: Db, schema: SourceSchema, wh: Db, marks: Map<str
       else if (rejects.has(k)) rejected++;
       else missing.add(k);
     }, (k) => extra.add(k));
-    const parts = [`${s} source rows, ${w} in ${c.warehouse}`];
+    const parts = [`${s} source rows, ${w} in ${where}`];
     if (missing.total) parts.push(`missing in the warehouse: ${missing}`);
     if (extra.total) parts.push(`not in the source: ${extra}`);
     if (rejected) parts.push(`${rejected} rejected (see etl_reject)`);

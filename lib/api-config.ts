@@ -1,6 +1,6 @@
 // The 1688 open-platform API as a source: its URL (1688+https:// for the gateway, pop+https:// for
 // Alibaba Cloud's RPC style), credentials and tuning, read from flags and environment by loadConfig.
-import { operationNamed } from '../sources/api/operations.js';
+import { operationNamed } from './api-operations.js';
 
 /** The 1688 API: where it is, how it is called, who calls it and how hard. */
 export interface ApiTarget {

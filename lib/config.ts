@@ -12,9 +12,9 @@ export type { ApiTarget } from './api-config.js';
 export type { MqTarget } from './mq-config.js';
 
 export type DbTarget =
-  | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string; tls?: MysqlTls }
+  | { kind: 'mysql'; host: string; port: number; user: string; password: string; database: string; url: string; tls?: MysqlTls; bulkRows?: number }
   | { kind: 'sqlite'; file: string; url: string }
-  | { kind: 'postgres'; host: string; port: number; user: string; password: string; database: string; url: string; tls?: MysqlTls };
+  | { kind: 'postgres'; host: string; port: number; user: string; password: string; database: string; url: string; tls?: MysqlTls; bulkRows?: number };
 
 /** A folder of CSV files as the warehouse (`csv:./out`): hub-etl run writes one file per table per run. */
 export interface CsvTarget { kind: 'csv'; dir: string; url: string }
@@ -129,6 +129,7 @@ export function parseDbUrl(raw: string, label: string): DbTarget | string {
       database,
       url: value,
       ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.bulkRows !== undefined ? { bulkRows: options.bulkRows } : {}),
     };
   }
   return `${label}: "${shown}" is not a supported URL; expected mysql://user:password@host:3306/database, postgres://user:password@host:5432/database or sqlite:./path.db`;

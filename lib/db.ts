@@ -25,6 +25,8 @@ export interface OpenOptions {
   /** Open for reading only: SQLite read-only handle, a read-only session on a server. */
   readOnly?: boolean;
   poolMax?: number;
+  /** Where the dialect reports a slower path it had to take (a server refusing bulk loads); stderr when not given. */
+  warn?: (message: string) => void;
 }
 
 /** Thrown when a database cannot be reached or opened; says which one, never with its password. */

@@ -24,10 +24,14 @@ export interface MysqlTls {
   key?: string;
 }
 
-export const MYSQL_URL_OPTIONS = ['ssl', 'ssl-ca', 'ssl-cert', 'ssl-key'] as const;
+export const MYSQL_URL_OPTIONS = ['ssl', 'ssl-ca', 'ssl-cert', 'ssl-key', 'bulk-rows'] as const;
 
-/** Reads the query of a mysql:// URL. Returns the TLS settings (none when no ssl option) and every problem, each naming the option. */
-export function parseMysqlOptions(params: URLSearchParams, label: string): { tls?: MysqlTls; problems: string[] } {
+/**
+ * Reads the query of a mysql:// URL. Returns the TLS settings (none when no ssl option), the `bulk-rows`
+ * threshold of a warehouse (rows from which one write takes the dialect's bulk path; 0 never) and every
+ * problem, each naming the option.
+ */
+export function parseMysqlOptions(params: URLSearchParams, label: string): { tls?: MysqlTls; bulkRows?: number; problems: string[] } {
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const [key, value] of params) {
@@ -61,8 +65,14 @@ export function parseMysqlOptions(params: URLSearchParams, label: string): { tls
   if (seen.has('ssl-cert') !== seen.has('ssl-key')) {
     problems.push(`${label}: ssl-cert and ssl-key go together (a client certificate and its key)`);
   }
-  if (problems.length > 0 || mode === undefined) return { problems };
-  return { tls: { mode: mode as SslMode, ...files }, problems };
+  const bulk = seen.get('bulk-rows');
+  const bulkRows = bulk === undefined ? undefined : Number(bulk);
+  if (bulkRows !== undefined && !(/^\d+$/.test(bulk!) && Number.isSafeInteger(bulkRows))) {
+    problems.push(`${label}: bulk-rows=${bulk} is not a whole number of rows (0 turns the bulk path off)`);
+  }
+  const bulkPart = bulkRows !== undefined && problems.length === 0 ? { bulkRows } : {};
+  if (problems.length > 0 || mode === undefined) return { ...bulkPart, problems };
+  return { tls: { mode: mode as SslMode, ...files }, ...bulkPart, problems };
 }
 
 function unreadable(file: string): string | null {

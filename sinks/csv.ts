@@ -11,11 +11,11 @@
 //   .hub-etl/state.db               the state: etl_run, etl_watermark, etl_reject, etl_row_state, csv_file
 //   .hub-etl/tmp/<file>.tmp         files of the run in progress; never under a final name
 //
-// Transactions: a run is one SQLite transaction on the state file (BEGIN IMMEDIATE at startRun, which also
-// makes it the folder's only writer); each engine batch is a savepoint in it, and its rows are appended to
-// the run's temporary files. A batch that fails rolls back to its savepoint and truncates the files to where
-// they were. finishRun fsyncs the files, records them as pending in the state and COMMITs: that is the
-// commit point. The renames follow, and are finished by the next run if the process dies in between. A run
+// Transactions: a run is one SQLite transaction on the state file (begun by beginRun, which also makes it
+// the folder's only writer); each engine batch is a savepoint in it, and its rows are appended to the run's
+// temporary files. A batch that fails rolls back to its savepoint and truncates the files to where they
+// were. endRun (after the run's end is recorded, in the same transaction) fsyncs the files, records them as
+// pending in the state and COMMITs: that is the commit point. The renames follow, and are finished by the next run if the process dies in between. A run
 // killed before its commit leaves its state unchanged (SQLite rolls it back) and temporary files that the
 // next run deletes, then re-reads the same rows because the watermark did not move past them.
 import fs from 'node:fs';
@@ -25,7 +25,8 @@ import { csvText, type CsvColumn } from '../lib/csv.js';
 import { HubError, SinkError, sinkError } from '../lib/errors.js';
 import { physicalColumns, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
 import { CsvState, STATE_DIR, type PublishedFile } from './csv-state.js';
-import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
+import type { RunMode, RunOpening, Sink, SinkTx, UnitWrite } from './sink.js';
+import type { StateStore } from './state/store.js';
 import { utcNow } from '../lib/clock.js';
 
 export { STATE_DIR, STATE_FILE, type PublishedFile } from './csv-state.js';
@@ -36,13 +37,13 @@ const BUSY_TIMEOUT_MS = 15_000;
 interface OpenFile { key: string; name: string; tmp: string; fh: fsp.FileHandle; size: number; rows: number }
 
 /** The run whose state transaction is open. */
-interface Staging { runId: string; mode: RunRecord['mode']; files: Map<string, OpenFile> }
+interface Staging { runId: string; mode: RunMode; files: Map<string, OpenFile> }
 
 /** What a file of a run holds: rows, parents whose set is empty now, or units the source no longer has. */
 type FileKind = 'rows' | 'empty' | 'removed';
 
 /** `fct_order.run00000042.csv`: sorts in run order, and one run's file for a table has one name. */
-export function csvFileName(table: string, runId: string, mode: RunRecord['mode'] | 'empty' | 'removed'): string {
+export function csvFileName(table: string, runId: string, mode: RunMode | 'empty' | 'removed'): string {
   const suffix = mode === 'full_refresh' ? '.full' : mode === 'empty' ? '.empty' : mode === 'removed' ? '.removed' : '';
   return `${table}.run${runId.padStart(8, '0')}${suffix}.csv`;
 }
@@ -60,24 +61,24 @@ export class CsvSink implements Sink {
   readonly kind = 'csv' as const;
   readonly label: string;
   readonly dir: string;
-  private readonly state: CsvState;
+  private readonly csv: CsvState;
   private staging: Staging | null = null;
   private inTx = false;
 
   private constructor(dir: string, label: string, state: CsvState) {
     this.dir = dir;
     this.label = label;
-    this.state = state;
+    this.csv = state;
   }
 
   /**
    * Opens (creating when missing) the folder and its state file. A second run into the same folder waits
    * up to busyTimeoutMs for the first to finish, then fails with a retriable SinkError.
    */
-  static open(dir: string, opts: { label?: string; busyTimeoutMs?: number } = {}): CsvSink {
+  static async open(dir: string, opts: { label?: string; busyTimeoutMs?: number } = {}): Promise<CsvSink> {
     const label = opts.label ?? `csv:${dir}`;
     try {
-      return new CsvSink(dir, label, CsvState.open(dir, opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS));
+      return new CsvSink(dir, label, await CsvState.open(dir, opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS, label));
     } catch (err) {
       throw sinkError(`opening the CSV warehouse ${label}`, err);
     }
@@ -87,47 +88,37 @@ export class CsvSink implements Sink {
     return path.join(this.dir, STATE_DIR, 'tmp');
   }
 
-  private fail(what: string, err: unknown): HubError {
+  /** The folder's state; inside the open run's transaction while a run is open. */
+  get state(): StateStore {
+    return this.csv.store;
+  }
+
+  explain(what: string, err: unknown): HubError {
     if (err instanceof HubError) return err;
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_BUSY') return sinkError(`${what}: another hub-etl run is loading into ${this.label} (one run at a time per folder)`, err);
     return sinkError(`${what} in ${this.label}`, err);
   }
 
-  async getWatermark(stream: string): Promise<Watermark | null> {
-    return this.state.watermark(stream);
-  }
-
-  async getRowStates(stream: string, keys: string[]): Promise<Map<string, RowState>> {
-    return this.state.rowStates(stream, keys);
-  }
-
-  async openRejectKeys(stream: string): Promise<Set<string>> {
-    return this.state.openRejectKeys(stream);
-  }
-
   /** The files committed runs wrote, oldest first. */
-  publishedFiles(): PublishedFile[] {
-    return this.state.publishedFiles();
+  async publishedFiles(): Promise<PublishedFile[]> {
+    return this.csv.publishedFiles();
   }
 
-  async startRun(run: Pick<RunRecord, 'stream' | 'mode' | 'windowStart' | 'windowEnd'>): Promise<string> {
+  async beginRun(run: RunOpening): Promise<void> {
     if (this.staging) throw new SinkError(`${this.label}: run #${this.staging.runId} is still open; the CSV sink loads one run at a time`);
-    let runId: string;
     try {
-      runId = this.state.insertRun(run);
-      this.state.begin();
+      await this.csv.begin();
     } catch (err) {
-      throw this.fail(`starting a ${run.stream} run`, err);
+      throw this.explain(`starting a ${run.stream} run`, err);
     }
-    this.staging = { runId, mode: run.mode, files: new Map() };
+    this.staging = { runId: run.runId, mode: run.mode, files: new Map() };
     try {
       await this.recover();
     } catch (err) {
       await this.abandon();
-      throw this.fail('recovering the files of an earlier run', err);
+      throw this.explain('recovering the files of an earlier run', err);
     }
-    return runId;
   }
 
   /**
@@ -143,7 +134,7 @@ export class CsvSink implements Sink {
   }
 
   private async completeRenames(): Promise<void> {
-    const pending = this.state.pendingFiles();
+    const pending = await this.csv.pendingFiles();
     if (pending.length === 0) return;
     for (const name of pending) {
       try {
@@ -154,24 +145,24 @@ export class CsvSink implements Sink {
       }
     }
     fsyncDir(this.dir);
-    this.state.markPublished();
+    await this.csv.markPublished();
   }
 
   async transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T> {
     const s = this.staging;
-    if (!s) throw new SinkError(`${this.label}: a CSV sink transaction belongs to a run (startRun … finishRun)`);
+    if (!s) throw new SinkError(`${this.label}: a CSV sink transaction belongs to a run (beginRun … endRun)`);
     if (this.inTx) throw new SinkError(`${this.label}: a transaction is already open`);
     this.inTx = true;
     const marks = new Map([...s.files].map(([k, f]) => [k, { size: f.size, rows: f.rows }]));
     try {
       try {
-        return await this.state.savepoint(() => fn(new CsvTx(this, this.state, s)));
+        return await this.csv.savepoint((store) => fn(new CsvTx(this, store, s)));
       } catch (err) {
         await this.truncate(s, marks);
         throw err;
       }
     } catch (err) {
-      throw this.fail('writing a batch', err);
+      throw this.explain('writing a batch', err);
     } finally {
       this.inTx = false;
     }
@@ -221,20 +212,15 @@ export class CsvSink implements Sink {
     f.rows += rows;
   }
 
-  async finishRun(run: RunRecord): Promise<void> {
-    const update = () => this.state.updateRun(run);
+  async endRun(runId: string): Promise<void> {
     const s = this.staging;
-    if (!s || s.runId !== run.runId) {
-      update();
-      return;
-    }
+    if (!s || s.runId !== runId) return;
     // Batches committed before a failure stay committed, as in a SQL warehouse: the run publishes them.
     try {
-      update();
       await this.publish(s);
     } catch (err) {
       await this.abandon();
-      throw this.fail(`publishing run #${run.runId}`, err);
+      throw this.explain(`publishing run #${runId}`, err);
     }
   }
 
@@ -243,10 +229,10 @@ export class CsvSink implements Sink {
     for (const f of s.files.values()) {
       await f.fh.sync();
       await f.fh.close();
-      this.state.recordFile(s.runId, f.key, f.name, f.rows);
+      await this.csv.recordFile(s.runId, f.key, f.name, f.rows);
     }
     s.files.clear();
-    this.state.commit();
+    await this.csv.commit();
     this.staging = null;
     await this.completeRenames();
   }
@@ -255,7 +241,7 @@ export class CsvSink implements Sink {
   private async abandon(): Promise<void> {
     const s = this.staging;
     this.staging = null;
-    this.state.rollback();
+    await this.csv.rollback();
     for (const f of s?.files.values() ?? []) {
       await f.fh.close().catch(() => undefined);
       await fsp.rm(f.tmp, { force: true });
@@ -267,17 +253,9 @@ export class CsvSink implements Sink {
     for (const t of targets) await this.fileFor(s, t);
   }
 
-  async installationSecret(name: string): Promise<string> {
-    try {
-      return this.state.installationSecret(name);
-    } catch (err) {
-      throw sinkError(`reading the installation's ${name} from ${this.label}`, err);
-    }
-  }
-
   async close(): Promise<void> {
     await this.abandon();
-    this.state.close();
+    await this.csv.close();
   }
 }
 
@@ -290,7 +268,7 @@ function csvColumnsOf(table: Table, kind: FileKind, column?: string): CsvColumn[
 }
 
 class CsvTx implements SinkTx {
-  constructor(private readonly sink: CsvSink, private readonly state: CsvState, private readonly s: Staging) {}
+  constructor(private readonly sink: CsvSink, readonly state: StateStore, private readonly s: Staging) {}
 
   async writeUnits(_stream: string, units: UnitWrite[], targets: Table[], runId: string): Promise<void> {
     if (runId !== this.s.runId) throw new SinkError(`writeUnits for run #${runId} inside run #${this.s.runId}`);
@@ -318,40 +296,24 @@ class CsvTx implements SinkTx {
     }
   }
 
-  async putRowStates(stream: string, states: Array<{ key: string; hash: string; version: string; parentKey?: string | null }>, runId: string): Promise<void> {
-    this.state.putRowStates(stream, states, runId);
-  }
-
-  async putRejects(stream: string, rejects: RejectRecord[], runId: string): Promise<void> {
-    this.state.putRejects(stream, rejects, runId);
-  }
-
-  async resolveRejects(stream: string, keys: string[], runId: string): Promise<void> {
-    this.state.resolveRejects(stream, keys, runId);
-  }
-
-  async setWatermark(w: Omit<Watermark, 'updatedAt'>): Promise<void> {
-    this.state.setWatermark(w);
-  }
-
   // A full refresh rewrote every unit, so its files are complete snapshots of the stream's tables; the
   // fingerprints of rows it did not see go, as in a SQL warehouse. A snapshot run (incremental, over a
   // source read whole) wrote only what changed: the units it neither wrote nor saw are gone from the
   // source, and its .removed files name them for the consumer.
   async sweep(stream: string, targets: Table[], unitKeyOf: (t: Table) => string, runId: string, keepUnits: string[]): Promise<void> {
     if (this.s.mode === 'full_refresh') {
-      this.state.dropStatesNotOf(stream, runId);
+      await this.state.dropRowStatesNotOf(stream, runId);
       await this.sink.snapshot(this.s, targets);
       return;
     }
     const keep = new Set(keepUnits);
-    const gone = this.state.keysNotOf(stream, runId).filter((k) => !keep.has(k));
+    const gone = (await this.state.rowKeysNotOf(stream, runId)).filter((k) => !keep.has(k));
     if (gone.length === 0) return;
     for (const table of targets) {
       const column = unitKeyOf(table);
       const f = await this.sink.fileFor(this.s, table, 'removed', column);
       await this.sink.append(f, await csvText(csvColumnsOf(table, 'removed', column), gone.map((k) => ({ [column]: k })), { header: false }), gone.length);
     }
-    this.state.dropStates(stream, gone);
+    await this.state.dropRowStates(stream, gone);
   }
 }

@@ -1,6 +1,14 @@
-// The one small interface every warehouse implementation offers. Writes are idempotent: replaying a
-// batch is normal (lookback windows, retries, backfills) and never replaces a newer version with an older one.
+// The one small interface every warehouse implementation offers: writing rows in a transaction and
+// sweeping. Writes are idempotent: replaying a batch is normal (lookback windows, retries, backfills) and
+// never replaces a newer version with an older one. What the engine knows about the stream (watermark,
+// fingerprints, rejects, the run log) is the warehouse's state store (state/store.ts), the same code for
+// every sink; inside a transaction it is the transaction's, so rows and state commit together.
 import type { Table, WarehouseRow } from '../sql/warehouse/tables.js';
+import type { StateStore } from './state/store.js';
+import type { RunMode, RunRecord, RunStart } from './state/types.js';
+
+export type { ApiCounts, RejectRecord, RowState, RowStateWrite, RunCounts, RunInfo, RunMode, RunRecord, RunStart, Watermark } from './state/types.js';
+export type { StateStore } from './state/store.js';
 
 /** A row bound for a fact or dimension table, with the version of the source row it came from. */
 export interface VersionedRows {
@@ -21,74 +29,55 @@ export interface UnitWrite {
   fresh?: boolean;
 }
 
-export interface RowState { hash: string; version: string }
-
-export interface RejectRecord { sourceKey: string; field: string; reason: string; sample: string | null }
-
-export interface Watermark { stream: string; cursorValue: string; cursorAt: string | null; runId: string; updatedAt: string; streamVersion: number; sourceClockAt: string | null }
-
-/** How a run accounts for every source row it read: read = upserted + unchanged + rejected. */
-export interface RunCounts {
-  rowsRead: number;
-  rowsUpserted: number;
-  rowsUnchanged: number;
-  rowsRejected: number;
-}
-
-/** incremental, full_refresh and backfill read windows; refresh loads specific entities (fetch, messages). Only the first two move watermarks. */
-export type RunMode = 'incremental' | 'full_refresh' | 'backfill' | 'refresh';
-
-export interface RunRecord extends RunCounts {
-  runId: string;
-  stream: string;
-  mode: RunMode;
-  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
-  startedAt: string;
-  finishedAt: string | null;
-  windowStart: string | null;
-  windowEnd: string | null;
-  error: string | null;
-  /** What the run asked of the 1688 API (etl_run.api_*); absent or null for a run that read the replica. */
-  api?: ApiCounts | null;
-}
-
-/** A run's requests to the 1688 API: calls sent (retries included), retries, throttled answers. */
-export interface ApiCounts {
-  calls: number;
-  retries: number;
-  throttled: number;
-}
-
-/** Everything written inside one transaction commits together (data, states, rejects, watermark). */
+/** Everything written inside one transaction commits together (data, and the state written through `state`). */
 export interface SinkTx {
   /**
    * Loads units: for every target table, deletes the unit's rows that are not in the new set
    * (children) and upserts the new rows, both guarded by the version.
    */
   writeUnits(stream: string, units: UnitWrite[], targets: Table[], runId: string): Promise<void>;
-  putRowStates(stream: string, states: Array<{ key: string; hash: string; version: string; parentKey?: string | null }>, runId: string): Promise<void>;
-  putRejects(stream: string, rejects: RejectRecord[], runId: string): Promise<void>;
-  resolveRejects(stream: string, keys: string[], runId: string): Promise<void>;
-  setWatermark(w: Omit<Watermark, 'updatedAt'>): Promise<void>;
   /** Deletes the stream's rows and row states not written by this run (end of a full refresh), except those of the kept units. */
   sweep(stream: string, targets: Table[], unitKeyOf: (t: Table) => string, runId: string, keepUnits: string[]): Promise<void>;
+  /** The state store inside this transaction. */
+  readonly state: StateStore;
 }
+
+/** A run as a sink that commits whole runs sees it begin. */
+export interface RunOpening { runId: string; stream: string; mode: RunMode }
 
 export interface Sink {
   readonly kind: 'mysql' | 'sqlite' | 'postgres' | 'csv' | 'memory';
   /** Where it writes, safe to print. */
   readonly label: string;
+  /** The warehouse's state: watermarks, fingerprints, rejects, the run log, leases, secrets. */
+  readonly state: StateStore;
   transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T>;
-  getWatermark(stream: string): Promise<Watermark | null>;
-  getRowStates(stream: string, keys: string[]): Promise<Map<string, RowState>>;
-  openRejectKeys(stream: string): Promise<Set<string>>;
-  startRun(run: Pick<RunRecord, 'stream' | 'mode' | 'windowStart' | 'windowEnd'>): Promise<string>;
-  finishRun(run: RunRecord): Promise<void>;
   /**
-   * A secret of the installation kept with the warehouse's own state (etl_setting): read, or generated
-   * (32 random bytes, hex) and stored on first use, the same for every process and run. Sinks without a
-   * state of their own leave it out; hub-etl then needs the secret configured.
+   * For a sink whose runs commit as a whole (CSV): called after the run is recorded (state.runs.start)
+   * and before its first transaction; `endRun` after its end is recorded (state.runs.finish), to commit
+   * it. A SQL warehouse commits every transaction as it goes and leaves them out.
    */
-  installationSecret?(name: string): Promise<string>;
+  beginRun?(run: RunOpening): Promise<void>;
+  endRun?(runId: string): Promise<void>;
+  /** Turns a failure of its state into the error to report (CSV: another run holds the folder), or leaves it out. */
+  explain?(what: string, err: unknown): Error;
   close(): Promise<void>;
+}
+
+/** Starts a run: records it in the state and opens it in the sink. Returns its id. */
+export async function startRun(sink: Sink, run: RunStart): Promise<string> {
+  let runId: string;
+  try {
+    runId = await sink.state.runs.start(run);
+  } catch (err) {
+    throw sink.explain ? sink.explain(`starting a ${run.stream} run`, err) : err;
+  }
+  await sink.beginRun?.({ runId, stream: run.stream, mode: run.mode });
+  return runId;
+}
+
+/** Finishes a run: records how it ended, then lets the sink commit it. */
+export async function finishRun(sink: Sink, run: RunRecord): Promise<void> {
+  await sink.state.runs.finish(run);
+  await sink.endRun?.(run.runId);
 }

@@ -1,37 +1,20 @@
 // The warehouse sink for SQL databases (every dialect of lib/dialects): idempotent, version-guarded writes,
-// with the stream's state (watermark, row fingerprints, rejects, runs) in the same database and transaction.
-import crypto from 'node:crypto';
-import os from 'node:os';
+// with the stream's state (state/store.ts) in the same database and transaction.
 import type { Knex } from 'knex';
 import type { Db } from '../lib/db.js';
-import { idText } from '../lib/db.js';
 import { utcNow } from '../lib/clock.js';
 import { chunk, type SqlDialect } from '../lib/dialects/dialect.js';
 import { sinkError } from '../lib/errors.js';
-import { physicalColumns, tableNamed, type Table, type WarehouseRow } from '../sql/warehouse/tables.js';
-import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from './sink.js';
-
-
-const VERSION = '_source_version';
-
-async function exec(k: Knex | Knex.Transaction, sql: string, bindings: unknown[]): Promise<void> {
-  // Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is).
-  await (bindings.length > 0 ? k.raw(sql, bindings as Knex.RawBinding[]) : k.raw(sql));
-}
-
-/** Upserts rows into a table: a large batch through the dialect's bulk write, others in statements of bounded size. */
-async function upsertRows(k: Knex.Transaction, d: SqlDialect, table: Table, rows: WarehouseRow[], guard: boolean): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = physicalColumns(table).filter((c) => !(table.name === 'etl_run' && c.name === 'run_id'));
-  if (d.bulk && rows.length >= d.bulk.minRows) return d.bulk.upsert(k, table, columns, rows, guard ? VERSION : null);
-  for (const part of chunk(rows, d.rowsPerStatement(columns.length))) {
-    const { sql, bindings } = d.upsert(table, columns, part, guard ? VERSION : null);
-    await exec(k, sql, bindings);
-  }
-}
+import type { Table, WarehouseRow } from '../sql/warehouse/tables.js';
+import type { Sink, SinkTx, UnitWrite } from './sink.js';
+import { exec, upsertRows, VERSION } from './sql-write.js';
+import { StateStore } from './state/store.js';
 
 class SqlTx implements SinkTx {
-  constructor(private readonly trx: Knex.Transaction, private readonly d: SqlDialect) {}
+  readonly state: StateStore;
+  constructor(private readonly trx: Knex.Transaction, private readonly d: SqlDialect, state: StateStore) {
+    this.state = state.within(trx);
+  }
 
   async writeUnits(_stream: string, units: UnitWrite[], targets: Table[], runId: string): Promise<void> {
     const q = this.d.id;
@@ -75,40 +58,6 @@ class SqlTx implements SinkTx {
     }
   }
 
-  async putRowStates(stream: string, states: Array<{ key: string; hash: string; version: string; parentKey?: string | null }>, runId: string): Promise<void> {
-    const rows = states.map((s) => ({ stream, source_key: s.key, parent_key: s.parentKey ?? null, row_hash: s.hash, source_version: s.version, run_id: runId }));
-    await upsertRows(this.trx, this.d, tableNamed('etl_row_state'), rows, false);
-  }
-
-  async putRejects(stream: string, rejects: RejectRecord[], runId: string): Promise<void> {
-    if (rejects.length === 0) return;
-    const q = this.d.id;
-    const now = utcNow();
-    const cols = ['stream', 'source_key', 'field', 'reason', 'sample', 'first_seen_at', 'last_seen_at', 'times_seen', 'run_id'];
-    const update = this.d.onConflict('etl_reject', ['stream', 'source_key'], {
-      ...Object.fromEntries(['field', 'reason', 'sample', 'last_seen_at', 'run_id'].map((c) => [c, (r) => r.incoming(c)] as const)),
-      times_seen: (r) => `${r.stored('times_seen')} + 1`,
-      resolved_at: () => 'null',
-      resolved_run_id: () => 'null',
-    });
-    for (const r of rejects) {
-      const bind = [stream, r.sourceKey, r.field.slice(0, 128), r.reason.slice(0, 1024), r.sample, now, now, 1, runId];
-      await exec(this.trx, `insert into ${q('etl_reject')} (${cols.map(q).join(', ')}) values (${cols.map(() => '?').join(', ')}) ${update}`, bind);
-    }
-  }
-
-  async resolveRejects(stream: string, keys: string[], runId: string): Promise<void> {
-    const now = utcNow();
-    for (const part of chunk(keys, 500)) {
-      await this.trx('etl_reject').where({ stream }).whereIn('source_key', part).whereNull('resolved_at').update({ resolved_at: now, resolved_run_id: runId });
-    }
-  }
-
-  async setWatermark(w: Omit<Watermark, 'updatedAt'>): Promise<void> {
-    const row = { stream: w.stream, cursor_value: w.cursorValue, cursor_at: w.cursorAt, run_id: w.runId, updated_at: utcNow(), stream_version: w.streamVersion, source_clock_at: w.sourceClockAt };
-    await upsertRows(this.trx, this.d, tableNamed('etl_watermark'), [row], false);
-  }
-
   async sweep(stream: string, targets: Table[], unitKeyOf: (t: Table) => string, runId: string, keepUnits: string[]): Promise<void> {
     const q = this.d.id;
     for (const table of targets) {
@@ -116,98 +65,25 @@ class SqlTx implements SinkTx {
       const keep = keepUnits.length > 0 ? ` and ${q(col)} not in (${keepUnits.map(() => '?').join(', ')})` : '';
       await exec(this.trx, `delete from ${q(table.name)} where ${q('_run_id')} <> ?${keep}`, [runId, ...keepUnits]);
     }
-    const keepStates = keepUnits.length > 0 ? ` and ${q('source_key')} not in (${keepUnits.map(() => '?').join(', ')})` : '';
-    await exec(this.trx, `delete from ${q('etl_row_state')} where stream = ? and run_id <> ?${keepStates}`, [stream, runId, ...keepUnits]);
+    await this.state.dropRowStatesNotOf(stream, runId, keepUnits);
   }
 }
 
 export class SqlSink implements Sink {
   readonly kind: Db['dialect'];
   readonly label: string;
+  readonly state: StateStore;
   constructor(readonly db: Db) {
     this.kind = db.dialect;
     this.label = db.label;
+    this.state = StateStore.of(db);
   }
 
   async transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T> {
     try {
-      return await this.db.knex.transaction((trx) => fn(new SqlTx(trx, this.db.sql)));
+      return await this.db.knex.transaction((trx) => fn(new SqlTx(trx, this.db.sql, this.state)));
     } catch (err) {
       throw err instanceof Error && err.name !== 'Error' ? err : sinkError(`writing to ${this.label} failed`, err);
-    }
-  }
-
-  async getWatermark(stream: string): Promise<Watermark | null> {
-    const r = await this.db.knex('etl_watermark').where({ stream }).first();
-    if (!r) return null;
-    return {
-      stream,
-      cursorValue: String(r.cursor_value),
-      cursorAt: r.cursor_at === null ? null : String(r.cursor_at),
-      runId: idText(r.run_id)!,
-      updatedAt: String(r.updated_at),
-      streamVersion: Number(r.stream_version),
-      sourceClockAt: r.source_clock_at === null ? null : String(r.source_clock_at),
-    };
-  }
-
-  async getRowStates(stream: string, keys: string[]): Promise<Map<string, RowState>> {
-    const out = new Map<string, RowState>();
-    for (const part of chunk(keys, 1000)) {
-      const rows = await this.db.knex('etl_row_state').select('source_key', 'row_hash', 'source_version').where({ stream }).whereIn('source_key', part);
-      for (const r of rows) out.set(String(r.source_key), { hash: String(r.row_hash), version: String(r.source_version) });
-    }
-    return out;
-  }
-
-  async openRejectKeys(stream: string): Promise<Set<string>> {
-    const rows = await this.db.knex('etl_reject').select('source_key').where({ stream }).whereNull('resolved_at');
-    return new Set(rows.map((r) => String(r.source_key)));
-  }
-
-  async startRun(run: Pick<RunRecord, 'stream' | 'mode' | 'windowStart' | 'windowEnd'>): Promise<string> {
-    return this.db.sql.insertReturningId(this.db.knex, 'etl_run', {
-      stream: run.stream,
-      mode: run.mode,
-      status: 'running',
-      started_at: utcNow(),
-      window_start: run.windowStart,
-      window_end: run.windowEnd,
-      rows_read: 0,
-      rows_upserted: 0,
-      rows_unchanged: 0,
-      rows_rejected: 0,
-      host: `${os.hostname()}:${process.pid}`.slice(0, 128),
-    }, 'run_id');
-  }
-
-  async finishRun(run: RunRecord): Promise<void> {
-    await this.db.knex('etl_run').where({ run_id: run.runId }).update({
-      status: run.status,
-      finished_at: run.finishedAt ?? utcNow(),
-      window_start: run.windowStart,
-      window_end: run.windowEnd,
-      rows_read: run.rowsRead,
-      rows_upserted: run.rowsUpserted,
-      rows_unchanged: run.rowsUnchanged,
-      rows_rejected: run.rowsRejected,
-      error: run.error,
-      ...(run.api ? { api_calls: run.api.calls, api_retries: run.api.retries, api_throttled: run.api.throttled } : {}),
-    });
-  }
-
-  async installationSecret(name: string): Promise<string> {
-    const read = async () => (await this.db.knex('etl_setting').select('value').where({ name }).first()) as { value: unknown } | undefined;
-    try {
-      const found = await read();
-      if (found) return String(found.value);
-      // Two processes starting at once both try; the first insert wins and both read it back.
-      await this.db.knex('etl_setting').insert({ name, value: crypto.randomBytes(32).toString('hex'), created_at: utcNow() }).onConflict('name').ignore();
-      const stored = await read();
-      if (!stored) throw new Error(`etl_setting.${name} was not stored`);
-      return String(stored.value);
-    } catch (err) {
-      throw sinkError(`reading the installation's ${name} from ${this.label} (run "hub-etl migrate" if the warehouse predates version 8)`, err);
     }
   }
 

@@ -11,7 +11,7 @@ import { API_DIMENSIONS, tableNamed } from '../sql/warehouse/tables.js';
 import { transformCategoryAttribute } from '../transforms/category-attribute.js';
 import { transformFreightTemplate } from '../transforms/freight-template.js';
 import type { TransformOutput } from '../transforms/types.js';
-import type { UnitWrite } from '../sinks/sink.js';
+import { startRun, type UnitWrite } from '../sinks/sink.js';
 import { needMysql, target, tempMysqlDb, tempSqliteUrl, testWith, type Warehouse } from './helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
@@ -66,7 +66,7 @@ for (const [name, open] of backends) {
     const db = await setup(t);
     if (!db) return;
     const sink = new SqlSink(db);
-    const run = await sink.startRun({ stream: 'freight_templates', mode: 'full_refresh', windowStart: null, windowEnd: null });
+    const run = await startRun(sink, { stream: 'freight_templates', mode: 'full_refresh', windowStart: null, windowEnd: null });
     const targets = [tableNamed('dim_freight_template'), tableNamed('dim_freight_template_rule')];
     await sink.transaction((tx) => tx.writeUnits('freight_templates', [unit(BIG, 'h1', template([rate(['1'], '12.5', '6'), rate(['650000'], '30', '18.05')]))], targets, run));
     const rules = () => rawRows<Record<string, unknown>>(db, db.dialect, 'select freight_template_id, rule_seq, first_unit_fee, next_unit_fee, first_unit, destination_area_codes from dim_freight_template_rule order by rule_seq');

@@ -11,7 +11,7 @@ import { ApiReader } from '../sources/api/reader.js';
 import { runStreams, DEFAULT_RUN } from '../jobs/run.js';
 import { openSink } from '../jobs/engine/sink.js';
 import { emulated } from './emulator-helpers.js';
-import { CLI, ROOT, target } from './helpers.js';
+import { CAPPED, CLI, ROOT, target } from './helpers.js';
 import { apiContext, apiReader, apiTarget, DEMO_ENV, differences, warehouseDiff } from './api-source-helpers.js';
 import { contextFor, freshUrl, run } from './stream-helpers.js';
 
@@ -50,7 +50,7 @@ test('with 5% of calls failing and a rate limit below the client\'s rate, an API
 /** `hub-etl run` through the API, killed with SIGKILL after its first committed batch of orders. */
 function runUntilFirstOrderBatch(env: Record<string, string>): Promise<{ killed: boolean; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'run', '--batch-size', '10'], { cwd: ROOT, env: { ...process.env, ...env, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'debug' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...CAPPED, CLI, 'run', '--batch-size', '10'], { cwd: ROOT, env: { ...process.env, ...env, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'debug' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();

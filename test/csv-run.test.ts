@@ -10,7 +10,7 @@ import { openDb, rawRows } from '../lib/db.js';
 import { STATE_DIR, STATE_FILE } from '../sinks/csv.js';
 import { FACTS_AND_DIMENSIONS, tableNamed, type Table } from '../sql/warehouse/tables.js';
 import { cellText, csvObjects, readCsv } from './csv-read.js';
-import { CLI, ROOT, target, tempDir, tempSqliteUrl, TEST_PII_KEY } from './helpers.js';
+import { CAPPED, CLI, ROOT, target, tempDir, tempSqliteUrl, TEST_PII_KEY } from './helpers.js';
 import { contextFor, generate, run } from './stream-helpers.js';
 
 type Cells = Record<string, string | null>;
@@ -140,7 +140,7 @@ function runAndKill(src: string, dir: string, how: { delayMs?: number; midFile?:
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const env = { ...process.env, HUB_SOURCE_URL: src, HUB_WAREHOUSE_URL: `csv:${dir}`, HUB_LOG_FORMAT: 'json', HUB_LOG_LEVEL: 'error', HUB_PII_KEY: TEST_PII_KEY };
-    const child = spawn(process.execPath, [CLI, 'run', '--batch-size', '25'], { cwd: ROOT, env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [...CAPPED, CLI, 'run', '--batch-size', '25'], { cwd: ROOT, env, stdio: 'ignore' });
     const timer = how.delayMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), how.delayMs);
     const tmp = path.join(dir, STATE_DIR, 'tmp');
     let seen = 0;

@@ -38,13 +38,13 @@ test('bad zones, a short key and a yes/no that is neither are all reported at on
 
 test('a CSV warehouse keeps its generated key in its state file, the same on every opening', async (t) => {
   const dir = tempDir(t);
-  const first = CsvSink.open(dir);
-  const key = await first.installationSecret('pii_key');
+  const first = await CsvSink.open(dir);
+  const key = await first.state.installationSecret('pii_key');
   t.regex(key, /^[0-9a-f]{64}$/);
-  t.is(await first.installationSecret('pii_key'), key);
+  t.is(await first.state.installationSecret('pii_key'), key);
   await first.close();
-  const again = CsvSink.open(dir);
+  const again = await CsvSink.open(dir);
   t.teardown(() => again.close());
-  t.is(await again.installationSecret('pii_key'), key);
-  t.not(await again.installationSecret('other'), key);
+  t.is(await again.state.installationSecret('pii_key'), key);
+  t.not(await again.state.installationSecret('other'), key);
 });

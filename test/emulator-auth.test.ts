@@ -2,7 +2,7 @@
 // and refresh), POP's nonces, and answer errors in each transport's own shape and status.
 import crypto from 'node:crypto';
 import test from 'ava';
-import { TOKEN_API, TOKEN_PATH_NAMESPACE } from '../sources/api/operations.js';
+import { TOKEN_API, TOKEN_PATH_NAMESPACE } from '../lib/api-operations.js';
 import { aopSignature } from '../sources/api/signing.js';
 import { emulated, errorCode, gw, pop, send } from './emulator-helpers.js';
 
@@ -147,7 +147,7 @@ test('POP refuses a SignatureNonce used before', async (t) => {
   t.is(JSON.parse(again.text).Code, 'SignatureNonceUsed');
 });
 
-test('POP actions follow operations.ts, and an override map renames one', async (t) => {
+test('POP actions follow api-operations.ts, and an override map renames one', async (t) => {
   const f = await emulated(t, { popActions: { 'alibaba.category.get': 'DescribeCategory' } });
   if (!f) return;
   const renamed = await pop(f.emu, 'DescribeCategory', { categoryID: '0' });

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import type { ExecutionContext } from 'ava';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../jobs/emulate-api.js';
-import { gatewayPath, operationNamed } from '../sources/api/operations.js';
+import { gatewayPath, operationNamed } from '../lib/api-operations.js';
 import { aopSignature, popSignature } from '../sources/api/signing.js';
 import { gen, openStore, parseBlob, type Json } from './generate-helpers.js';
 import { needMysql, tempMysqlDb, tempSqliteUrl } from './helpers.js';

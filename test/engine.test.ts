@@ -1,6 +1,6 @@
 // The engine on its own: windows, watermarks, resume after failures, aborts, the version guard and
 // snapshot streams, against an in-memory reader and sink (end-to-end tests cover the real ones).
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { computeWindow, runStream, type EngineOptions } from '../jobs/engine/engine.js';
 import type { StreamDef } from '../jobs/engine/streams.js';
 import { UsageError } from '../lib/errors.js';
@@ -28,23 +28,27 @@ function opts(over: Partial<EngineOptions> = {}): EngineOptions {
   return { mode: 'incremental', batchSize: 2, lookbackMs: 15 * 60_000, safetyLagMs: 60_000, sourceTz: TZ, ...over };
 }
 
-function setup(rows: MemoryRow[], kind: CursorKind = 'datetime') {
-  return { reader: new MemoryReader(rows, NOON, { categories: kind }), sink: new MemorySink() };
+async function setup(t: ExecutionContext, rows: MemoryRow[], kind: CursorKind = 'datetime') {
+  const sink = await MemorySink.open();
+  t.teardown(() => sink.close());
+  return { reader: new MemoryReader(rows, NOON, { categories: kind }), sink };
 }
+
+const watermarkOf = async (sink: MemorySink) => (await sink.state.watermark('categories'))?.cursorValue;
 
 const row = (key: string, cursor: string, payload = `v-${key}`): MemoryRow => ({ key, cursor, payload });
 
 test('A first run reads up to the source clock minus the safety lag, and the watermark stops there', async (t) => {
-  const { reader, sink } = setup([row('1', at('10:00:00')), row('2', at('10:30:00')), row('3', at('11:59:30'))]);
+  const { reader, sink } = await setup(t, [row('1', at('10:00:00')), row('2', at('10:30:00')), row('3', at('11:59:30'))]);
   const s = await runStream(reader, sink, def, opts(), NOON, logger);
   t.deepEqual(reader.windows[0], { from: null, to: at('11:59:00'), toInclusive: false, watermarkAfter: at('11:59:00') });
   t.deepEqual(sink.keys('dim_category'), ['1', '2']);
-  t.is(sink.watermarks.get('categories')?.cursorValue, at('11:59:00'));
+  t.is(await watermarkOf(sink), at('11:59:00'));
   t.like(s, { status: 'succeeded', rowsRead: 2, rowsUpserted: 2, rowsUnchanged: 0 });
 });
 
 test('The next run starts a lookback before the watermark and counts re-read unchanged rows as unchanged', async (t) => {
-  const { reader, sink } = setup([row('1', at('10:00:00')), row('2', at('11:50:00')), row('3', at('11:59:30'))]);
+  const { reader, sink } = await setup(t, [row('1', at('10:00:00')), row('2', at('11:50:00')), row('3', at('11:59:30'))]);
   await runStream(reader, sink, def, opts(), NOON, logger);
   const later = new Date(NOON.getTime() + 10 * 60_000);
   const s = await runStream(reader, sink, def, opts(), later, logger);
@@ -56,7 +60,7 @@ test('The next run starts a lookback before the watermark and counts re-read unc
 
 test('Rows sharing one cursor value across many batches all arrive', async (t) => {
   const rows = Array.from({ length: 7 }, (_, i) => row(String(i + 1), at('10:00:00')));
-  const { reader, sink } = setup(rows);
+  const { reader, sink } = await setup(t, rows);
   const s = await runStream(reader, sink, def, opts({ batchSize: 2 }), NOON, logger);
   t.is(s.rowsUpserted, 7);
   t.deepEqual(sink.keys('dim_category'), ['1', '2', '3', '4', '5', '6', '7']);
@@ -64,29 +68,29 @@ test('Rows sharing one cursor value across many batches all arrive', async (t) =
 
 test('A source failing mid-run leaves the watermark at a committed batch, and the next run loads the rest once', async (t) => {
   const rows = Array.from({ length: 6 }, (_, i) => row(String(i + 1), at(`10:0${i}:00`)));
-  const { reader, sink } = setup(rows);
+  const { reader, sink } = await setup(t, rows);
   reader.failAfterBatches = 2;
   await t.throwsAsync(runStream(reader, sink, def, opts(), NOON, logger), { message: 'source failed' });
-  const wm = sink.watermarks.get('categories')!.cursorValue;
+  const wm = (await watermarkOf(sink))!;
   const loaded = sink.keys('dim_category');
   // Every row at or before the watermark is loaded, none after the last committed batch.
   t.true(loaded.length === 2 || loaded.length === 4);
   t.is(wm, rows[loaded.length - 1]!.cursor);
-  t.is(sink.runs[0]?.status, 'failed');
+  t.is((await sink.runs())[0]?.status, 'failed');
   reader.failAfterBatches = null;
   const s = await runStream(reader, sink, def, opts(), NOON, logger);
   t.deepEqual(sink.keys('dim_category'), ['1', '2', '3', '4', '5', '6']);
   t.is(s.rowsUpserted, 6 - loaded.length);
-  t.is(sink.watermarks.get('categories')?.cursorValue, at('11:59:00'));
+  t.is(await watermarkOf(sink), at('11:59:00'));
 });
 
 test('A batch whose commit fails moves nothing: the watermark stays at the batch before', async (t) => {
   const rows = Array.from({ length: 6 }, (_, i) => row(String(i + 1), at(`10:0${i}:00`)));
-  const { reader, sink } = setup(rows);
+  const { reader, sink } = await setup(t, rows);
   sink.failTransaction = 1;
   await t.throwsAsync(runStream(reader, sink, def, opts(), NOON, logger), { message: 'warehouse failed to commit' });
   t.deepEqual(sink.keys('dim_category'), ['1', '2']);
-  t.is(sink.watermarks.get('categories')?.cursorValue, at('10:01:00'));
+  t.is(await watermarkOf(sink), at('10:01:00'));
   sink.failTransaction = null;
   await runStream(reader, sink, def, opts(), NOON, logger);
   t.deepEqual(sink.keys('dim_category'), ['1', '2', '3', '4', '5', '6']);
@@ -94,12 +98,12 @@ test('A batch whose commit fails moves nothing: the watermark stays at the batch
 
 test('An abort stops after the batch in hand has committed; the run is interrupted and the next resumes', async (t) => {
   const rows = Array.from({ length: 6 }, (_, i) => row(String(i + 1), at(`10:0${i}:00`)));
-  const { reader, sink } = setup(rows);
+  const { reader, sink } = await setup(t, rows);
   const stop = new AbortController();
   const s = await runStream(reader, sink, def, opts({ signal: stop.signal, onBatch: () => stop.abort() }), NOON, logger);
   t.is(s.status, 'interrupted');
   t.true(s.rowsRead >= 2 && s.rowsRead < 6);
-  const wm = sink.watermarks.get('categories')!.cursorValue;
+  const wm = (await watermarkOf(sink))!;
   t.is(wm, rows[sink.keys('dim_category').length - 1]!.cursor);
   const next = await runStream(reader, sink, def, opts(), NOON, logger);
   t.is(next.status, 'succeeded');
@@ -107,8 +111,8 @@ test('An abort stops after the batch in hand has committed; the run is interrupt
 });
 
 test('A unit already loaded in a newer version is left alone by an older read', async (t) => {
-  const { reader, sink } = setup([row('1', at('10:00:00'), 'old')]);
-  sink.states.set('categories/1', { hash: 'x', version: at('11:00:00'), runId: '0' });
+  const { reader, sink } = await setup(t, [row('1', at('10:00:00'), 'old')]);
+  await sink.state.putRowStates('categories', [{ key: '1', hash: 'x', version: at('11:00:00') }], '0');
   sink.tables.set('dim_category', new Map([['1', { rows: [{ category_name: 'new' }], runId: '0', version: at('11:00:00') }]]));
   const s = await runStream(reader, sink, def, opts(), NOON, logger);
   t.like(s, { rowsRead: 1, rowsUnchanged: 1, rowsUpserted: 0 });
@@ -116,31 +120,31 @@ test('A unit already loaded in a newer version is left alone by an older read', 
 });
 
 test('A snapshot stream removes units gone from the source and keeps unchanged ones without rewriting them', async (t) => {
-  const { reader, sink } = setup([row('1', ''), row('2', ''), row('3', '')], 'snapshot');
+  const { reader, sink } = await setup(t, [row('1', ''), row('2', ''), row('3', '')], 'snapshot');
   await runStream(reader, sink, def, opts(), NOON, logger);
   t.deepEqual(sink.keys('dim_category'), ['1', '2', '3']);
   reader.rows = reader.rows.filter((r) => r.key !== '2');
   const s = await runStream(reader, sink, def, opts(), NOON, logger);
   t.like(s, { rowsRead: 2, rowsUpserted: 0, rowsUnchanged: 2 });
   t.deepEqual(sink.keys('dim_category'), ['1', '3']);
-  t.deepEqual([...sink.states.keys()].sort(), ['categories/1', 'categories/3']);
+  t.deepEqual(await sink.stateKeys(), ['categories/1', 'categories/3']);
   // Kept units keep their fingerprints: a third run still finds them unchanged.
   t.like(await runStream(reader, sink, def, opts(), NOON, logger), { rowsUpserted: 0, rowsUnchanged: 2 });
 });
 
 test('A stream read whole has no window, and its watermark is the source clock', async (t) => {
-  const { reader, sink } = setup([row('1', ''), row('2', '')], 'text');
+  const { reader, sink } = await setup(t, [row('1', ''), row('2', '')], 'text');
   await runStream(reader, sink, def, opts(), NOON, logger);
   t.deepEqual(reader.windows[0], { from: null, to: null, toInclusive: false, watermarkAfter: null });
-  t.is(sink.watermarks.get('categories')?.cursorValue, '2024-05-17 04:00:00.000');
+  t.is(await watermarkOf(sink), '2024-05-17 04:00:00.000');
 });
 
 test('A backfill reads only its window and leaves the watermark alone', async (t) => {
-  const { reader, sink } = setup([row('1', at('09:00:00')), row('2', at('10:00:00')), row('3', at('11:00:00'))]);
+  const { reader, sink } = await setup(t, [row('1', at('09:00:00')), row('2', at('10:00:00')), row('3', at('11:00:00'))]);
   const s = await runStream(reader, sink, def, opts({ mode: 'backfill', window: { from: at('09:30:00'), to: at('10:30:00') } }), NOON, logger);
   t.is(s.rowsUpserted, 1);
   t.deepEqual(sink.keys('dim_category'), ['2']);
-  t.false(sink.watermarks.has('categories'));
+  t.is(await sink.state.watermark('categories'), null);
 });
 
 test('Day cursors re-read the whole last day up to today inclusive', (t) => {
@@ -160,9 +164,9 @@ test('A full refresh ignores the watermark; a watermark that is not a time is re
 });
 
 test('A refresh loads the units it is given under the version guard and leaves the watermark alone', async (t) => {
-  const { reader, sink } = setup([row('1', at('10:00:00')), row('2', at('10:30:00'))]);
+  const { reader, sink } = await setup(t, [row('1', at('10:00:00')), row('2', at('10:30:00'))]);
   await runStream(reader, sink, def, opts(), NOON, logger);
-  const wm = sink.watermarks.get('categories')!.cursorValue;
+  const wm = (await watermarkOf(sink))!;
   reader.rows = [row('1', at('11:58:00'), 'changed'), row('2', at('10:30:00'))];
   // A stale copy of 2 (older than what is loaded) is not written over the loaded one.
   const stale = { ...(await reader.lookup('categories', 'key', ['2']))[0]!, version: at('09:00:00'), rows: [{ key: '2', payload: 'stale' }] };
@@ -171,36 +175,36 @@ test('A refresh loads the units it is given under the version guard and leaves t
   t.like(s, { status: 'succeeded', rowsRead: 2, rowsUpserted: 1, rowsUnchanged: 1 });
   t.deepEqual(sink.tables.get('dim_category')?.get('1')?.rows, [{ category_id: '1', category_name: 'changed' }]);
   t.deepEqual(sink.tables.get('dim_category')?.get('2')?.rows, [{ category_id: '2', category_name: 'v-2' }]);
-  t.is(sink.watermarks.get('categories')?.cursorValue, wm);
+  t.is(await watermarkOf(sink), wm);
   t.deepEqual(reader.windows.length, 1);
 });
 
 test('A refresh under a run the caller keeps open writes under that run id and neither starts nor finishes a run', async (t) => {
-  const { reader, sink } = setup([row('1', at('10:00:00')), row('2', at('10:30:00'))]);
+  const { reader, sink } = await setup(t, [row('1', at('10:00:00')), row('2', at('10:30:00'))]);
   const units = await reader.lookup('categories', 'key', ['1', '2']);
   const s = await runStream(reader, sink, def, opts({ mode: 'refresh', units, runId: '77' }), NOON, logger);
   t.like(s, { runId: '77', status: 'succeeded', rowsRead: 2, rowsUpserted: 2 });
-  t.deepEqual(sink.runs, [], 'no run record of its own');
+  t.deepEqual(await sink.runs(), [], 'no run record of its own');
   t.is(sink.tables.get('dim_category')?.get('1')?.runId, '77');
-  t.is(sink.states.get('categories/2')?.runId, '77');
+  t.is(await sink.state.rowStateRun('categories', '2'), '77');
   // A second refresh in the same run: the counts are its own, the caller adds them up.
   reader.rows = [row('1', at('11:00:00'), 'changed')];
   const again = await runStream(reader, sink, def, opts({ mode: 'refresh', units: await reader.lookup('categories', 'key', ['1']), runId: '77' }), NOON, logger);
   t.like(again, { runId: '77', rowsRead: 1, rowsUpserted: 1 });
-  t.deepEqual(sink.runs, []);
+  t.deepEqual(await sink.runs(), []);
 });
 
 test('A refresh under a caller\'s run that fails records no run and leaves the failure to the caller', async (t) => {
-  const { reader, sink } = setup([row('1', at('10:00:00'))]);
+  const { reader, sink } = await setup(t, [row('1', at('10:00:00'))]);
   sink.failTransaction = 0;
   await t.throwsAsync(runStream(reader, sink, def, opts({ mode: 'refresh', units: await reader.lookup('categories', 'key', ['1']), runId: '5' }), NOON, logger), { message: 'warehouse failed to commit' });
-  t.deepEqual(sink.runs, []);
+  t.deepEqual(await sink.runs(), []);
   t.deepEqual(sink.keys('dim_category'), []);
 });
 
 test('Only a refresh may write under a run it did not start', async (t) => {
-  const { reader, sink } = setup([row('1', at('10:00:00'))]);
+  const { reader, sink } = await setup(t, [row('1', at('10:00:00'))]);
   await t.throwsAsync(runStream(reader, sink, def, opts({ runId: '5' }), NOON, logger), { instanceOf: UsageError, message: /only a refresh/ });
-  t.deepEqual(sink.runs, []);
-  t.false(sink.watermarks.has('categories'));
+  t.deepEqual(await sink.runs(), []);
+  t.is(await sink.state.watermark('categories'), null);
 });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import test, { type ExecutionContext, type ImplementationFn, type TestFn } from 'ava';
 import { Redis } from 'ioredis';
 import knexFactory from 'knex';
+import { HEAP_CAP_MB } from '../cli/launch.js';
 import { parseDbUrl, type DbTarget } from '../lib/config.js';
 
 /**
@@ -20,6 +21,12 @@ export const MYSQL_ROOT = process.env.HUB_TEST_MYSQL_URL ?? 'mysql://root@127.0.
 /** Project root (tests run from dist/test). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'dist/cli/main.js');
+/**
+ * Node arguments that start the CLI already capped, so that it does the work itself instead of standing
+ * in for a capped child (cli/launch.ts): one process per command (half the start-up cost), and a kill
+ * hits the process doing the work. Tests of the launcher itself spawn CLI without them.
+ */
+export const CAPPED = [`--max-old-space-size=${HEAP_CAP_MB}`];
 
 /** knex's log for the availability probes: a refused connection is an answer, not a warning to print. */
 const QUIET = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
@@ -224,7 +231,7 @@ export function target(url: string): DbTarget {
 
 export interface CliResult { code: number | null; stdout: string; stderr: string; signal: NodeJS.Signals | null }
 
-/** Runs the built hub-etl CLI in a child process. */
+/** Runs the built hub-etl CLI in a child process (capped: no launcher in between). */
 export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, HUB_LOG_FORMAT: 'json' };
@@ -235,7 +242,7 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CAPPED, CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -26,20 +26,44 @@ function signalPending(pid: number, signal: NodeJS.Signals): boolean {
   return ['SigPnd', 'ShdPnd'].some((f) => (BigInt(`0x${new RegExp(`^${f}:\\s*([0-9a-f]+)$`, 'm').exec(status)![1]!}`) & bit) !== 0n);
 }
 
+/** Whether `pid` is stopped (state T in /proc/<pid>/stat; the name before it may hold spaces). */
+function stopped(pid: number): boolean {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+}
+
 /**
  * Sends `signal` to the command while the process doing the work is frozen right after it printed `re`,
  * and lets it go on only once the launcher has passed the signal on: the signal lands in the middle of
  * the work however fast (or loaded) the machine is.
  */
 async function signalAfter(p: CliProcess, re: RegExp, signal: NodeJS.Signals): Promise<void> {
-  await p.waitForOutput(re);
-  const worker = workerPid(p.child.pid!);
-  process.kill(worker, 'SIGSTOP');
-  p.child.kill(signal);
-  // Pending while frozen; or already being handled, when the stop took effect after the signal arrived
-  // (a process in an uninterruptible wait stops only when it returns from it).
-  await waitFor(`${signal} passed on to the worker`, () => signalPending(worker, signal) || p.stderr().includes(`${signal}: stopping`), 10_000, 10);
-  process.kill(worker, 'SIGCONT');
+  // Frozen from the handler of the output itself: polling for it could come after a short job's end.
+  const worker = await new Promise<number>((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (!re.test(seen)) return;
+      const pid = workerPid(p.child.pid!);
+      process.kill(pid, 'SIGSTOP');
+      p.child.stdout!.off('data', onData);
+      p.child.stderr!.off('data', onData);
+      resolve(pid);
+    };
+    p.child.stdout!.on('data', onData);
+    p.child.stderr!.on('data', onData);
+    p.child.once('exit', (code) => reject(new Error(`exited ${code} before printing ${re}: ${p.stderr().slice(-2000)}`)));
+  });
+  try {
+    // SIGSTOP takes effect asynchronously, and a signal numbered lower (SIGINT, SIGTERM) pending beside it
+    // is taken first: the frozen process would then hold it handled but unanswered. Frozen first, it stays pending.
+    await waitFor('the worker frozen', () => stopped(worker), 10_000, 5);
+    p.child.kill(signal);
+    await waitFor(`${signal} passed on to the worker`, () => signalPending(worker, signal), 10_000, 10);
+  } finally {
+    // Never leave it frozen: a stopped orphan would hold the test's pipes open for ever.
+    process.kill(worker, 'SIGCONT');
+  }
 }
 
 /** The positions of the batches the run logged as committed, in order. */

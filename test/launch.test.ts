@@ -15,11 +15,12 @@ interface Probe { pid: number; ppid: number; heapMb: number }
 const PROBE = `
 import v8 from 'node:v8';
 const capped = process.execArgv.some((a) => a.startsWith('--max-old-space-size'));
-process.stderr.write('PROBE ' + JSON.stringify({ pid: process.pid, ppid: process.ppid, heapMb: Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20) }) + '\\n');
+// The handlers go in before the report: the test signals as soon as it reads the report.
 if (process.env.PROBE_HOLD && capped) {
   setInterval(() => undefined, 1000);
   for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { process.stderr.write('GOT ' + sig + '\\n'); process.exit(0); });
 }
+process.stderr.write('PROBE ' + JSON.stringify({ pid: process.pid, ppid: process.ppid, heapMb: Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20) }) + '\\n');
 `;
 
 function probeFile(t: ExecutionContext): string {

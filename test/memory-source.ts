@@ -1,6 +1,9 @@
-// An in-memory reader and sink for testing the engine's window, resume and commit logic on its own.
-import type { RejectRecord, RowState, RunRecord, Sink, SinkTx, UnitWrite, Watermark } from '../sinks/sink.js';
-import type { Table } from '../sql/warehouse/tables.js';
+// An in-memory reader and sink (its state in an in-memory SQLite database) for testing the engine's window, resume and commit logic on its own.
+import { openDb, type Db } from '../lib/db.js';
+import type { RunInfo, Sink, SinkTx, UnitWrite } from '../sinks/sink.js';
+import { StateStore } from '../sinks/state/store.js';
+import { createTableSql } from '../sql/warehouse/ddl.js';
+import { tableNamed, type Table } from '../sql/warehouse/tables.js';
 import type { CursorKind, LookupBy, ReadOptions, ReadStats, ReadWindow, SourceReader, SourceUnit } from '../sources/source.js';
 import type { SourceRow } from '../transforms/types.js';
 
@@ -60,103 +63,63 @@ export class MemoryReader implements SourceReader {
   }
 }
 
-/** A warehouse in maps: rows by table and unit, row states, rejects, watermarks and runs; transactions apply all or nothing. */
+/**
+ * A warehouse whose tables are maps of rows by table and unit, with a real state store (an in-memory
+ * SQLite database): transactions apply all or nothing.
+ */
 export class MemorySink implements Sink {
   readonly kind = 'memory';
   readonly label = 'memory';
   tables = new Map<string, Map<string, { rows: unknown[]; runId: string; version: string }>>();
-  states = new Map<string, RowState & { runId: string }>();
-  rejects = new Map<string, RejectRecord & { resolved: boolean }>();
-  watermarks = new Map<string, Watermark>();
-  runs: RunRecord[] = [];
   /** Fail the transaction whose index (0-based, counted over the sink's life) is this, or never. */
   failTransaction: number | null = null;
   private transactions = 0;
 
-  async transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T> {
-    // Work on copies; publish them only when the transaction succeeds.
-    const copy = {
-      tables: new Map([...this.tables].map(([k, v]) => [k, new Map(v)])),
-      states: new Map(this.states),
-      rejects: new Map(this.rejects),
-      watermarks: new Map(this.watermarks),
-    };
-    const index = this.transactions++;
-    const tx: SinkTx = {
-      writeUnits: async (_stream: string, units: UnitWrite[], _targets: Table[], runId: string) => {
-        for (const u of units) {
-          for (const [t, rows] of u.tables) {
-            let m = copy.tables.get(t);
-            if (!m) copy.tables.set(t, (m = new Map()));
-            const old = m.get(u.key);
-            if (old && old.version > u.version) continue;
-            m.set(u.key, { rows, runId, version: u.version });
-          }
-        }
-      },
-      putRowStates: async (stream, states, runId) => {
-        for (const s of states) copy.states.set(`${stream}/${s.key}`, { hash: s.hash, version: s.version, runId });
-      },
-      putRejects: async (stream, rejects) => {
-        for (const r of rejects) copy.rejects.set(`${stream}/${r.sourceKey}`, { ...r, resolved: false });
-      },
-      resolveRejects: async (stream, keys) => {
-        for (const k of keys) {
-          const r = copy.rejects.get(`${stream}/${k}`);
-          if (r) r.resolved = true;
-        }
-      },
-      setWatermark: async (w) => {
-        copy.watermarks.set(w.stream, { ...w, updatedAt: new Date().toISOString() });
-      },
-      sweep: async (stream, targets, _unitKeyOf, runId, keepUnits) => {
-        const keep = new Set(keepUnits);
-        for (const t of targets) {
-          const m = copy.tables.get(t.name);
-          if (!m) continue;
-          for (const [k, v] of m) if (v.runId !== runId && !keep.has(k)) m.delete(k);
-        }
-        for (const [k, v] of copy.states) {
-          const [s, key] = [k.slice(0, k.indexOf('/')), k.slice(k.indexOf('/') + 1)];
-          if (s === stream && v.runId !== runId && !keep.has(key)) copy.states.delete(k);
-        }
-      },
-    };
-    const result = await fn(tx);
-    if (this.failTransaction === index) throw new Error('warehouse failed to commit');
-    this.tables = copy.tables;
-    this.states = copy.states;
-    this.rejects = copy.rejects;
-    this.watermarks = copy.watermarks;
-    return result;
-  }
+  private constructor(private readonly db: Db, readonly state: StateStore) {}
 
-  async getWatermark(stream: string): Promise<Watermark | null> {
-    return this.watermarks.get(stream) ?? null;
-  }
-
-  async getRowStates(stream: string, keys: string[]): Promise<Map<string, RowState>> {
-    const out = new Map<string, RowState>();
-    for (const k of keys) {
-      const s = this.states.get(`${stream}/${k}`);
-      if (s) out.set(k, { hash: s.hash, version: s.version });
+  static async open(): Promise<MemorySink> {
+    const db = await openDb({ kind: 'sqlite', file: ':memory:', url: 'sqlite::memory:' }, { create: true });
+    for (const name of ['etl_run', 'etl_watermark', 'etl_reject', 'etl_row_state', 'etl_setting']) {
+      for (const sql of createTableSql('sqlite', tableNamed(name))) await db.knex.raw(sql);
     }
-    return out;
+    return new MemorySink(db, StateStore.of(db));
   }
 
-  async openRejectKeys(stream: string): Promise<Set<string>> {
-    return new Set([...this.rejects.entries()].filter(([k, r]) => k.startsWith(`${stream}/`) && !r.resolved).map(([, r]) => r.sourceKey));
-  }
-
-  async startRun(run: Pick<RunRecord, 'stream' | 'mode' | 'windowStart' | 'windowEnd'>): Promise<string> {
-    const runId = String(this.runs.length + 1);
-    this.runs.push({ ...run, runId, status: 'running', startedAt: '', finishedAt: null, error: null, rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 });
-    return runId;
-  }
-
-  async finishRun(run: RunRecord): Promise<void> {
-    const i = this.runs.findIndex((r) => r.runId === run.runId);
-    this.runs[i] = { ...run };
+  async transaction<T>(fn: (tx: SinkTx) => Promise<T>): Promise<T> {
+    // Work on a copy of the tables; publish it only when the transaction commits.
+    const copy = new Map([...this.tables].map(([k, v]) => [k, new Map(v)]));
+    const index = this.transactions++;
+    const result = await this.db.knex.transaction(async (trx) => {
+      const state = this.state.within(trx);
+      const tx: SinkTx = {
+        state,
+        writeUnits: async (_stream: string, units: UnitWrite[], _targets: Table[], runId: string) => {
+          for (const u of units) {
+            for (const [t, rows] of u.tables) {
+              let m = copy.get(t);
+              if (!m) copy.set(t, (m = new Map()));
+              const old = m.get(u.key);
+              if (old && old.version > u.version) continue;
+              m.set(u.key, { rows, runId, version: u.version });
+            }
+          }
+        },
+        sweep: async (stream, targets, _unitKeyOf, runId, keepUnits) => {
+          const keep = new Set(keepUnits);
+          for (const t of targets) {
+            const m = copy.get(t.name);
+            if (!m) continue;
+            for (const [k, v] of m) if (v.runId !== runId && !keep.has(k)) m.delete(k);
+          }
+          await state.dropRowStatesNotOf(stream, runId, keepUnits);
+        },
+      };
+      const r = await fn(tx);
+      if (this.failTransaction === index) throw new Error('warehouse failed to commit');
+      return r;
+    });
+    this.tables = copy;
+    return result;
   }
 
   /** The unit keys loaded into a table. */
@@ -164,5 +127,20 @@ export class MemorySink implements Sink {
     return [...(this.tables.get(table)?.keys() ?? [])].sort();
   }
 
-  async close(): Promise<void> {}
+  /** Every run of the run log, in id order. */
+  async runs(): Promise<Array<RunInfo & { stream: string }>> {
+    const out: Array<RunInfo & { stream: string }> = [];
+    await this.state.runs.each(0, [], (r) => out.push(r));
+    return out;
+  }
+
+  /** Every row state as stream/key, sorted. */
+  async stateKeys(): Promise<string[]> {
+    const rows = (await this.db.knex('etl_row_state').select('stream', 'source_key')) as Array<{ stream: unknown; source_key: unknown }>;
+    return rows.map((r) => `${String(r.stream)}/${String(r.source_key)}`).sort();
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
 }

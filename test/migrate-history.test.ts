@@ -5,7 +5,7 @@ import { listColumns, listTables, openDb, rawRows } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { LATEST_VERSION, MIGRATIONS } from '../sql/warehouse/migrations.js';
 import { ALL_TABLES, physicalColumns } from '../sql/warehouse/tables.js';
-import { freshWarehouseUrl, target, testWith, WAREHOUSES } from './helpers.js';
+import { freshWarehouseUrl, runCli, target, testWith, WAREHOUSES } from './helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
 
@@ -24,6 +24,7 @@ for (const kind of WAREHOUSES) {
     const order1 = await listColumns(db, 'fct_order');
     t.false(order1.includes('buyer_key'), 'buyer_key came with version 8');
     t.false((await listColumns(db, 'etl_run')).includes('api_calls'), 'api_calls came with version 6');
+    t.true((await listColumns(db, 'etl_row_state')).includes('parent_key'), 'parent_key was there until version 10');
 
     await migrate(db, logger, { to: 4 });
     t.deepEqual((await listColumns(db, 'etl_lock')).filter((c) => c.startsWith('holder_')), ['holder_host', 'holder_pid']);
@@ -39,5 +40,23 @@ for (const kind of WAREHOUSES) {
     t.deepEqual(history.map((h) => Number(h.version)), MIGRATIONS.map((m) => m.version));
     t.deepEqual(history.map((h) => String(h.name)), MIGRATIONS.map((m) => m.name));
     for (const h of history) t.regex(String(h.applied_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+}
+
+for (const kind of WAREHOUSES) {
+  testWith(kind)(`${kind}: processes migrating one warehouse at the same moment (workers starting together) all succeed, each version applied once`, async (t) => {
+    const url = await freshWarehouseUrl(t, kind, 'together');
+    if (!url) return;
+    const db = await openDb(target(url), { create: true });
+    t.teardown(() => db.close());
+    // From an older version too: the views of later versions are dropped and created again.
+    await migrate(db, logger, { to: 2 });
+    const results = await Promise.all([0, 1, 2].map(() => runCli(['migrate', '--json'], { env: { HUB_WAREHOUSE_URL: url } })));
+    for (const r of results) t.is(r.code, 0, r.stderr);
+    const applied = results.flatMap((r) => (JSON.parse(r.stdout) as { applied: Array<{ version: number }> }).applied.map((m) => m.version)).sort((a, b) => a - b);
+    t.deepEqual(applied, MIGRATIONS.map((m) => m.version).filter((v) => v > 2), 'every pending version applied by exactly one process');
+    for (const table of ALL_TABLES) {
+      t.deepEqual((await listColumns(db, table.name)).sort(), physicalColumns(table).map((c) => c.name).sort(), `${table.name} has the columns of tables.ts`);
+    }
   });
 }

@@ -6,8 +6,8 @@ import { testWith } from './helpers.js';
 import { appliedVersion, migrate } from '../sql/warehouse/migrate.js';
 import { rawRows, type Db } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
-import { indexName } from '../sql/warehouse/ddl.js';
-import { LATEST_VERSION, MIGRATIONS, V8_COLUMNS } from '../sql/warehouse/migrations.js';
+import { addColumnSql, indexName } from '../sql/warehouse/ddl.js';
+import { asOf, LATEST_VERSION, MIGRATIONS, V8_COLUMNS } from '../sql/warehouse/migrations.js';
 import { ALL_TABLES, V8_TABLES } from '../sql/warehouse/tables.js';
 import { VIEWS, viewStatements } from '../sql/warehouse/views.js';
 import { DEFAULT_RUN, runStreams } from '../jobs/run.js';
@@ -24,6 +24,11 @@ async function downgrade(db: Db): Promise<void> {
   await db.knex.schema.alterTable('fct_order', (t) => t.dropIndex([], indexName('fct_order', ['buyer_key'])));
   for (const [table, cols] of Object.entries(V8_COLUMNS)) for (const c of cols) await db.knex.raw(`alter table ${q(table)} drop column ${q(c)}`);
   for (const t of V8_TABLES) await db.knex.raw(`drop table if exists ${q(t)}`);
+  // Columns a later version dropped, back as they were.
+  for (const table of ALL_TABLES) {
+    const now = new Set(table.columns.map((c) => c.name));
+    for (const c of asOf(table, BEFORE).columns.filter((x) => !now.has(x.name))) for (const sql of addColumnSql(db.dialect, table.name, c)) await db.knex.raw(sql);
+  }
   await db.knex('etl_schema_migrations').where('version', '>=', 8).delete();
   // The views as the version before 8 defined them: buyers counted on buyer_member_id.
   for (const sql of viewStatements(db.dialect, BEFORE)) await db.knex.raw(sql);

@@ -140,7 +140,7 @@ testWith<Ctx>('private-mariadb').serial('through the CLI: migrate over verify-fu
   t.regex(r.stdout, /warehouse mysql:\/\/hub_tls:\*\*\*@localhost:\d+\/tls_wh\?ssl=verify-full&ssl-ca=\S+ migrated to version \d+/);
   const typo = await runCli(['status'], { env: { HUB_WAREHOUSE_URL: url(t.context, '?sslmode=x', { db: 'tls_wh' }) } });
   t.is(typo.code, 2);
-  t.is(typo.stderr.trim(), 'hub-etl: HUB_WAREHOUSE_URL: unknown URL option "sslmode"; expected ssl, ssl-ca, ssl-cert, ssl-key');
+  t.is(typo.stderr.trim(), 'hub-etl: HUB_WAREHOUSE_URL: unknown URL option "sslmode"; expected ssl, ssl-ca, ssl-cert, ssl-key, bulk-rows');
   const plain = await runCli(['status', '--verbose'], { env: { HUB_WAREHOUSE_URL: url(t.context, '', { db: 'tls_wh' }) } });
   t.is(plain.code, 1);
   for (const out of [r, typo, plain]) {

@@ -6,7 +6,7 @@ import { createLogger } from '../lib/logger.js';
 import { migrate } from '../sql/warehouse/migrate.js';
 import { SqlSink } from '../sinks/sql.js';
 import { tableNamed } from '../sql/warehouse/tables.js';
-import type { UnitWrite } from '../sinks/sink.js';
+import { startRun, type UnitWrite } from '../sinks/sink.js';
 import { needMysql, needPostgres, target, tempMysqlDb, tempPostgresDb, tempSqliteUrl, testWith, type Warehouse } from './helpers.js';
 
 const logger = createLogger({ format: 'json', level: 'error', silent: true });
@@ -56,7 +56,7 @@ for (const [name, open] of backends) {
     if (!s) return;
     // PostgreSQL text cannot hold U+0000: there the row stops the load with a clear error instead (next test).
     const names = ["it's", 'C:\\tools\\扳手', "\\'; drop table x; --", 'a ? b ?? c', ...(name === 'PostgreSQL' ? [] : ['\u0000nul']), '换行\r\n\t🔧', "''", '\\', '\\\\\'', '长'.repeat(500)];
-    const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
+    const run = await startRun(s.sink, { stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
     const rows = names.map((n, i) => ({ ...line(String(240517803316129500n + BigInt(i)), '1.00'), product_name: n }));
     await s.sink.transaction((tx) => tx.writeUnits('order_lines', [unit('2024-05-17 09:30:15', rows)], [T], run));
     const back = await lines(s.db);
@@ -70,7 +70,7 @@ for (const [name, open] of backends) {
     testWith(name)(`${name}: a NUL character it cannot store stops the batch naming table, row and column, and nothing of the batch is written`, async (t) => {
       const s = await setup(t);
       if (!s) return;
-      const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
+      const run = await startRun(s.sink, { stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
       const rows = [line('240517803316129501', '1.00'), { ...line('240517803316129502', '1.00'), product_name: 'a\u0000b' }];
       const err = await t.throwsAsync(s.sink.transaction((tx) => tx.writeUnits('order_lines', [unit('2024-05-17 09:30:15', rows)], [T], run)));
       t.regex(err!.message, /fct_order_line \(sub_item_id=240517803316129502\): column product_name holds the character U\+0000/);
@@ -81,7 +81,7 @@ for (const [name, open] of backends) {
   testWith(name)(`${name}: replaying a batch changes nothing and ids and money stay exact`, async (t) => {
     const s = await setup(t);
     if (!s) return;
-    const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
+    const run = await startRun(s.sink, { stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
     const u = unit('2024-05-17 09:30:15', [line('240517803316129439', '123456789012.35'), line('240517803316129441', '0.10', '2.5000')]);
     await s.sink.transaction((tx) => tx.writeUnits('order_lines', [u], [T], run));
     const first = await lines(s.db);
@@ -97,7 +97,7 @@ for (const [name, open] of backends) {
   testWith(name)(`${name}: an older version never replaces a newer one`, async (t) => {
     const s = await setup(t);
     if (!s) return;
-    const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
+    const run = await startRun(s.sink, { stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
     await s.sink.transaction((tx) => tx.writeUnits('order_lines', [unit('2024-05-18 00:00:00', [line('240517803316129439', '9.99')])], [T], run));
     await s.sink.transaction((tx) => tx.writeUnits('order_lines', [unit('2024-05-17 00:00:00', [line('240517803316129439', '1.00')])], [T], run));
     const rows = await lines(s.db);
@@ -109,7 +109,7 @@ for (const [name, open] of backends) {
   testWith(name)(`${name}: a child that disappears from its parent's set disappears, except a kept (rejected) one`, async (t) => {
     const s = await setup(t);
     if (!s) return;
-    const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
+    const run = await startRun(s.sink, { stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
     await s.sink.transaction((tx) => tx.writeUnits('order_lines', [unit('2024-05-17 00:00:00', [line('1001', '1.00'), line('1002', '2.00'), line('1003', '3.00')])], [T], run));
     await s.sink.transaction((tx) => tx.writeUnits('order_lines', [unit('2024-05-18 00:00:00', [line('1001', '1.50')], ['1003'])], [T], run));
     const rows = await lines(s.db);
@@ -120,27 +120,27 @@ for (const [name, open] of backends) {
   testWith(name)(`${name}: data and watermark commit together or not at all`, async (t) => {
     const s = await setup(t);
     if (!s) return;
-    const run = await s.sink.startRun({ stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
+    const run = await startRun(s.sink, { stream: 'order_lines', mode: 'incremental', windowStart: null, windowEnd: null });
     await t.throwsAsync(s.sink.transaction(async (tx) => {
       await tx.writeUnits('order_lines', [unit('2024-05-17 00:00:00', [line('1001', '1.00')])], [T], run);
-      await tx.setWatermark({ stream: 'order_lines', cursorValue: '2024-05-17 00:00:00', cursorAt: null, runId: run, streamVersion: 1, sourceClockAt: null });
+      await tx.state.setWatermark({ stream: 'order_lines', cursorValue: '2024-05-17 00:00:00', cursorAt: null, runId: run, streamVersion: 1, sourceClockAt: null });
       throw new Error('crash between writes');
     }));
     t.is((await lines(s.db)).length, 0);
-    t.is(await s.sink.getWatermark('order_lines'), null);
+    t.is(await s.sink.state.watermark('order_lines'), null);
   });
 
   testWith(name)(`${name}: rejects are recorded, counted again when seen again, and resolved`, async (t) => {
     const s = await setup(t);
     if (!s) return;
-    const run = await s.sink.startRun({ stream: 'orders', mode: 'incremental', windowStart: null, windowEnd: null });
+    const run = await startRun(s.sink, { stream: 'orders', mode: 'incremental', windowStart: null, windowEnd: null });
     const rej = { sourceKey: BIG, field: 'order_datas.baseInfo.totalAmount', reason: 'expected a decimal amount, found "abc"', sample: '{"baseInfo":…' };
-    await s.sink.transaction((tx) => tx.putRejects('orders', [rej], run));
-    await s.sink.transaction((tx) => tx.putRejects('orders', [rej], run));
-    t.deepEqual([...(await s.sink.openRejectKeys('orders'))], [BIG]);
+    await s.sink.transaction((tx) => tx.state.putRejects('orders', [rej], run));
+    await s.sink.transaction((tx) => tx.state.putRejects('orders', [rej], run));
+    t.deepEqual([...(await s.sink.state.openRejectKeys('orders'))], [BIG]);
     const [r] = await rawRows<Record<string, unknown>>(s.db, s.db.dialect, 'select times_seen, field from etl_reject');
     t.is(Number(r!.times_seen), 2);
-    await s.sink.transaction((tx) => tx.resolveRejects('orders', [BIG], run));
-    t.is((await s.sink.openRejectKeys('orders')).size, 0);
+    await s.sink.transaction((tx) => tx.state.resolveRejects('orders', [BIG], run));
+    t.is((await s.sink.state.openRejectKeys('orders')).size, 0);
   });
 }

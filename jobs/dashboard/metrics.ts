@@ -4,7 +4,8 @@
 // unbounded: streams, outcomes, results, queues and job states only.
 import client from 'prom-client';
 import type { Db } from '../../lib/db.js';
-import { eachRow } from '../../lib/db.js';
+import type { RunInfo } from '../../sinks/sink.js';
+import { StateStore } from '../../sinks/state/store.js';
 import type { Queues } from '../queue/queues.js';
 import { warehouseStatus, type SourceClock, type WarehouseStatus } from '../status.js';
 import { STREAM_NAMES } from '../engine/streams.js';
@@ -61,34 +62,29 @@ class RunLedger {
   }
 
   async update(db: Db): Promise<void> {
-    const cols = 'run_id, stream, status, started_at, finished_at, rows_read, rows_upserted, rows_unchanged, rows_rejected';
-    const seen: Array<Record<string, unknown>> = [];
-    await eachRow<Record<string, unknown>>(db, `select ${cols} from etl_run where run_id > ? order by run_id`, [this.lastId], (r) => seen.push(r));
-    if (this.running.size > 0) {
-      const ids = [...this.running];
-      await eachRow<Record<string, unknown>>(db, `select ${cols} from etl_run where run_id in (${ids.map(() => '?').join(', ')})`, ids, (r) => seen.push(r));
-    }
+    const seen: Array<RunInfo & { stream: string }> = [];
+    await StateStore.of(db).runs.each(this.lastId, [...this.running], (r) => seen.push(r));
     for (const r of seen) this.fold(r);
   }
 
-  private fold(r: Record<string, unknown>): void {
-    const id = String(r.run_id);
+  private fold(r: RunInfo & { stream: string }): void {
+    const id = r.runId;
     this.lastId = Math.max(this.lastId, Number(id));
-    const status = String(r.status);
+    const status = r.status;
     if (status === 'running') {
       this.running.add(id);
       return;
     }
     this.running.delete(id);
-    const stream = String(r.stream);
-    this.rows.inc({ stream, outcome: 'read' }, Number(r.rows_read));
-    this.rows.inc({ stream, outcome: 'upserted' }, Number(r.rows_upserted));
-    this.rows.inc({ stream, outcome: 'unchanged' }, Number(r.rows_unchanged));
-    this.rows.inc({ stream, outcome: 'rejected' }, Number(r.rows_rejected));
+    const stream = r.stream;
+    this.rows.inc({ stream, outcome: 'read' }, r.rowsRead);
+    this.rows.inc({ stream, outcome: 'upserted' }, r.rowsUpserted);
+    this.rows.inc({ stream, outcome: 'unchanged' }, r.rowsUnchanged);
+    this.rows.inc({ stream, outcome: 'rejected' }, r.rowsRejected);
     this.runs.inc({ stream, result: status });
-    if (r.finished_at !== null && r.finished_at !== undefined) {
-      const end = seconds(String(r.finished_at));
-      this.duration.observe({ stream }, Math.max(0, end - seconds(String(r.started_at))));
+    if (r.finishedAt !== null) {
+      const end = seconds(r.finishedAt);
+      this.duration.observe({ stream }, Math.max(0, end - seconds(r.startedAt)));
       if (status === 'succeeded' && end > (this.lastSuccess.get(stream) ?? 0)) this.lastSuccess.set(stream, end);
     }
   }

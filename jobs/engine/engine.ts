@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import { DataError, describe, HubError, UsageError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import type { ApiCounts, RejectRecord, RunCounts, RunMode, Sink, UnitWrite } from '../../sinks/sink.js';
+import { finishRun, startRun, type ApiCounts, type RejectRecord, type RunCounts, type RunMode, type Sink, type UnitWrite } from '../../sinks/sink.js';
 import { utcNow } from '../../lib/clock.js';
 import { tableNamed, type Table, type WarehouseRow } from '../../sql/warehouse/tables.js';
 import { maskSample } from '../../transforms/mask.js';
@@ -182,10 +182,10 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
   const kind = reader.cursorKind(def.name);
   if (opts.runId !== undefined && opts.mode !== 'refresh') throw new UsageError(`${def.name}: only a refresh writes under a run it did not start (mode ${opts.mode})`);
   // A refresh reads no window: the watermark plays no part in it.
-  const wm = opts.mode === 'refresh' ? null : await sink.getWatermark(def.name);
+  const wm = opts.mode === 'refresh' ? null : await sink.state.watermark(def.name);
   const w = computeWindow(kind, wm?.cursorValue ?? null, nowUtc, opts);
   const owned = opts.runId === undefined;
-  const runId = opts.runId ?? await sink.startRun({ stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
+  const runId = opts.runId ?? await startRun(sink, { stream: def.name, mode: opts.mode, windowStart: w.from, windowEnd: w.to });
   // The API calls of this run: the reader's counters now and at the end (zero for the replica, left NULL).
   const callsBefore = opts.statsBefore ?? reader.stats();
   const apiCounts = (): ApiCounts | null => {
@@ -196,7 +196,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
     return { calls: after.calls - callsBefore.calls, retries: after.retries - callsBefore.retries, throttled: after.throttled - callsBefore.throttled };
   };
   const counts = { rowsRead: 0, rowsUpserted: 0, rowsUnchanged: 0, rowsRejected: 0 };
-  const openRejects = await sink.openRejectKeys(def.name);
+  const openRejects = await sink.state.openRejectKeys(def.name);
   const keepUnits = new Set<string>();
   // Snapshot streams: every unit the source still has, so that units gone from it can be removed at the end.
   const seenUnits = kind === 'snapshot' ? new Set<string>() : null;
@@ -229,7 +229,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       : reader.units(def.name, w, { batchSize: opts.batchSize, ...(opts.signal ? { signal: opts.signal } : {}) });
     for await (const batch of readAhead<SourceUnit[]>(units)) {
       lap('readWait');
-      const states = await sink.getRowStates(def.name, [...new Set(batch.map((u) => u.key))]);
+      const states = await sink.state.rowStates(def.name, [...new Set(batch.map((u) => u.key))]);
       lap('state');
       const writes: UnitWrite[] = [];
       const newStates: Array<{ key: string; hash: string; version: string }> = [];
@@ -298,11 +298,11 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       const snapshot = { ...counts };
       const committing = sink.transaction(async (tx) => {
         await tx.writeUnits(def.name, writes, targets, runId);
-        await tx.putRowStates(def.name, newStates, runId);
-        await tx.putRejects(def.name, rejects, runId);
-        if (resolved.length) await tx.resolveRejects(def.name, resolved, runId);
+        await tx.state.putRowStates(def.name, newStates, runId);
+        await tx.state.putRejects(def.name, rejects, runId);
+        if (resolved.length) await tx.state.resolveRejects(def.name, resolved, runId);
         if (movesWatermark(opts.mode) && !readsWhole(kind)) {
-          await tx.setWatermark({ stream: def.name, cursorValue: last.cursor, cursorAt: cursorAtUtc(kind, last.cursor, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
+          await tx.state.setWatermark({ stream: def.name, cursorValue: last.cursor, cursorAt: cursorAtUtc(kind, last.cursor, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         }
       }).then(() => {
         for (const k of resolved) openRejects.delete(k);
@@ -321,7 +321,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       // Stopped between batches: the watermark stands at the last committed batch, the next run resumes there.
       const api = apiCounts();
       const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'interrupted', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started, ...(api ? { api } : {}) };
-      if (owned) await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch', api });
+      if (owned) await finishRun(sink, { ...summary, startedAt: '', finishedAt: utcNow(), error: 'interrupted: stopped after a committed batch', api });
       log.warn('run interrupted after a committed batch', { ...counts });
       return summary;
     }
@@ -329,14 +329,14 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
       // A stream read whole every run is complete up to the source's clock.
       const end = readsWhole(kind) ? clock : w.watermarkAfter;
       await sink.transaction(async (tx) => {
-        if (end) await tx.setWatermark({ stream: def.name, cursorValue: end, cursorAt: cursorAtUtc(kind, end, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
+        if (end) await tx.state.setWatermark({ stream: def.name, cursorValue: end, cursorAt: cursorAtUtc(kind, end, opts.sourceTz), runId, streamVersion: def.version, sourceClockAt: clock });
         // A full refresh removes what it did not write; a snapshot removes the units the source no longer has.
         if (opts.mode === 'full_refresh' || seenUnits) await tx.sweep(def.name, targets, unitColumn, runId, [...keepUnits, ...(seenUnits ?? [])]);
       });
     }
     const api = apiCounts();
     const summary: RunSummary = { runId, stream: def.name, mode: opts.mode, status: 'succeeded', windowStart: w.from, windowEnd: w.to, ...counts, ms: Date.now() - started, ...(api ? { api } : {}) };
-    if (owned) await sink.finishRun({ ...summary, startedAt: '', finishedAt: utcNow(), error: null, api });
+    if (owned) await finishRun(sink, { ...summary, startedAt: '', finishedAt: utcNow(), error: null, api });
     note('run succeeded', { ...counts, ms: summary.ms, ...(api ? { apiCalls: api.calls, apiRetries: api.retries, apiThrottled: api.throttled } : {}) });
     if (debug) log.debug('run phases (ms)', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
     return summary;
@@ -344,7 +344,7 @@ export async function runStream(reader: SourceReader, sink: Sink, def: StreamDef
     // A batch may still be committing when the read of the next one fails: let it finish (or fail) first.
     await pendingWrite.catch(() => undefined);
     const message = err instanceof HubError ? err.message : describe(err);
-    if (owned) await sink.finishRun({ runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message, api: apiCounts() }).catch(() => undefined);
+    if (owned) await finishRun(sink, { runId, stream: def.name, mode: opts.mode, status: 'failed', startedAt: '', finishedAt: utcNow(), windowStart: w.from, windowEnd: w.to, ...counts, error: message, api: apiCounts() }).catch(() => undefined);
     log[owned ? 'error' : 'warn']('run failed', { error: message });
     throw err;
   }

@@ -15,7 +15,7 @@ export interface OpenedSink {
 export async function openSink(ctx: Context): Promise<OpenedSink> {
   const target = ctx.config.warehouse;
   if (target.kind === 'csv') {
-    const sink = CsvSink.open(target.dir, { label: describeTarget(target) });
+    const sink = await CsvSink.open(target.dir, { label: describeTarget(target) });
     return { sink, release: () => sink.close() };
   }
   const wh = await ctx.warehouse();

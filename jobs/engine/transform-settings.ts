@@ -2,7 +2,6 @@
 // personal-data settings, with the key of the buyer hashes: HUB_PII_KEY when configured, else the
 // installation's own key, generated on the first run and kept in the warehouse (etl_setting.pii_key).
 import type { Config } from '../../lib/config.js';
-import { ConfigError } from '../../lib/errors.js';
 import type { Sink } from '../../sinks/sink.js';
 import type { TransformContext } from '../../transforms/types.js';
 
@@ -13,12 +12,7 @@ export const PII_KEY_SETTING = 'pii_key';
 
 export async function transformSettings(config: Config, sink: Sink): Promise<TransformSettings> {
   let key = config.piiKey;
-  if (key === null) {
-    if (!sink.installationSecret) {
-      throw new ConfigError([`the warehouse ${sink.label} keeps no state of its own to hold the key of the buyer hashes: set HUB_PII_KEY (at least 32 characters, e.g. openssl rand -hex 32)`]);
-    }
-    key = await sink.installationSecret(PII_KEY_SETTING);
-  }
+  if (key === null) key = await sink.state.installationSecret(PII_KEY_SETTING);
   return {
     apiTz: config.apiTz,
     storeTz: config.storeTz,

@@ -8,7 +8,7 @@ import type { Db } from '../../lib/db.js';
 import { describe } from '../../lib/errors.js';
 import type { Sink } from '../../sinks/sink.js';
 import { SqlSink } from '../../sinks/sql.js';
-import { utcNow } from '../../lib/clock.js';
+import { StateStore } from '../../sinks/state/store.js';
 import type { SourceReader } from '../../sources/source.js';
 import { processAlive } from '../lock.js';
 import type { RunAccount } from '../refresh.js';
@@ -42,16 +42,15 @@ export interface RefreshSession {
  */
 async function abandonDeadRuns(db: Db, rollMs: number, logger: Context['logger']): Promise<void> {
   const host = os.hostname().slice(0, 120);
-  const rows = (await db.knex('etl_run').select('run_id', 'host', 'started_at').where({ mode: 'refresh', status: 'running' })) as Array<{ run_id: unknown; host: unknown; started_at: unknown }>;
+  const runs = StateStore.of(db).runs;
   const oldest = Date.now() - Math.max(3 * rollMs, 3_600_000);
-  const dead = rows.filter((r) => {
-    const [h, pid] = String(r.host ?? '').split(':');
+  const dead = (await runs.running('refresh')).filter((r) => {
+    const [h, pid] = r.host.split(':');
     if (h === host && Number(pid) !== process.pid && pid && !processAlive(Number(pid))) return true;
-    return Date.parse(`${String(r.started_at).replace(' ', 'T')}Z`) < oldest;
-  }).map((r) => String(r.run_id));
+    return Date.parse(`${r.startedAt.replace(' ', 'T')}Z`) < oldest;
+  }).map((r) => r.runId);
   if (dead.length === 0) return;
-  await db.knex('etl_run').whereIn('run_id', dead).where({ status: 'running' })
-    .update({ status: 'abandoned', finished_at: utcNow(), error: 'abandoned: the worker keeping this refresh run stopped without finishing it (its counts are lost; its rows are loaded)' });
+  await runs.abandon(dead, 'abandoned: the worker keeping this refresh run stopped without finishing it (its counts are lost; its rows are loaded)');
   logger.warn(`marked ${dead.length} refresh run(s) of stopped workers as abandoned`);
 }
 

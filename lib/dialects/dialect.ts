@@ -31,22 +31,14 @@ export interface ConnectOptions {
   /** Read only: a read-only handle or session, so that "never writes to a source" is enforced. */
   readOnly?: boolean;
   poolMax?: number;
+  /** Where a dialect reports that it took a slower path than it could (say, bulk loading disabled on the server). */
+  warn?: (message: string) => void;
 }
 
 /** Column references inside an upsert's assignments: the incoming row's value and the stored one. */
 export interface UpsertRefs {
   incoming(column: string): string;
   stored(column: string): string;
-}
-
-/**
- * A set-based write for large batches: the database's bulk protocol into a staging table, then one merge,
- * inside the caller's transaction and with the same guard as `upsert`.
- */
-export interface BulkWrite {
-  /** Rows from which this is faster than multi-row upserts (measured; see the dialect). */
-  readonly minRows: number;
-  upsert(trx: Knex.Transaction, table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): Promise<void>;
 }
 
 export interface SqlDialect {
@@ -100,6 +92,8 @@ export interface SqlDialect {
   createIndex(table: string, columns: string[]): string;
   /** Statements that add a (nullable) column to an existing table. */
   addColumn(table: string, c: DdlColumn): string[];
+  /** Drops a column (a later run of the same statement fails as "not there", or is a no-op where the dialect has IF EXISTS). */
+  dropColumn(table: string, column: string): string[];
   /** Statements that (re)create a view, repeatable. */
   createView(name: string, grain: string, select: string): string[];
 
@@ -111,13 +105,17 @@ export interface SqlDialect {
    */
   upsert(table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): { sql: string; bindings: unknown[] };
   /**
+   * Writes rows with the upsert of `upsert` (same guard, same result): in multi-row statements, or from a
+   * batch size the dialect measured, through the database's bulk protocol into a staging table merged in
+   * one set-based statement. `k` is the caller's transaction: the rows commit with the rest of it.
+   */
+  write(k: Knex.Transaction, table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): Promise<void>;
+  /**
    * The child-set replacement's delete as one set-based statement, where the dialect has one: the rows of
    * `table` whose `parent` column holds one of `keys` and whose `versionColumn` is at most that key's
    * entry in `versions`. Without it, the sink writes the pairs as an OR list.
    */
   deleteChildren?(table: string, parent: DdlColumn, versionColumn: string, keys: string[], versions: string[]): { sql: string; bindings: unknown[] };
-  /** The bulk write for large batches, where the dialect has one. */
-  readonly bulk?: BulkWrite;
   /** `insert … on conflict` tail: `set` maps columns to expressions of UpsertRefs; none means do nothing. */
   onConflict(table: string, keys: string[], set: Record<string, (r: UpsertRefs) => string>): string;
   /** Inserts one row and returns the number the database gave its auto-increment key. */
@@ -194,6 +192,15 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** The write every dialect has: multi-row upserts of `rowsPerStatement` rows each. */
+export async function writeInStatements(d: SqlDialect, k: Knex | Knex.Transaction, table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): Promise<void> {
+  for (const part of chunk(rows, d.rowsPerStatement(columns.length))) {
+    const { sql, bindings } = d.upsert(table, columns, part, guard);
+    // Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is).
+    await (bindings.length > 0 ? k.raw(sql, bindings as Knex.RawBinding[]) : k.raw(sql));
+  }
 }
 
 /** The bindings of rows in column order, and a VALUES list of ? tuples. */

@@ -4,7 +4,8 @@ import knexFactory, { type Knex } from 'knex';
 import type { DbTarget } from '../config.js';
 import { describe, HubError, isRetriable } from '../errors.js';
 import { mysqlSslOptions, peerIdentityError } from '../url-options.js';
-import { errorCode, indexName, KNEX_LOG, marks, rowsWithin, sqlString, type ColumnType, type ConnectOptions, type DdlColumn, type DdlTable, type SqlDialect, type UpsertRefs } from './dialect.js';
+import { errorCode, indexName, KNEX_LOG, marks, rowsWithin, sqlString, writeInStatements, type ColumnType, type ConnectOptions, type DdlColumn, type DdlTable, type SqlDialect, type UpsertRefs } from './dialect.js';
+import { bulkWrite, DEFAULT_BULK_ROWS, type BulkState } from './mysql-bulk.js';
 
 type MysqlTarget = Extract<DbTarget, { kind: 'mysql' }>;
 
@@ -80,6 +81,23 @@ function columnType(t: ColumnType): string {
 
 const q = (n: string) => `\`${n}\``;
 
+/**
+ * The `on duplicate key update` tail of an upsert. With a guard, each assignment keeps the stored value
+ * unless the incoming version is at least the stored one; assignments run left to right, so the version
+ * column is compared first and assigned last. `stored` qualifies the target's columns (an INSERT … SELECT
+ * whose source has columns of the same names).
+ */
+function onDuplicate(table: DdlTable, columns: string[], guard: string | null, stored = ''): string {
+  const updatable = columns.filter((c) => !table.primaryKey.includes(c));
+  if (updatable.length === 0) return `on duplicate key update ${stored}${q(columns[0]!)} = ${stored}${q(columns[0]!)}`;
+  const ordered = guard ? [...updatable.filter((c) => c !== guard), ...updatable.filter((c) => c === guard)] : updatable;
+  const set = ordered.map((c) => (guard ? `${stored}${q(c)} = if(values(${q(guard)}) >= ${stored}${q(guard)}, values(${q(c)}), ${stored}${q(c)})` : `${stored}${q(c)} = values(${q(c)})`));
+  return `on duplicate key update ${set.join(', ')}`;
+}
+
+/** The bulk path's state of a knex handle (or of a transaction on it), kept in the handle's own config by `connect`. */
+export const bulkStateOf = (k: Knex | Knex.Transaction): BulkState | undefined => (k.client.config as { hubBulk?: BulkState }).hubBulk;
+
 export const mysql: SqlDialect = {
   name: 'mysql',
   title: 'MariaDB/MySQL',
@@ -89,9 +107,16 @@ export const mysql: SqlDialect = {
     const target = raw as MysqlTarget;
     const ssl = tlsOf(target, label);
     if (opts.create) await onServer(target, label, 'create', `create database if not exists ${q(target.database)} character set utf8mb4 collate utf8mb4_unicode_ci`);
+    const hubBulk: BulkState = {
+      minRows: target.bulkRows ?? DEFAULT_BULK_ROWS,
+      infile: null,
+      staging: true,
+      warn: opts.warn ?? ((message) => process.stderr.write(`hub-etl: ${message}\n`)),
+    };
     return knexFactory({
       client: 'mysql2',
       log: KNEX_LOG,
+      hubBulk,
       connection: {
         host: target.host,
         port: target.port,
@@ -132,7 +157,7 @@ export const mysql: SqlDialect = {
           }, (err: unknown) => done(err, conn));
         },
       },
-    });
+    } as Knex.Config);
   },
 
   connectHint(raw, err) {
@@ -194,19 +219,30 @@ export const mysql: SqlDialect = {
   createIndex: (table, cols) => `create index ${q(indexName(table, cols))} on ${q(table)} (${cols.map(q).join(', ')})`,
 
   // A NOT NULL column added to existing rows needs a default; added columns are nullable.
+  dropColumn: (table, column) => [`alter table ${q(table)} drop column ${q(column)}`],
   addColumn: (table, c) => [`alter table ${q(table)} add column ${q(c.name)} ${columnType(c.type)} null comment ${sqlString(c.description)}`],
 
   createView: (name, _grain, select) => [`create or replace view ${q(name)} as\n${select}`],
 
   upsert(table, cols, rows, guard) {
     const columns = cols.map((c) => c.name);
-    const head = `insert into ${q(table.name)} (${columns.map(q).join(', ')}) values ${literalValues(rows, columns)}`;
-    const updatable = columns.filter((c) => !table.primaryKey.includes(c));
-    if (updatable.length === 0) return { sql: `${head} on duplicate key update ${q(columns[0]!)} = ${q(columns[0]!)}`, bindings: [] };
-    // Assignments run left to right, so the version column is compared first and assigned last.
-    const ordered = guard ? [...updatable.filter((c) => c !== guard), ...updatable.filter((c) => c === guard)] : updatable;
-    const set = ordered.map((c) => (guard ? `${q(c)} = if(values(${q(guard)}) >= ${q(guard)}, values(${q(c)}), ${q(c)})` : `${q(c)} = values(${q(c)})`));
-    return { sql: `${head} on duplicate key update ${set.join(', ')}`, bindings: [] };
+    return { sql: `insert into ${q(table.name)} (${columns.map(q).join(', ')}) values ${literalValues(rows, columns)} ${onDuplicate(table, columns, guard)}`, bindings: [] };
+  },
+
+  async write(k, table, cols, rows, guard) {
+    const bulk = bulkStateOf(k);
+    if (bulk && bulk.staging && bulk.minRows > 0 && rows.length >= bulk.minRows) {
+      const columns = cols.map((c) => c.name);
+      const spec = {
+        table: table.name,
+        primaryKey: table.primaryKey,
+        columns: cols.map((c) => ({ name: c.name, type: columnType(c.type) })),
+        onDuplicate: onDuplicate(table, columns, guard, `${q(table.name)}.`),
+        literals: (part: ReadonlyArray<Record<string, unknown>>) => literalValues(part, columns),
+      };
+      if (await bulkWrite(k, spec, rows, bulk)) return;
+    }
+    await writeInStatements(mysql, k, table, cols, rows, guard);
   },
 
   onConflict(_table, keys, set) {

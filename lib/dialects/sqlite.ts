@@ -5,7 +5,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { DbTarget } from '../config.js';
 import { HubError } from '../errors.js';
-import { boundValues, indexName, marks, onConflictTail, onConflictUpsert, rowsWithin, unitsToDecimalText, type DdlColumn, type SqlDialect } from './dialect.js';
+import { boundValues, indexName, marks, onConflictTail, onConflictUpsert, rowsWithin, unitsToDecimalText, type DdlColumn, writeInStatements, type SqlDialect } from './dialect.js';
 
 type SqliteTarget = Extract<DbTarget, { kind: 'sqlite' }>;
 
@@ -143,6 +143,7 @@ export const sqlite: SqlDialect = {
   },
 
   createIndex: (table, cols) => `create index if not exists ${q(indexName(table, cols))} on ${q(table)} (${cols.map(q).join(', ')})`,
+  dropColumn: (table, column) => [`alter table ${q(table)} drop column ${q(column)}`],
   addColumn: (table, c) => [`alter table ${q(table)} add column ${q(c.name)} ${columnType(c)}`],
   createView: (name, grain, select) => [`drop view if exists ${q(name)}`, `-- ${name}: ${grain}\ncreate view ${q(name)} as\n${select}`],
 
@@ -151,6 +152,8 @@ export const sqlite: SqlDialect = {
     const { list, bindings } = boundValues(rows, columns);
     return { sql: onConflictUpsert(sqlite, table, columns, list, guard), bindings };
   },
+
+  write: (k, table, cols, rows, guard) => writeInStatements(sqlite, k, table, cols, rows, guard),
 
   onConflict: (table, keys, set) => onConflictTail(sqlite, table, keys, set),
 

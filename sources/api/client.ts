@@ -11,7 +11,7 @@ import type { JsonValue } from '../../transforms/json.js';
 import { ApiError, CLIENT_CODES, gaveUp, isThrottling } from './errors.js';
 import { Http } from './http.js';
 import { backoffMs, RateGate, Semaphore, sleep } from './limits.js';
-import { operationNamed, OPERATIONS } from './operations.js';
+import { operationNamed, OPERATIONS } from '../../lib/api-operations.js';
 import { formParams, type ApiParams } from './params.js';
 import { createTransport, type Transport } from './transport.js';
 

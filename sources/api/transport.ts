@@ -4,7 +4,7 @@ import type { ApiTarget } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Outcome } from './errors.js';
 import type { Http } from './http.js';
-import type { ApiOperation } from './operations.js';
+import type { ApiOperation } from '../../lib/api-operations.js';
 import { createAopTransport } from './transports/aop.js';
 import { createPopTransport } from './transports/pop.js';
 

@@ -15,6 +15,10 @@ export function createIndexSql(d: Dialect, table: string, cols: string[]): strin
 }
 
 /** Statements that add a column introduced by a later migration (added columns are nullable). */
+export function dropColumnSql(d: Dialect, table: string, column: string): string[] {
+  return DIALECTS[d].dropColumn(table, column);
+}
+
 export function addColumnSql(d: Dialect, table: string, c: Column): string[] {
   return DIALECTS[d].addColumn(table, c);
 }

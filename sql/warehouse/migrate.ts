@@ -8,15 +8,10 @@ export interface MigrateResult { applied: Migration[]; current: number }
 
 const HISTORY = 'etl_schema_migrations';
 
-// Errors that mean "already there": a migration interrupted after some statements can be re-run.
-const ALREADY = new Set(['ER_DUP_KEYNAME', 'ER_DUP_FIELDNAME', 'ER_TABLE_EXISTS_ERROR']);
+// MySQL errors that mean "already done": a migration interrupted after some statements can be re-run.
+const ALREADY = new Set(['ER_DUP_KEYNAME', 'ER_DUP_FIELDNAME', 'ER_TABLE_EXISTS_ERROR', 'ER_CANT_DROP_FIELD_OR_KEY']);
 
-function alreadyThere(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  if (code && ALREADY.has(code)) return true;
-  // SQLite has no IF NOT EXISTS for columns and one generic code: a column a fresh install's version 1 already created.
-  return code === 'SQLITE_ERROR' && /duplicate column name/i.test(String((err as Error).message));
-}
+const alreadyThere = (err: unknown) => ALREADY.has(String((err as { code?: string }).code));
 
 async function ensureHistory(db: Db): Promise<void> {
   const exists = await db.knex.schema.hasTable(HISTORY);
@@ -36,6 +31,46 @@ export async function appliedVersion(db: Db): Promise<number> {
   return Number(row?.v ?? 0);
 }
 
+const record = (m: Migration) => ({ version: m.version, name: m.name, applied_at: new Date().toISOString() });
+
+/**
+ * Applies one migration; false when another process applied it first. Where DDL is transactional
+ * (SQLite, PostgreSQL) the version is recorded first, in the same transaction as its statements: the
+ * insert takes the write lock (a second process migrating at the same moment waits, then fails and
+ * finds the version recorded), and a process killed part-way leaves nothing half done. Elsewhere (MySQL commits
+ * each DDL statement) the statements are idempotent and an interrupted migration is re-run.
+ */
+async function applyOne(db: Db, m: Migration): Promise<boolean> {
+  if (db.sql.transactionalDdl) {
+    try {
+      await db.knex.transaction(async (trx) => {
+        await trx(HISTORY).insert(record(m));
+        for (const sql of m.statements(db.dialect)) await trx.raw(sql);
+      });
+      return true;
+    } catch (err) {
+      // A duplicate key, or on SQLite a stale snapshot: either way, whether the other process applied it.
+      if (await db.knex(HISTORY).where({ version: m.version }).first()) return false;
+      throw err;
+    }
+  }
+  for (const sql of m.statements(db.dialect)) {
+    try {
+      await db.knex.raw(sql);
+    } catch (err) {
+      if (!alreadyThere(err)) throw err;
+    }
+  }
+  try {
+    await db.knex(HISTORY).insert(record(m));
+  } catch (err) {
+    // Another process migrating at the same moment recorded it first: the version is applied.
+    if (!(await db.knex(HISTORY).where({ version: m.version }).first())) throw err;
+    return false;
+  }
+  return true;
+}
+
 /**
  * Applies every migration the history does not record, in order: also one numbered below the newest
  * applied (a version added later, in another line of development). Safe to run again.
@@ -46,20 +81,7 @@ export async function migrate(db: Db, logger: Logger, opts: { to?: number } = {}
     const recorded = new Set((await db.knex(HISTORY).select('version')).map((r: { version: unknown }) => Number(r.version)));
     const applied: Migration[] = [];
     for (const m of MIGRATIONS.filter((x) => !recorded.has(x.version) && x.version <= (opts.to ?? Infinity))) {
-      for (const sql of m.statements(db.dialect)) {
-        try {
-          await db.knex.raw(sql);
-        } catch (err) {
-          if (!alreadyThere(err)) throw err;
-        }
-      }
-      try {
-        await db.knex(HISTORY).insert({ version: m.version, name: m.name, applied_at: new Date().toISOString() });
-      } catch (err) {
-        // Another process migrating at the same moment recorded it first: the version is applied.
-        if (!(await db.knex(HISTORY).where({ version: m.version }).first())) throw err;
-        continue;
-      }
+      if (!(await applyOne(db, m))) continue;
       logger.info(`warehouse migrated to version ${m.version}: ${m.name}`, { warehouse: db.label });
       applied.push(m);
     }

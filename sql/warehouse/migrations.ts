@@ -4,7 +4,8 @@
 // warehouse went through, and the history table says which version brought what. Statements are
 // idempotent (a migration interrupted halfway is run again).
 import type { Dialect } from '../../lib/db.js';
-import { addColumnSql, createIndexSql, createTableSql } from './ddl.js';
+import { addColumnSql, createIndexSql, createTableSql, dropColumnSql } from './ddl.js';
+import { text, type Column } from './schema/types.js';
 import { ALL_TABLES, API_DIMENSIONS, MESSAGE_REJECT, tableNamed, V8_TABLES, type Table } from './tables.js';
 import { viewStatements } from './views.js';
 
@@ -65,7 +66,20 @@ export const MIGRATIONS: Migration[] = [
     name: 'BI views a reader needs no joins for: product title, SKU attributes and category path in v_sku_sales and v_refund_rate; v_sales_by_province',
     statements: (d) => viewStatements(d, 9),
   },
+  {
+    version: 10,
+    name: 'etl_row_state without parent_key: never filled, since a unit\'s key already names the parent of a child set',
+    statements: (d) => Object.entries(DROPPED_COLUMNS).flatMap(([table, cols]) => cols.flatMap((c) => dropColumnSql(d, table, c.column.name))),
+  },
 ];
+
+/**
+ * Columns a version dropped: table → the column (as the versions before created it, after the column
+ * named) and the version that dropped it. Operational tables only: a contract column is never dropped.
+ */
+const DROPPED_COLUMNS: Record<string, Array<{ column: Column; after: string; version: number }>> = {
+  etl_row_state: [{ column: { name: 'parent_key', type: text(128), nullable: true, description: 'Key of the parent row (never filled)', labelZh: '父主键' }, after: 'source_key', version: 10 }],
+};
 
 /** Columns warehouse version 8 adds to tables that existed before it (appended, all nullable). */
 export const V8_COLUMNS: Record<string, string[]> = {
@@ -104,12 +118,11 @@ function addedColumns(): Map<string, Map<string, number>> {
 /** A table as version `version` created it: without the columns (and their indexes) later versions add. */
 export function asOf(table: Table, version: number): Table {
   const later = new Set([...(addedColumns().get(table.name) ?? new Map<string, number>())].filter(([, v]) => v > version).map(([c]) => c));
-  if (later.size === 0) return table;
-  return {
-    ...table,
-    columns: table.columns.filter((c) => !later.has(c.name)),
-    indexes: table.indexes?.filter((cols) => !cols.some((c) => later.has(c))),
-  };
+  const dropped = (DROPPED_COLUMNS[table.name] ?? []).filter((d) => d.version > version);
+  if (later.size === 0 && dropped.length === 0) return table;
+  const columns = table.columns.filter((c) => !later.has(c.name));
+  for (const d of dropped) columns.splice(columns.findIndex((c) => c.name === d.after) + 1, 0, d.column);
+  return { ...table, columns, indexes: table.indexes?.filter((cols) => !cols.some((c) => later.has(c))) };
 }
 
 function columnOf(table: string, name: string) {

@@ -4,7 +4,7 @@
 import { ApiError, classify, CLIENT_CODES, type CallInfo, type Outcome } from '../errors.js';
 import { GATEWAY } from '../gateway-codes.js';
 import { statusOf } from '../http.js';
-import { gatewayPath, TOKEN_API, TOKEN_PATH_NAMESPACE, type ApiOperation } from '../operations.js';
+import { gatewayPath, TOKEN_API, TOKEN_PATH_NAMESPACE, type ApiOperation } from '../../../lib/api-operations.js';
 import { aopSignature } from '../signing.js';
 import type { Attempt, SendOptions, Transport, TransportDeps } from '../transport.js';
 

@@ -5,7 +5,7 @@ import { classify, type CallInfo } from '../errors.js';
 import { statusOf } from '../http.js';
 import { popSignature } from '../signing.js';
 import type { Attempt, SendOptions, Transport, TransportDeps } from '../transport.js';
-import type { ApiOperation } from '../operations.js';
+import type { ApiOperation } from '../../../lib/api-operations.js';
 
 /** The API version Cloud Hub's RPC endpoint is called with. */
 export const POP_VERSION = '2020-07-01';

@@ -2,7 +2,7 @@
 // signed with _aop_signature; errors as HTTP 4xx/5xx {error_code, error_message, request_id}; and the
 // token endpoint, /openapi/param2/1/system.oauth2/getToken/{appKey} (OAuth2-style answers).
 import { GATEWAY, OAUTH } from '../../api/gateway-codes.js';
-import { gatewayPath, operationNamed, TOKEN_API, TOKEN_PATH_NAMESPACE } from '../../api/operations.js';
+import { gatewayPath, operationNamed, TOKEN_API, TOKEN_PATH_NAMESPACE } from '../../../lib/api-operations.js';
 import { aopSignature, sameSignature } from '../../api/signing.js';
 import type { ApiCredentials, TokenBook } from './auth.js';
 import type { ApiRequest, Decoded, Refusal, RefusalKind, Transport } from './operation.js';

@@ -4,7 +4,7 @@
 // gateway's JSON plus "RequestId"; errors are HTTP 4xx/5xx {RequestId, HostId, Code, Message}. POP signs
 // with the app key and secret alone: no access token.
 import { POP } from '../../api/gateway-codes.js';
-import { OPERATIONS } from '../../api/operations.js';
+import { OPERATIONS } from '../../../lib/api-operations.js';
 import { popSignature, sameSignature } from '../../api/signing.js';
 import type { ApiCredentials, NonceBook } from './auth.js';
 import { appendMember, jsonString } from './json-text.js';
@@ -34,7 +34,7 @@ const CODES: Record<RefusalKind, { code: string; status: number }> = {
 const refuse = (refused: RefusalKind, message: string): Refusal => ({ refused, message });
 
 /**
- * Action name → operation: each operation's default POP action (sources/api/operations.ts), replaced by
+ * Action name → operation: each operation's default POP action (lib/api-operations.ts), replaced by
  * `overrides` (operation name → action name) where given.
  */
 export function popActions(overrides: Readonly<Record<string, string>> = {}): Map<string, string> {

@@ -29,7 +29,7 @@ export interface EmulatorConfig {
   seed: number;
   /** Orders moved per paged window (0: no drift). */
   driftOrders: number;
-  /** POP action names per operation, replacing the defaults of sources/api/operations.ts. */
+  /** POP action names per operation, replacing the defaults of lib/api-operations.ts. */
   popActions: Readonly<Record<string, string>>;
   logger: Logger | null;
 }

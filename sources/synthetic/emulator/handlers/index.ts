@@ -1,5 +1,5 @@
 // The operations the emulator answers, by gateway name: adding an operation is one entry here (and its
-// name in sources/api/operations.ts). currentTime, the gateway's own clock, is the store's simulated one.
+// name in lib/api-operations.ts). currentTime, the gateway's own clock, is the store's simulated one.
 import { answer } from '../envelope.js';
 import { jsonString } from '../json-text.js';
 import type { Call, Handler } from '../operation.js';

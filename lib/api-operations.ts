@@ -1,6 +1,7 @@
 // The 1688 open-platform operations hub-etl calls, as data: the gateway namespace of each, and the
 // default action name under Alibaba Cloud's RPC (POP) transport, where no public page lists them
-// (override per operation with --pop-action / HUB_API_POP_ACTIONS). Shared by the client and the emulator.
+// (override per operation with --pop-action / HUB_API_POP_ACTIONS). Shared by the config (which checks
+// --pop-action names), the client and the emulator; plain data, so it lives at the bottom layer.
 
 export interface ApiOperation {
   /** The operation's name on the 1688 gateway, e.g. `alibaba.trade.get.sellerView`. */
