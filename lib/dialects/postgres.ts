@@ -245,9 +245,11 @@ export const postgres: SqlDialect = {
     return { sql: onConflictUpsert(postgres, table, cols.map((c) => c.name), list, guard, true), bindings: columnArrays(table, cols, rows) };
   },
 
-  // The keys and versions as two arrays joined to the table: an OR list of (key, version) pairs made
-  // PostgreSQL scan the whole table once per statement (196 ms for 400 parents among 43k lines, growing
-  // with the table), where `= any` finds the parents' rows through the index on the parent column.
+  // The keys and versions as two arrays joined to the table, the parents' rows found with `= any` through
+  // the index on the parent column (18 ms for 1,000 parents among 43k lines). An OR list of (key, version)
+  // pairs made PostgreSQL scan the whole table once per statement while it had no statistics, as right
+  // after a first load (196 ms for 400 parents, growing with the table): 9 s of server CPU for a full
+  // refresh of 43k order lines, 1.4 s now (bench --warehouse, "order_lines again").
   deleteChildren: (table, parent, versionColumn, keys, versions) => ({
     sql: `delete from ${q(table)} t using unnest(?::${ARRAY_TYPE[parent.type.kind]}[], ?::text[]) as u(k, v) ` +
       `where t.${q(parent.name)} = any(?::${ARRAY_TYPE[parent.type.kind]}[]) and t.${q(parent.name)} = u.k and t.${q(versionColumn)} <= u.v`,
