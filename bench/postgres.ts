@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { hubEtl, must, streamFigures, table, writeFigures } from './child.js';
+import fs from 'node:fs';
+import { cpuSecondsOf, hubEtl, must, streamFigures, table, writeFigures } from './child.js';
 
 interface Args { orders: number; warehouse: string; mysql: string }
 
@@ -54,12 +55,56 @@ async function copyTable(my: Knex, pgc: pg.Client, table: string, columns: strin
   await pipeline(Readable.from(lines()), pgc.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`)));
 }
 
+/** Whether the server runs on this machine (its processes' CPU time can be read from /proc). */
+const isLocal = (server: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(server).hostname);
+
+/**
+ * CPU seconds the local server's processes serving `database` spent while `fn` ran: a backend per
+ * connection, each sampled from /proc every 100 ms until it ends (the last tenth of a second of a
+ * backend that ends may go uncounted). Null when the server is not on this machine.
+ */
+async function backendCpu<T>(server: string, database: string, fn: () => Promise<T>): Promise<{ result: T; cpuSeconds: number | null }> {
+  if (!isLocal(server)) return { result: await fn(), cpuSeconds: null };
+  const backends = () => {
+    const out = new Map<string, number>();
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let title: string;
+      try {
+        title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      // A backend's title: "postgres: [<cluster>: ]<user> <database> <client> <state>".
+      if (!title.startsWith('postgres: ') || !title.includes(` ${database} `)) continue;
+      const cpu = cpuSecondsOf(Number(pid));
+      if (cpu !== null) out.set(pid, cpu);
+    }
+    return out;
+  };
+  const before = backends();
+  const last = new Map(before);
+  const timer = setInterval(() => {
+    for (const [pid, cpu] of backends()) last.set(pid, cpu);
+  }, 100);
+  try {
+    const result = await fn();
+    for (const [pid, cpu] of backends()) last.set(pid, cpu);
+    return { result, cpuSeconds: [...last].reduce((sum, [pid, cpu]) => sum + cpu - (before.get(pid) ?? 0), 0) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** PostgreSQL flattening the order-line blobs into fct_order_line's columns in one statement. */
-async function jsonbReference(pgc: pg.Client): Promise<{ rows: number; seconds: number; rowsPerSec: number }> {
+async function jsonbReference(pgc: pg.Client, local: boolean): Promise<{ rows: number; seconds: number; rowsPerSec: number; cpuSeconds: number | null }> {
   await pgc.query('drop table if exists bench_jsonb_order_line');
   await pgc.query('create table bench_jsonb_order_line (like fct_order_line including all)');
   await pgc.query('vacuum analyze ali1688_order_line');
   await pgc.query('vacuum analyze ali1688_order');
+  // The CPU time of this connection's backend (a server on this machine): the reference's whole cost.
+  const backend = local ? Number(((await pgc.query('select pg_backend_pid() as pid')).rows[0] as { pid: number }).pid) : null;
+  const cpuBefore = backend === null ? null : cpuSecondsOf(backend);
   const started = performance.now();
   const res = await pgc.query(`
     insert into bench_jsonb_order_line
@@ -78,9 +123,10 @@ async function jsonbReference(pgc: pg.Client): Promise<{ rows: number; seconds: 
     cross join lateral jsonb_to_record(l.d) as j("specId" text, name text, quantity numeric, price numeric, "itemAmount" numeric, refund numeric,
        status text, "refundStatus" text, "logisticsStatus" int, "gmtCreate" text, "gmtModified" text)`);
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = backend === null ? null : cpuSecondsOf(backend);
   const rows = res.rowCount ?? 0;
   await pgc.query('drop table bench_jsonb_order_line');
-  return { rows, seconds, rowsPerSec: Math.round(rows / seconds) };
+  return { rows, seconds, rowsPerSec: Math.round(rows / seconds), cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
 }
 
 export async function benchPostgres(argv: string[]): Promise<void> {
@@ -97,10 +143,15 @@ export async function benchPostgres(argv: string[]): Promise<void> {
     process.stderr.write(`bench: generating ${args.orders} orders into MariaDB ${SRC}\n`);
     const gen = must(await hubEtl(['generate', '--orders', String(args.orders), '--seed', '1688', '--days', '365'], env), 'generate');
     process.stderr.write(`bench: full load of all streams into PostgreSQL ${WH}\n`);
-    const load = must(await hubEtl(['run', '--json'], env), 'full load');
+    const measured = await backendCpu(server, WH, async () => must(await hubEtl(['run', '--json'], env), 'full load'));
+    const load = measured.result;
+    const serverCpu = measured.cpuSeconds;
     const streams = streamFigures(load.stdout);
     const lines = streams.find((s) => s.stream === 'order_lines')!;
     const noChange = must(await hubEtl(['run', '--json'], env), 'incremental run with no change');
+    // Every order's lines again over the loaded table: the child-set replacement (deletes, then the merge).
+    const refreshed = await backendCpu(server, WH, async () => must(await hubEtl(['run', '--stream', 'order_lines', '--full-refresh', '--json'], env), 'order_lines full refresh'));
+    const [refresh] = streamFigures(refreshed.result.stdout);
     const verify = await hubEtl(['verify'], env);
     process.stderr.write('bench: copying the two source tables into PostgreSQL (untimed), then its own jsonb flattening\n');
     const pgc = pgClient(server, WH);
@@ -109,7 +160,7 @@ export async function benchPostgres(argv: string[]): Promise<void> {
     try {
       await copyTable(my, pgc, 'ali1688_order', ['order_id', 'create_time', 'modify_time']);
       await copyTable(my, pgc, 'ali1688_order_line', ['order_id', 'sub_item_id', 'product_id', 'sku_id', 'product_cargo_number', 'cargo_number', 'unit', 'refund_id', 'refund_id_for_as', 'order_line_data']);
-      ref = await jsonbReference(pgc);
+      ref = await jsonbReference(pgc, isLocal(server));
     } finally {
       await pgc.end();
     }
@@ -118,18 +169,20 @@ export async function benchPostgres(argv: string[]): Promise<void> {
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       orders: args.orders, at: new Date().toISOString(),
       generate: { seconds: gen.ms / 1000 },
-      fullLoad: { seconds: load.ms / 1000, peakRssMb: load.peakRssMb, cpuSeconds: load.cpuSeconds, streams },
+      fullLoad: { seconds: load.ms / 1000, peakRssMb: load.peakRssMb, cpuSeconds: load.cpuSeconds, postgresCpuSeconds: serverCpu, streams },
       jsonbReference: ref, orderLinesVsJsonb: ratio,
       incrementalNoChange: { seconds: noChange.ms / 1000 },
+      orderLinesFullRefresh: { ...refresh, cpuSeconds: refreshed.result.cpuSeconds, postgresCpuSeconds: refreshed.cpuSeconds },
       verify: { ok: verify.code === 0, output: verify.stdout.trim().split('\n').slice(-1)[0] },
     };
     process.stdout.write(`${table([
       ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`],
       ['store', `${args.orders} orders over 365 simulated days (MariaDB replica) → PostgreSQL warehouse`],
-      ['full load', `${(load.ms / 1000).toFixed(1)} s, peak RSS ${load.peakRssMb} MB, hub-etl CPU ${load.cpuSeconds.toFixed(1)} s`],
+      ['full load', `${(load.ms / 1000).toFixed(1)} s, peak RSS ${load.peakRssMb} MB, hub-etl CPU ${load.cpuSeconds.toFixed(1)} s, PostgreSQL CPU ${serverCpu === null ? '? (server not local)' : `${serverCpu.toFixed(1)} s`}`],
       ...streams.map((s): [string, string] => [`   ${s.stream}`, `${s.rows} rows in ${s.seconds.toFixed(1)} s = ${s.rowsPerSec} rows/s`]),
-      ['jsonb reference', `${ref.rows} order lines in ${ref.seconds.toFixed(1)} s = ${ref.rowsPerSec} rows/s; order_lines stream at ${ratio.toFixed(2)}× (target ≥ 0.5×)`],
+      ['jsonb reference', `${ref.rows} order lines in ${ref.seconds.toFixed(1)} s = ${ref.rowsPerSec} rows/s${ref.cpuSeconds === null ? '' : ` (PostgreSQL CPU ${ref.cpuSeconds.toFixed(1)} s)`}; order_lines stream at ${ratio.toFixed(2)}× (target ≥ 0.5×)`],
       ['no-change run', `${(noChange.ms / 1000).toFixed(2)} s`],
+      ['order_lines again', `--full-refresh over the loaded table: ${refresh!.rows} rows in ${refresh!.seconds.toFixed(1)} s = ${refresh!.rowsPerSec} rows/s, hub-etl CPU ${refreshed.result.cpuSeconds.toFixed(1)} s${refreshed.cpuSeconds === null ? '' : `, PostgreSQL CPU ${refreshed.cpuSeconds.toFixed(1)} s`}`],
       ['verify', verify.code === 0 ? 'no mismatch' : `FAILED (exit ${verify.code}): ${(verify.stdout + verify.stderr).trim().split('\n').slice(-3).join(' / ')}`],
     ])}\nfigures written to ${writeFigures('postgres-', figures)}\n`);
     if (verify.code !== 0) process.exitCode = 1;

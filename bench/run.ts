@@ -2,6 +2,7 @@
 // MariaDB (source and warehouse), printed as one table and written to bench/results/<time>.json.
 //   npm run bench -- [--orders 200000] [--no-scale] [--buffer-pool-mb N] [--redo-log-mb N] [--mysql mysql://root@127.0.0.1:3306]
 //   npm run bench -- --warehouse postgres://postgres@127.0.0.1:5432 [--orders 50000]   (the load into PostgreSQL against its jsonb reference: bench/postgres.ts)
+//   npm run bench -- --pg-write [--rows 40000] [--sizes 250,500,1000]   (PostgreSQL's COPY bulk write against its unnest upsert by batch size: bench/pg-write.ts)
 //   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb] [--workers 1] [--profile]   (message freshness only: bench/messages.ts)
 //   npm run bench -- --api [--orders 200] [--rate 10,100] [--days 365] [--concurrency 4]   (the order streams through the API emulator only: bench/api.ts)
 import fs from 'node:fs';
@@ -259,8 +260,12 @@ async function setPool(k: Knex, mb: number): Promise<void> {
 }
 
 // --messages runs only the message-freshness section (bench/messages.ts), --api only the API load (bench/api.ts),
-// --warehouse postgres://… the load into PostgreSQL against its own jsonb flattening (bench/postgres.ts).
-if (process.argv.includes('--warehouse')) {
+// --warehouse postgres://… the load into PostgreSQL against its own jsonb flattening (bench/postgres.ts),
+// --pg-write PostgreSQL's bulk write against its unnest upsert by batch size (bench/pg-write.ts).
+if (process.argv.includes('--pg-write')) {
+  const { benchPgWrite } = await import('./pg-write.js');
+  await benchPgWrite(process.argv.slice(2).filter((a) => a !== '--pg-write'));
+} else if (process.argv.includes('--warehouse')) {
   const { benchPostgres } = await import('./postgres.js');
   await benchPostgres(process.argv.slice(2));
 } else if (process.argv.includes('--messages')) {

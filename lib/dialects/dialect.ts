@@ -110,6 +110,12 @@ export interface SqlDialect {
    * one set-based statement. `k` is the caller's transaction: the rows commit with the rest of it.
    */
   write(k: Knex.Transaction, table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): Promise<void>;
+  /**
+   * The child-set replacement's delete as one set-based statement, where the dialect has one: the rows of
+   * `table` whose `parent` column holds one of `keys` and whose `versionColumn` is at most that key's
+   * entry in `versions`. Without it, the sink writes the pairs as an OR list.
+   */
+  deleteChildren?(table: string, parent: DdlColumn, versionColumn: string, keys: string[], versions: string[]): { sql: string; bindings: unknown[] };
   /** `insert … on conflict` tail: `set` maps columns to expressions of UpsertRefs; none means do nothing. */
   onConflict(table: string, keys: string[], set: Record<string, (r: UpsertRefs) => string>): string;
   /** Inserts one row and returns the number the database gave its auto-increment key. */
