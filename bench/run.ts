@@ -10,7 +10,7 @@ import os from 'node:os';
 import knexFactory, { type Knex } from 'knex';
 import { cpuSecondsOf, hubEtl, must, streamFigures, table, writeFigures, type StreamFigure } from './child.js';
 
-interface Args { orders: number; scale: boolean; mysql: string; bufferPoolMb: number | null; redoLogMb: number | null }
+interface Args { orders: number; scale: boolean; mysql: string; bufferPoolMb: number | null; redoLogMb: number | null; bulkRows: number | null }
 
 /** Simulated days of history the bench store spans. */
 const STORE_DAYS = 365;
@@ -28,7 +28,7 @@ function ordersTouched(stdout: string): { orders: number; share: number } {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { orders: 200_000, scale: true, mysql: process.env.HUB_BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306', bufferPoolMb: null, redoLogMb: null };
+  const args: Args = { orders: 200_000, scale: true, mysql: process.env.HUB_BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306', bufferPoolMb: null, redoLogMb: null, bulkRows: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--orders') args.orders = Number(argv[++i]);
@@ -40,8 +40,12 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--redo-log-mb') {
       args.redoLogMb = Number(argv[++i]);
       if (!Number.isInteger(args.redoLogMb) || args.redoLogMb < 8) throw new Error('--redo-log-mb: expected a whole number of MB, at least 8');
+    } else if (a === '--bulk-rows') {
+      args.bulkRows = Number(argv[++i]);
+      if (!Number.isInteger(args.bulkRows) || args.bulkRows < 0) throw new Error('--bulk-rows: expected a whole number of rows (0: the bulk path off)');
     } else if (a === '--help') {
-      process.stdout.write('usage: npm run bench -- [--orders 200000] [--no-scale] [--mysql mysql://root@127.0.0.1:3306] [--buffer-pool-mb N] [--redo-log-mb N]\n' +
+      process.stdout.write('usage: npm run bench -- [--orders 200000] [--no-scale] [--mysql mysql://root@127.0.0.1:3306] [--buffer-pool-mb N] [--redo-log-mb N] [--bulk-rows N]\n' +
+        '  --bulk-rows N       the warehouse URL option bulk-rows for the loads (rows per write from which the bulk path is taken; 0 never)\n' +
         '  --buffer-pool-mb N  set MariaDB\'s innodb_buffer_pool_size to N MB for the run (SET GLOBAL; restored at the end)\n' +
         '  --redo-log-mb N     set MariaDB\'s innodb_log_file_size to N MB for the run (SET GLOBAL, MariaDB 10.9+; restored at the end)\n');
       process.exit(0);
@@ -115,7 +119,7 @@ async function fullLoad(k: Knex, args: Args, orders: number, tag: string) {
   const src = `hub_bench_src_${tag}`;
   const wh = `hub_bench_wh_${tag}`;
   await recreate(k, src, wh);
-  const env = { HUB_SOURCE_URL: `${args.mysql}/${src}`, HUB_WAREHOUSE_URL: `${args.mysql}/${wh}` };
+  const env = { HUB_SOURCE_URL: `${args.mysql}/${src}`, HUB_WAREHOUSE_URL: `${args.mysql}/${wh}${args.bulkRows === null ? '' : `?bulk-rows=${args.bulkRows}`}` };
   process.stderr.write(`bench: generating ${orders} orders into ${src}\n`);
   // A year of history, as a store with millions of orders has: a few hours of trading then touch ~1% of it.
   const gen = must(await hubEtl(['generate', '--orders', String(orders), '--seed', '1688', '--days', String(STORE_DAYS)], env), 'generate');
@@ -177,7 +181,7 @@ async function main(): Promise<void> {
     Math.round(Number(((await k.raw(`select @@${name} as b`)) as [[{ b: string }]])[0][0].b) / 2 ** 20);
   const originalPoolMb = await settingMb('innodb_buffer_pool_size');
   const originalRedoMb = await settingMb('innodb_log_file_size');
-  const figures: Record<string, unknown> = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, orders: args.orders, at: new Date().toISOString() };
+  const figures: Record<string, unknown> = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, orders: args.orders, bulkRows: args.bulkRows, at: new Date().toISOString() };
   try {
     if (args.bufferPoolMb !== null) await setPool(k, args.bufferPoolMb);
     const bufferPool = { mb: await settingMb('innodb_buffer_pool_size'), raisedFromMb: args.bufferPoolMb !== null ? originalPoolMb : null };
@@ -223,7 +227,7 @@ async function main(): Promise<void> {
       verify: { ok: verify.code === 0, exitCode: verify.code, seconds: verify.ms / 1000, peakRssMb: verify.peakRssMb, output: verify.stdout.trim().split('\n').slice(-1)[0], error: verify.stderr.trim().slice(-2000) },
     });
     const out: Array<[string, string]> = [
-      ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, MariaDB buffer pool ${bufferPool.mb} MB${bufferPool.raisedFromMb !== null ? ` (raised from ${bufferPool.raisedFromMb} MB by --buffer-pool-mb)` : ''}, redo log ${redoLog.mb} MB${redoLog.changedFromMb !== null ? ` (${redoLog.changedFromMb} MB before --redo-log-mb)` : ''}`],
+      ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, MariaDB buffer pool ${bufferPool.mb} MB${bufferPool.raisedFromMb !== null ? ` (raised from ${bufferPool.raisedFromMb} MB by --buffer-pool-mb)` : ''}, redo log ${redoLog.mb} MB${redoLog.changedFromMb !== null ? ` (${redoLog.changedFromMb} MB before --redo-log-mb)` : ''}, bulk-rows ${args.bulkRows ?? 'default'}`],
       ['store', `${args.orders} orders over ${STORE_DAYS} simulated days`],
       ['1. generate', `${(n.gen.ms / 1000).toFixed(1)} s, ${genRate} orders/s`],
       ['2. full load', `${(n.load.ms / 1000).toFixed(1)} s, ${totalRows} rows, ${overall} rows/s, peak RSS ${n.load.peakRssMb} MB, MariaDB read ${n.disk.readGb.toFixed(1)} GB from disk and wrote ${n.disk.writtenGb.toFixed(1)} GB; CPU: hub-etl ${n.cpu.hubEtl.toFixed(1)} s, MariaDB ${n.cpu.mariadb === null ? '?' : `${n.cpu.mariadb.toFixed(1)} s`}`],
