@@ -86,3 +86,17 @@ export function writeFigures(prefix: string, figures: object): string {
   fs.writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
   return path.relative(ROOT, file);
 }
+
+/** The local MariaDB server's process (to read its CPU time), or null when it runs elsewhere. */
+export function serverPid(mysqlUrl: string): number | null {
+  if (!['127.0.0.1', 'localhost', '::1'].includes(new URL(mysqlUrl).hostname)) return null;
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (/^(mariadbd|mysqld)$/.test(fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}

@@ -5,7 +5,6 @@
 // server's CPU, InnoDB's page reads and writes, and where the statements' time went (performance_schema
 // is off on the shared server: each statement kind is timed at the client, round trip included).
 //   node dist/bench/mysql-write.js [--units 25000] [--lines 2.2] [--batch 1000] [--bulk-rows 500] [--variants statements,bulk,bulk-noindex,bulk-batch4000]
-import fs from 'node:fs';
 import knexFactory from 'knex';
 import { openDb } from '../lib/db.js';
 import { parseDbUrl } from '../lib/config.js';
@@ -14,7 +13,7 @@ import { migrate } from '../sql/warehouse/migrate.js';
 import { SqlSink } from '../sinks/sql.js';
 import { tableNamed } from '../sql/warehouse/tables.js';
 import { startRun, type UnitWrite } from '../sinks/sink.js';
-import { cpuSecondsOf, table } from './child.js';
+import { cpuSecondsOf, serverPid, table } from './child.js';
 
 interface Variant { name: string; bulkRows: number; batch: number; dropIndexes: boolean }
 
@@ -68,18 +67,6 @@ async function status(k: ReturnType<typeof knexFactory>): Promise<Map<string, nu
   const names = ['INNODB_BUFFER_POOL_READS', 'INNODB_PAGES_WRITTEN', 'INNODB_OS_LOG_WRITTEN', 'INNODB_ROWS_INSERTED'];
   const [rows] = (await k.raw(`select variable_name as n, variable_value as v from information_schema.global_status where variable_name in (${names.map(() => '?').join(', ')})`, names)) as [Array<{ n: string; v: string }>];
   return new Map(rows.map((x) => [x.n.toUpperCase(), Number(x.v)]));
-}
-
-function serverPid(): number | null {
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (/^(mariadbd|mysqld)$/.test(fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return null;
 }
 
 /** The kind of a statement, for the time table: its first words, table names kept. */
@@ -163,7 +150,7 @@ async function main(): Promise<void> {
   const bulkRows = argv.includes('--bulk-rows') ? Number(opt('--bulk-rows', '500')) : null;
   const u = new URL(MYSQL);
   const admin = knexFactory({ client: 'mysql2', connection: { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) }, pool: { min: 0, max: 1 } });
-  const pid = ['127.0.0.1', 'localhost'].includes(u.hostname) ? serverPid() : null;
+  const pid = serverPid(MYSQL);
   try {
     for (const n of names) {
       const spec = VARIANTS[n];

@@ -5,10 +5,9 @@
 //   npm run bench -- --pg-write [--rows 40000] [--sizes 250,500,1000]   (PostgreSQL's COPY bulk write against its unnest upsert by batch size: bench/pg-write.ts)
 //   npm run bench -- --messages [--rate 50] [--duration 120] [--orders 20000] [--db sqlite|mariadb] [--workers 1] [--profile]   (message freshness only: bench/messages.ts)
 //   npm run bench -- --api [--orders 200] [--rate 10,100] [--days 365] [--concurrency 4]   (the order streams through the API emulator only: bench/api.ts)
-import fs from 'node:fs';
 import os from 'node:os';
 import knexFactory, { type Knex } from 'knex';
-import { cpuSecondsOf, hubEtl, must, streamFigures, table, writeFigures, type StreamFigure } from './child.js';
+import { cpuSecondsOf, hubEtl, must, serverPid, streamFigures, table, writeFigures, type StreamFigure } from './child.js';
 
 interface Args { orders: number; scale: boolean; mysql: string; bufferPoolMb: number | null; redoLogMb: number | null; bulkRows: number | null }
 
@@ -53,20 +52,6 @@ function parseArgs(argv: string[]): Args {
   }
   if (!Number.isInteger(args.orders) || args.orders < 1000) throw new Error('--orders: expected a whole number of at least 1000');
   return args;
-}
-
-/** The local MariaDB server's process (to read its CPU time), or null when it runs elsewhere. */
-function serverPid(mysqlUrl: string): number | null {
-  if (!['127.0.0.1', 'localhost', '::1'].includes(new URL(mysqlUrl).hostname)) return null;
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (/^(mariadbd|mysqld)$/.test(fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return null;
 }
 
 async function admin(url: string): Promise<Knex> {

@@ -3,11 +3,11 @@
 import type { Knex } from 'knex';
 import type { Db } from '../lib/db.js';
 import { utcNow } from '../lib/clock.js';
-import { chunk, type SqlDialect } from '../lib/dialects/dialect.js';
+import { chunk, exec, type SqlDialect } from '../lib/dialects/dialect.js';
 import { sinkError } from '../lib/errors.js';
 import type { Table, WarehouseRow } from '../sql/warehouse/tables.js';
 import type { Sink, SinkTx, UnitWrite } from './sink.js';
-import { exec, upsertRows, VERSION } from './sql-write.js';
+import { upsertRows, VERSION } from './sql-write.js';
 import { StateStore } from './state/store.js';
 
 class SqlTx implements SinkTx {

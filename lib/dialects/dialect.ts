@@ -194,12 +194,16 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** Runs one statement. Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is). */
+export async function exec(k: Knex | Knex.Transaction, sql: string, bindings: readonly unknown[]): Promise<void> {
+  await (bindings.length > 0 ? k.raw(sql, bindings as Knex.RawBinding[]) : k.raw(sql));
+}
+
 /** The write every dialect has: multi-row upserts of `rowsPerStatement` rows each. */
 export async function writeInStatements(d: SqlDialect, k: Knex | Knex.Transaction, table: DdlTable, columns: DdlColumn[], rows: ReadonlyArray<Record<string, unknown>>, guard: string | null): Promise<void> {
   for (const part of chunk(rows, d.rowsPerStatement(columns.length))) {
     const { sql, bindings } = d.upsert(table, columns, part, guard);
-    // Without bindings knex passes the text through untouched (a literal '?' in the data stays as it is).
-    await (bindings.length > 0 ? k.raw(sql, bindings as Knex.RawBinding[]) : k.raw(sql));
+    await exec(k, sql, bindings);
   }
 }
 
